@@ -1,0 +1,42 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "ComputeIndex",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "cix", targets: ["cix"]),
+        .library(name: "CixCore", targets: ["CixCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    ],
+    targets: [
+        // Pure methodology core: value types and functions only (no file I/O, no SQLite, no clock).
+        .target(name: "CixCore"),
+        // Store of record: SQLite through GRDB, schema via migrations.
+        .target(name: "CixStore", dependencies: [
+            "CixCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ]),
+        // I/O shells: CSV reader, source adapters, definition loaders, exporters, demo generator.
+        .target(name: "CixIO", dependencies: [
+            "CixCore",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Jobs (ingest, demo, bench, …) and the commands that run them; `cix` is only its entry point.
+        .target(name: "CixApp", dependencies: [
+            "CixCore", "CixStore", "CixIO",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "cix", dependencies: ["CixApp"]),
+        .testTarget(name: "CixTests", dependencies: ["CixCore", "CixStore", "CixIO", "CixApp"],
+                    resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

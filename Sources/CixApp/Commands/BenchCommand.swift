@@ -1,0 +1,53 @@
+import ArgumentParser
+import CixCore
+import CixIO
+import CixStore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks at realistic scale (build with -c release).",
+        subcommands: [BenchIngest.self])
+}
+
+struct BenchIngest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Generate one large demo day and time `cix ingest` of it into a fresh store, in a child process (peak memory is the ingest's own).")
+
+    @Option(help: "Quotes in the generated day.") var quotes: Int = 5_000_000
+    @Option(help: "Working folder (kept).") var dir: String = ".bench"
+    @Option(help: "Seed.") var seed: UInt64 = 7
+
+    func run() throws {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let file = dir + "/bench-day.csv"
+        let db = dir + "/bench.sqlite"
+        for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + s) }
+        let t0 = Date()
+        var market = DemoMarket(seed: seed, quotesPerDay: quotes)
+        market.badRowRate = 0.0005
+        let f = try AtomicTextFile(path: file)
+        let counts = market.writeDay(CivilDate(iso: "2026-06-15")!) { f.write($0) }
+        try f.commit()
+        let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+        print("generated \(counts.rows) rows (\(size / 1_000_000) MB) in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s")
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = ["ingest", "--db", db, "--no-reject-files", file]
+        let t1 = Date()
+        try p.run()
+        p.waitUntilExit()
+        let secs = Date().timeIntervalSince(t1)
+        var ru = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &ru)
+        let peakMB = Double(ru.ru_maxrss) / 1024
+        guard p.terminationStatus == 0 || p.terminationStatus == 3 else { throw CixError("bench: ingest exited \(p.terminationStatus)") }
+        print(String(format: "ingest: %d rows in %.2f s = %.0f quotes/s; peak memory %.0f MB", counts.rows, secs, Double(counts.rows) / secs, peakMB))
+    }
+}

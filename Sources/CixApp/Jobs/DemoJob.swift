@@ -1,0 +1,79 @@
+import CixCore
+import CixIO
+import CixStore
+import Foundation
+
+public struct DemoConfig: Sendable, Codable {
+    public var seed: UInt64 = 42
+    public var days = 730
+    public var end = CivilDate(iso: "2026-11-24")!
+    public var quotesPerDay = 4000
+    public var out = "demo-out"
+    public init() {}
+    public var first: CivilDate { end.adding(days: -(days - 1)) }
+}
+
+/// What `cix demo` wrote: per-day planted counts, so tests and users can check an ingest against them.
+public struct DemoManifest: Codable, Sendable {
+    public var seed: UInt64
+    public var first: String
+    public var last: String
+    public var quotesPerDay: Int
+    public var files: [String]
+    public var fxFile: String
+    public var days: [DemoDayCounts]
+    public var totals: DemoDayCounts
+}
+
+final class Collector<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [Int: T] = [:]
+    func put(_ i: Int, _ v: T) { lock.lock(); items[i] = v; lock.unlock() }
+    func ordered(_ n: Int) -> [T] { (0..<n).map { items[$0]! } }
+}
+
+public enum DemoJob {
+    /// Writes `<out>/quotes/<date>.csv` for each day, `<out>/fx/eurofxref-hist.csv` and
+    /// `<out>/manifest.json`. Same config, byte-identical files (days are generated in parallel but
+    /// each day depends only on the seed and its date).
+    public static func generate(_ c: DemoConfig) throws -> DemoManifest {
+        let fm = FileManager.default
+        let quotesDir = c.out + "/quotes"
+        try fm.createDirectory(atPath: quotesDir, withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: c.out + "/fx", withIntermediateDirectories: true)
+        let market = DemoMarket(seed: c.seed, quotesPerDay: c.quotesPerDay)
+        let first = c.first
+        let results = Collector<Result<DemoDayCounts, Error>>()
+        DispatchQueue.concurrentPerform(iterations: c.days) { i in
+            let d = first.adding(days: i)
+            do {
+                let f = try AtomicTextFile(path: "\(quotesDir)/\(d).csv")
+                let counts = market.writeDay(d) { f.write($0) }
+                try f.commit()
+                results.put(i, .success(counts))
+            } catch {
+                results.put(i, .failure(error))
+            }
+        }
+        let days = try results.ordered(c.days).map { try $0.get() }
+        let fx = try AtomicTextFile(path: c.out + "/fx/eurofxref-hist.csv")
+        fx.write(market.ecbRatesCSV(from: first, to: c.end))
+        try fx.commit()
+        var totals = DemoDayCounts(date: "total")
+        for d in days {
+            totals.rows += d.rows
+            totals.valid += d.valid
+            totals.duplicates += d.duplicates
+            totals.unknownChip += d.unknownChip
+            for (k, v) in d.rejectsByField { totals.rejectsByField[k, default: 0] += v }
+        }
+        let manifest = DemoManifest(seed: c.seed, first: first.description, last: c.end.description, quotesPerDay: c.quotesPerDay,
+                                    files: days.map { "quotes/\($0.date).csv" }, fxFile: "fx/eurofxref-hist.csv", days: days, totals: totals)
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let mf = try AtomicTextFile(path: c.out + "/manifest.json")
+        mf.write(String(decoding: try enc.encode(manifest), as: UTF8.self) + "\n")
+        try mf.commit()
+        return manifest
+    }
+}

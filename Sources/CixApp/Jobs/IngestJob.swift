@@ -1,0 +1,139 @@
+import CixCore
+import CixIO
+import CixStore
+import Foundation
+import GRDB
+
+/// Input formats `cix ingest` reads.
+public enum QuoteFormat: String, Sendable, CaseIterable {
+    case auto, csv, jsonl, skypilot
+}
+
+public struct IngestOptions: Sendable {
+    public var format: QuoteFormat = .auto
+    /// For formats that carry no provider id or time (SkyPilot catalogs).
+    public var sourceName: String?
+    public var observedAt: String?
+    /// Write `<file>.rejects.csv` beside each input (stdin: `./stdin.rejects.csv`).
+    public var writeRejectFiles = true
+    public var chunkSize = 1 << 20
+    public init() {}
+}
+
+public struct FileIngestResult: Sendable {
+    public var path: String
+    public var batchID: Int64
+    public var counts: BatchCounts
+    public var warnings: [String]
+    public var rejectsPath: String?
+    /// Per-format extras (e.g. SkyPilot: GPU rows), printed after the summary line.
+    public var details: [String]
+}
+
+/// A whole-run failure: nothing of the failing file was stored (exit code 2).
+public struct IngestFailure: Error, CustomStringConvertible {
+    public var description: String
+}
+
+public enum IngestJob {
+    /// Opens every file first (an unreadable one stops the run before anything is written), then
+    /// ingests each file in its own transaction.
+    public static func run(store: Store, paths: [String], options: IngestOptions,
+                           now: () -> String = { Timestamp.format(Int64(Date().timeIntervalSince1970)) }) throws -> [FileIngestResult] {
+        if paths.filter({ $0 == "-" }).count > 1 { throw IngestFailure(description: "standard input (-) can be read only once") }
+        var opened: [(String, QuoteRowReader & AnyObject, String)] = []
+        for path in paths {
+            let reader = try makeReader(path: path, options: options)
+            opened.append((path, reader.0, reader.1))
+        }
+        var results: [FileIngestResult] = []
+        for (path, reader, formatName) in opened {
+            results.append(try ingestOne(store: store, path: path, reader: reader, formatName: formatName, options: options, now: now))
+        }
+        return results
+    }
+
+    static func makeReader(path: String, options: IngestOptions) throws -> (QuoteRowReader & AnyObject, String) {
+        let source: FileByteSource
+        do { source = try FileByteSource(path: path) } catch let e as IOFailure { throw IngestFailure(description: "\(e)") }
+        var format = options.format
+        if format == .auto {
+            let lower = path.lowercased()
+            format = lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") ? .jsonl : .csv
+        }
+        do {
+            switch format {
+            case .csv, .auto:
+                return (try CanonicalCSVReader(source: source, path: path, chunkSize: options.chunkSize), "csv")
+            case .jsonl:
+                return (CanonicalJSONLReader(source: source, path: path), "jsonl")
+            case .skypilot:
+                guard let name = options.sourceName, !name.isEmpty else {
+                    throw IngestFailure(description: "--format skypilot needs --source NAME")
+                }
+                guard let at = options.observedAt else {
+                    throw IngestFailure(description: "--format skypilot needs --observed-at TIME (the catalogs carry no date)")
+                }
+                guard case .success = Timestamp.parse(at) else {
+                    throw IngestFailure(description: "--observed-at: not an ISO-8601 timestamp with zone: \(at)")
+                }
+                return (try SkyPilotCatalogReader(source: source, path: path, sourceName: name, observedAt: at), "skypilot")
+            }
+        } catch let e as QuoteFileError {
+            throw IngestFailure(description: "\(e)")
+        } catch let e as IOFailure {
+            throw IngestFailure(description: "\(e)")
+        }
+    }
+
+    static func ingestOne(store: Store, path: String, reader: QuoteRowReader & AnyObject, formatName: String,
+                          options: IngestOptions, now: () -> String) throws -> FileIngestResult {
+        let rejectsPath = path == "-" ? "stdin.rejects.csv" : path + ".rejects.csv"
+        var rejectsFile: AtomicTextFile?
+        defer { rejectsFile?.discard() }
+        var batchID: Int64 = 0
+        var counts = BatchCounts()
+        do {
+            try store.dbQueue.write { db in
+                let writer = try QuoteBatchWriter(db: db, sourcePath: path, format: formatName,
+                                                  sourceName: options.sourceName, startedAt: now())
+                batchID = writer.batchID
+                while let row = try reader.next() {
+                    switch row {
+                    case .quote(let q, let line):
+                        try writer.add(q, line: line)
+                    case .reject(let r, let line, let original):
+                        try writer.addReject(line: line, field: r.field, reason: r.reason, original: original)
+                        if options.writeRejectFiles {
+                            if rejectsFile == nil {
+                                rejectsFile = try AtomicTextFile(path: rejectsPath)
+                                rejectsFile!.write("line,field,reason,original\n")
+                            }
+                            rejectsFile!.write("\(line),\(csvField(r.field)),\(csvField(r.reason)),\(csvField(original))\n")
+                        }
+                    case .skipped:
+                        writer.addSkipped()
+                    }
+                }
+                try writer.finish(finishedAt: now())
+                counts = writer.counts
+            }
+        } catch let e as IOFailure {
+            throw IngestFailure(description: "\(e) (nothing from this file was stored)")
+        } catch let e as DatabaseError {
+            throw IngestFailure(description: "\(path): store error: \(e.message ?? "\(e)") (nothing from this file was stored)")
+        }
+        var written: String?
+        if let f = rejectsFile {
+            try f.commit()
+            rejectsFile = nil
+            written = rejectsPath
+        } else if options.writeRejectFiles, FileManager.default.fileExists(atPath: rejectsPath) {
+            // A rejects file from an earlier run of this same input no longer describes it.
+            try? FileManager.default.removeItem(atPath: rejectsPath)
+        }
+        let details = (reader as? SkyPilotCatalogReader<FileByteSource>)?.summaryLines ?? []
+        return FileIngestResult(path: path, batchID: batchID, counts: counts, warnings: reader.warnings,
+                                rejectsPath: written, details: details)
+    }
+}

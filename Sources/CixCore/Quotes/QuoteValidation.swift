@@ -1,0 +1,123 @@
+/// Row validation rules for canonical quotes (METHODOLOGY.md §2.2). Pure: text in, quote or reason out.
+
+/// Why a row was rejected: the field (or `(record)`) and a reason a person can act on.
+public struct QuoteReject: Error, Sendable, Hashable {
+    public var field: String
+    public var reason: String
+    public init(field: String, reason: String) {
+        self.field = field
+        self.reason = reason
+    }
+}
+
+public enum QuoteValidation {
+    /// Upper bound on GPUs in one instance or listing; anything larger is a typo.
+    public static let maxGPUCount = 100_000
+
+    /// Validates one row's field values, given in `QuoteColumn` order (absent optional columns as "").
+    public static func validate(_ f: [String]) -> Result<RawQuote, QuoteReject> {
+        precondition(f.count == QuoteColumn.allCases.count)
+        func reject(_ c: QuoteColumn, _ reason: String) -> Result<RawQuote, QuoteReject> {
+            .failure(QuoteReject(field: c.name, reason: reason))
+        }
+        for c in QuoteColumn.allCases where c.isRequired && isBlank(f[c.rawValue]) {
+            return reject(c, "required field is empty")
+        }
+        let observedAt = trim(f[QuoteColumn.observedAt.rawValue])
+        let epoch: Int64
+        switch Timestamp.parse(observedAt) {
+        case .success(let e): epoch = e
+        case .failure(.missingZone): return reject(.observedAt, "timestamp has no zone (use Z or ±HH:MM): \(observedAt)")
+        case .failure(.outOfRange): return reject(.observedAt, "timestamp out of range: \(observedAt)")
+        case .failure(.malformed): return reject(.observedAt, "not an ISO-8601 timestamp: \(observedAt)")
+        }
+        let gpuText = trim(f[QuoteColumn.gpuCount.rawValue])
+        guard let gpuCount = parseCount(gpuText) else {
+            return reject(.gpuCount, "not a whole number of GPUs: \(gpuText)")
+        }
+        guard gpuCount >= 1, gpuCount <= maxGPUCount else {
+            return reject(.gpuCount, "GPU count must be 1 to \(maxGPUCount): \(gpuText)")
+        }
+        let termText = trim(f[QuoteColumn.term.rawValue])
+        guard let term = Term(parsing: termText) else {
+            return reject(.term, "unknown term: \(termText)")
+        }
+        let priceText = trim(f[QuoteColumn.price.rawValue])
+        guard let price = Decimals.parse(priceText), price.isFinite else {
+            return reject(.price, "not a decimal number: \(priceText)")
+        }
+        guard price > 0 else {
+            return reject(.price, price == 0 ? "price is zero" : "price is negative: \(priceText)")
+        }
+        let currencyText = trim(f[QuoteColumn.currency.rawValue])
+        let currency = currencyText.uppercased()
+        guard Currencies.iso4217.contains(currency) else {
+            return reject(.currency, "not an ISO 4217 currency code: \(currencyText)")
+        }
+        let unitText = trim(f[QuoteColumn.priceUnit.rawValue])
+        guard let unit = PriceUnit(parsing: unitText) else {
+            return reject(.priceUnit, "unknown price unit (second, minute, hour, day, month): \(unitText)")
+        }
+        let basisText = trim(f[QuoteColumn.priceBasis.rawValue])
+        guard let basis = PriceBasis(parsing: basisText) else {
+            return reject(.priceBasis, "unknown price basis (gpu, instance): \(basisText)")
+        }
+        var available: Int? = nil
+        let availText = trim(f[QuoteColumn.availableGPUs.rawValue])
+        if !availText.isEmpty {
+            guard let a = parseCount(availText), a >= 0, a <= 10_000_000 else {
+                return reject(.availableGPUs, "not a non-negative whole number: \(availText)")
+            }
+            available = a
+        }
+        let offer = trim(f[QuoteColumn.offerID.rawValue])
+        let inter = trim(f[QuoteColumn.interconnect.rawValue])
+        return .success(RawQuote(
+            observedAt: observedAt, observedEpoch: epoch,
+            source: trim(f[QuoteColumn.source.rawValue]),
+            offerID: offer.isEmpty ? nil : offer,
+            chip: trim(f[QuoteColumn.chip.rawValue]),
+            gpuCount: gpuCount,
+            location: trim(f[QuoteColumn.location.rawValue]),
+            termText: termText, term: term,
+            price: priceText, priceValue: price,
+            currency: currency, priceUnit: unit, priceBasis: basis,
+            availableGPUs: available,
+            interconnect: inter.isEmpty ? nil : inter))
+    }
+
+    /// A whole number, also written with a zero fraction (`8.0`, as some catalogs do).
+    public static func parseCount(_ s: String) -> Int? {
+        if let v = Int(s) { return v }
+        guard let d = Decimals.parse(s), d.rounded() == d, d.magnitude < 1e15 else { return nil }
+        return Int(d)
+    }
+
+    @inline(__always) static func isBlank(_ s: String) -> Bool {
+        s.utf8.allSatisfy { $0 == 32 || $0 == 9 }
+    }
+
+    /// Trims spaces and tabs (not other Unicode white space: provider text is kept as written).
+    @inline(__always) public static func trim(_ s: String) -> String {
+        let u = s.utf8
+        guard let first = u.first, let last = u.last else { return s }
+        if first != 32 && first != 9 && last != 32 && last != 9 { return s }
+        var a = u.startIndex
+        var b = u.endIndex
+        while a < b, u[a] == 32 || u[a] == 9 { a = u.index(after: a) }
+        while b > a, u[u.index(before: b)] == 32 || u[u.index(before: b)] == 9 { b = u.index(before: b) }
+        return String(s[a..<b])
+    }
+}
+
+public enum Currencies {
+    /// Active ISO 4217 alphabetic codes (2025 list, funds and precious metals excluded).
+    public static let iso4217: Set<String> = Set("""
+    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF \
+    CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD \
+    HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD \
+    MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN \
+    PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY \
+    TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG
+    """.split(separator: " ").map(String.init))
+}

@@ -1,0 +1,90 @@
+/// A validated quote exactly as a provider wrote it (METHODOLOGY.md §2).
+///
+/// Text fields keep the provider's spelling; `price` keeps its decimal text so the store of record
+/// holds what was received. Parsed values (`observedEpoch`, `term`, `priceValue`, …) come with it so
+/// later stages never parse twice.
+public struct RawQuote: Sendable, Hashable {
+    public var observedAt: String
+    /// Seconds since 1970-01-01T00:00:00Z.
+    public var observedEpoch: Int64
+    public var source: String
+    public var offerID: String?
+    public var chip: String
+    public var gpuCount: Int
+    public var location: String
+    public var termText: String
+    public var term: Term
+    public var price: String
+    public var priceValue: Double
+    public var currency: String
+    public var priceUnit: PriceUnit
+    public var priceBasis: PriceBasis
+    public var availableGPUs: Int?
+    public var interconnect: String?
+
+    public init(observedAt: String, observedEpoch: Int64, source: String, offerID: String?, chip: String,
+                gpuCount: Int, location: String, termText: String, term: Term, price: String, priceValue: Double,
+                currency: String, priceUnit: PriceUnit, priceBasis: PriceBasis, availableGPUs: Int?, interconnect: String?) {
+        self.observedAt = observedAt
+        self.observedEpoch = observedEpoch
+        self.source = source
+        self.offerID = offerID
+        self.chip = chip
+        self.gpuCount = gpuCount
+        self.location = location
+        self.termText = termText
+        self.term = term
+        self.price = price
+        self.priceValue = priceValue
+        self.currency = currency
+        self.priceUnit = priceUnit
+        self.priceBasis = priceBasis
+        self.availableGPUs = availableGPUs
+        self.interconnect = interconnect
+    }
+
+    /// Identity used for de-duplication (METHODOLOGY.md §2.3): with an offer id, the tuple
+    /// (source, offer_id, observed instant, canonical term, location); without one, the whole content.
+    /// A 64-bit FNV-1a hash of that tuple; a false match needs ~4·10⁹ distinct rows to become likely.
+    public var identity: Int64 {
+        var h = FNV1a64()
+        h.add(source); h.separator()
+        if let offerID, !offerID.isEmpty {
+            h.add("o"); h.add(offerID); h.separator()
+            h.add(observedEpoch); h.add(term.rawValue); h.separator()
+            h.add(location)
+        } else {
+            h.add("c"); h.add(observedEpoch); h.add(chip); h.separator()
+            h.add(Int64(gpuCount)); h.add(location); h.separator()
+            h.add(term.rawValue); h.separator(); h.add(priceValue.bitPattern)
+            h.add(currency); h.separator(); h.add(priceUnit.rawValue); h.add(priceBasis.rawValue); h.separator()
+            h.add(Int64(availableGPUs ?? -1)); h.add(interconnect ?? ""); h.separator()
+        }
+        return Int64(bitPattern: h.value)
+    }
+
+    /// The fields as canonical CSV/JSON text values, in `QuoteColumn` order.
+    public var fieldTexts: [String] {
+        [observedAt, source, offerID ?? "", chip, String(gpuCount), location, termText, price, currency,
+         priceUnit.rawValue, priceBasis.rawValue, availableGPUs.map(String.init) ?? "", interconnect ?? ""]
+    }
+}
+
+/// 64-bit FNV-1a: a fast, stable, non-cryptographic hash (stable across runs and platforms, unlike `Hasher`).
+public struct FNV1a64: Sendable {
+    public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    public init() {}
+    @inline(__always) public mutating func add(byte: UInt8) {
+        value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+    }
+    public mutating func add(_ s: String) {
+        var s = s
+        s.withUTF8 { for b in $0 { add(byte: b) } }
+    }
+    public mutating func add(_ v: Int64) { add(UInt64(bitPattern: v)) }
+    public mutating func add(_ v: UInt64) {
+        var x = v
+        for _ in 0..<8 { add(byte: UInt8(truncatingIfNeeded: x)); x >>= 8 }
+    }
+    public mutating func separator() { add(byte: 0x1F) }
+}

@@ -1,0 +1,88 @@
+/// Decimal text to `Double`, and the one rounding rule used at publication.
+
+public enum Decimals {
+    /// Parses `[+-]digits[.digits][e±digits]`. Exact for up to 15 significant digits (the Clinger
+    /// fast path: an integer mantissa below 2^53 scaled by an exact power of ten); otherwise falls
+    /// back to the standard library's correctly rounded parser. Rejects NaN, infinities and hex.
+    public static func parse(_ text: some StringProtocol) -> Double? {
+        var mantissa: UInt64 = 0
+        var digitsSeen = 0
+        var significant = 0
+        var fracDigits = 0
+        var negative = false
+        var sawDot = false
+        var fast = true
+        var i = 0
+        let u = text.utf8
+        var it = u.makeIterator()
+        var c = it.next()
+        if c == 43 || c == 45 { negative = c == 45; c = it.next(); i += 1 }
+        while let ch = c {
+            if ch &- 48 < 10 {
+                digitsSeen += 1
+                if mantissa == 0 && ch == 48 {
+                    if sawDot { fracDigits += 1 }
+                } else {
+                    significant += 1
+                    if significant <= 15 {
+                        mantissa = mantissa * 10 + UInt64(ch - 48)
+                        if sawDot { fracDigits += 1 }
+                    } else {
+                        fast = false
+                    }
+                }
+            } else if ch == 46 && !sawDot {
+                sawDot = true
+            } else if ch == 101 || ch == 69 {
+                fast = false
+                break
+            } else {
+                return nil
+            }
+            c = it.next()
+        }
+        guard digitsSeen > 0 else { return nil }
+        if fast && fracDigits <= 22 {
+            let v = Double(mantissa) / pow10[fracDigits]
+            return negative ? -v : v
+        }
+        guard let v = Double(String(text)), v.isFinite else { return nil }
+        return v
+    }
+
+    static let pow10: [Double] = (0...22).map { p in
+        var v = 1.0
+        for _ in 0..<p { v *= 10 }
+        return v
+    }
+
+    /// Round half away from zero to `places` decimals: the publication rounding of METHODOLOGY.md §1.4.
+    /// Computed on the decimal text of the value's shortest round-trip form, so 2.675 → 2.68 (the
+    /// binary value 2.67499999… is not what anyone wrote).
+    public static func roundPublished(_ value: Double, places: Int) -> Double {
+        guard value.isFinite else { return value }
+        let scale = pow10[places]
+        let scaled = value * scale
+        var r = scaled.rounded(.toNearestOrAwayFromZero)
+        // Correct for binary representation error: 2.675 * 100 = 267.49999999999997.
+        let nudge = (scaled - scaled.rounded(.towardZero)).magnitude
+        if (nudge - 0.5).magnitude < 1e-9 * max(1, scaled.magnitude) {
+            r = scaled.rounded(.towardZero) + (scaled < 0 ? -1 : 1)
+        }
+        return r / scale
+    }
+
+    /// Fixed-point text with exactly `places` decimals, after `roundPublished`.
+    public static func format(_ value: Double, places: Int) -> String {
+        let r = roundPublished(value, places: places)
+        let negative = r < 0
+        let scaled = (r.magnitude * pow10[places]).rounded()
+        var intPart = String(UInt64(scaled / pow10[places]))
+        let frac = UInt64(scaled) % UInt64(pow10[places])
+        if places > 0 {
+            let f = String(frac)
+            intPart += "." + String(repeating: "0", count: places - f.count) + f
+        }
+        return (negative && scaled != 0 ? "-" : "") + intPart
+    }
+}

@@ -1,0 +1,4 @@
+import CixApp
+import Foundation
+
+exit(CixMain.run(Array(CommandLine.arguments.dropFirst())))
