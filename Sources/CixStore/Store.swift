@@ -7,6 +7,8 @@ import GRDBSQLite
 public final class Store: @unchecked Sendable {
     public let dbQueue: DatabaseQueue
     public let path: String
+    /// Page cache in KiB. Measured at 5M quotes: 16 MiB to 200 MiB made no difference to ingest speed.
+    static let cacheKiB = 64 * 1024
 
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
     public init(path: String) throws {
@@ -16,7 +18,9 @@ public final class Store: @unchecked Sendable {
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             // 64 MiB page cache: the identity index of a multi-million-row store stays mostly in memory.
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            // 16 KiB pages (new stores only): ingest measured ~10% faster than with 4 KiB.
+            try db.execute(sql: "PRAGMA page_size = 16384")
+            try db.execute(sql: "PRAGMA cache_size = -\(Store.cacheKiB)")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         dbQueue = try DatabaseQueue(path: path, configuration: config)
@@ -47,31 +51,27 @@ public final class Store: @unchecked Sendable {
                 rejected INTEGER NOT NULL DEFAULT 0,
                 skipped INTEGER NOT NULL DEFAULT 0
             );
-            CREATE TABLE raw_quotes (
+            -- Raw quotes as received, in blocks: each block holds `count` quotes with ids
+            -- first_quote_id ..< first_quote_id + count, as canonical CSV records (no header) whose
+            -- first field is the source line number: line,observed_at,source,offer_id,chip,...
+            -- Per-row SQLite inserts cost ~2 µs a quote here; a block amortises that to nothing.
+            CREATE TABLE raw_blocks (
                 id INTEGER PRIMARY KEY,
-                identity INTEGER NOT NULL,
                 batch_id INTEGER NOT NULL REFERENCES ingest_batches(id),
-                line INTEGER NOT NULL,
-                observed_at TEXT NOT NULL,
-                observed_epoch INTEGER NOT NULL,
-                source TEXT NOT NULL,
-                offer_id TEXT,
-                chip TEXT NOT NULL,
-                gpu_count INTEGER NOT NULL,
-                location TEXT NOT NULL,
-                term TEXT NOT NULL,
-                price TEXT NOT NULL,
-                currency TEXT NOT NULL,
-                price_unit TEXT NOT NULL,
-                price_basis TEXT NOT NULL,
-                available_gpus INTEGER,
-                interconnect TEXT
+                first_quote_id INTEGER NOT NULL UNIQUE,
+                count INTEGER NOT NULL,
+                min_epoch INTEGER NOT NULL,
+                max_epoch INTEGER NOT NULL,
+                data TEXT NOT NULL
             );
-            CREATE UNIQUE INDEX raw_quotes_identity ON raw_quotes(identity);
-            CREATE TRIGGER raw_quotes_no_update BEFORE UPDATE ON raw_quotes
+            CREATE INDEX raw_blocks_epoch ON raw_blocks(min_epoch, max_epoch);
+            CREATE TRIGGER raw_blocks_no_update BEFORE UPDATE ON raw_blocks
                 BEGIN SELECT RAISE(ABORT, 'raw quotes are immutable'); END;
-            CREATE TRIGGER raw_quotes_no_delete BEFORE DELETE ON raw_quotes
+            CREATE TRIGGER raw_blocks_no_delete BEFORE DELETE ON raw_blocks
                 BEGIN SELECT RAISE(ABORT, 'raw quotes are immutable'); END;
+            -- De-duplication keys: a rowid table keyed by the identity itself (an integer-key B-tree,
+            -- probed in sorted blocks). A quote's identity is recomputed from its raw text.
+            CREATE TABLE quote_identities (identity INTEGER PRIMARY KEY);
             CREATE TABLE rejects (
                 id INTEGER PRIMARY KEY,
                 batch_id INTEGER NOT NULL REFERENCES ingest_batches(id),
@@ -81,6 +81,8 @@ public final class Store: @unchecked Sendable {
                 original TEXT NOT NULL
             );
             CREATE INDEX rejects_batch ON rejects(batch_id);
+            CREATE TRIGGER rejects_no_update BEFORE UPDATE ON rejects
+                BEGIN SELECT RAISE(ABORT, 'rejects are immutable'); END;
             """)
         }
         return m
@@ -97,14 +99,25 @@ public struct BatchCounts: Sendable, Equatable {
     public init() {}
 }
 
-/// Writes one file's rows inside one transaction, through one reused prepared statement bound with
-/// the SQLite C API (GRDB's `StatementArguments` boxing costs about half the throughput here).
+/// Writes one file's rows inside one transaction. Valid quotes are de-duplicated against
+/// `quote_identities` a block at a time (sorted keys, set-based statements), and the new ones are
+/// appended to `raw_blocks` in file order. Statements are reused and bound with the SQLite C API.
 public final class QuoteBatchWriter {
     let db: Database
     public let batchID: Int64
-    private let insert: Statement
+    private let claim: Statement
+    private let blockInsert: Statement
     private let rejectInsert: Statement
     public private(set) var counts = BatchCounts()
+    private var nextQuoteID: Int64
+
+    private var pending: [QuoteChunk] = []
+    private var pendingCount = 0
+    private var keys: [(Int64, Int32, Int32)] = []
+    private var json: [UInt8] = []
+    private var text: [UInt8] = []
+    /// Quotes per stored block (and per de-duplication pass).
+    public var blockSize = 32_768
 
     /// Must be called inside a write transaction; the batch row is created now.
     public init(db: Database, sourcePath: String, format: String, sourceName: String?, startedAt: String) throws {
@@ -112,62 +125,131 @@ public final class QuoteBatchWriter {
         try db.execute(sql: "INSERT INTO ingest_batches (source_path, format, source_name, started_at) VALUES (?, ?, ?, ?)",
                        arguments: [sourcePath, format, sourceName, startedAt])
         batchID = db.lastInsertedRowID
-        insert = try db.makeStatement(sql: """
-        INSERT OR IGNORE INTO raw_quotes (identity, batch_id, line, observed_at, observed_epoch, source, offer_id, chip,
-            gpu_count, location, term, price, currency, price_unit, price_basis, available_gpus, interconnect)
-        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+        nextQuoteID = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(first_quote_id + count), 1) FROM raw_blocks") ?? 1
+        claim = try db.makeStatement(sql: "INSERT OR IGNORE INTO quote_identities (identity) SELECT value FROM json_each(?) RETURNING identity")
+        blockInsert = try db.makeStatement(sql: """
+        INSERT INTO raw_blocks (batch_id, first_quote_id, count, min_epoch, max_epoch, data) VALUES (?,?,?,?,?,?)
         """)
         rejectInsert = try db.makeStatement(sql: "INSERT INTO rejects (batch_id, line, field, reason, original) VALUES (?,?,?,?,?)")
     }
 
-    /// Stores a valid quote; returns false when an identical quote is already stored (a duplicate).
-    @discardableResult
-    public func add(_ q: RawQuote, line: Int) throws -> Bool {
-        counts.rowsRead += 1
-        let s = insert.sqliteStatement
-        sqlite3_reset(s)
-        sqlite3_bind_int64(s, 1, q.identity)
-        sqlite3_bind_int64(s, 2, batchID)
-        sqlite3_bind_int64(s, 3, Int64(line))
-        bindText(s, 4, q.observedAt)
-        sqlite3_bind_int64(s, 5, q.observedEpoch)
-        bindText(s, 6, q.source)
-        bindText(s, 7, q.offerID)
-        bindText(s, 8, q.chip)
-        sqlite3_bind_int64(s, 9, Int64(q.gpuCount))
-        bindText(s, 10, q.location)
-        bindText(s, 11, q.termText)
-        bindText(s, 12, q.price)
-        bindText(s, 13, q.currency)
-        bindText(s, 14, q.priceUnit.rawValue)
-        bindText(s, 15, q.priceBasis.rawValue)
-        if let a = q.availableGPUs { sqlite3_bind_int64(s, 16, Int64(a)) } else { sqlite3_bind_null(s, 16) }
-        bindText(s, 17, q.interconnect)
-        let rc = sqlite3_step(s)
-        guard rc == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+    /// Takes a chunk of rows: rejects are stored now, quotes at the next block flush.
+    public func add(_ chunk: QuoteChunk) throws {
+        counts.rowsRead += chunk.rowsRead - chunk.count
+        counts.skipped += chunk.skipped
+        for r in chunk.rejects {
+            counts.rejected += 1
+            try rejectInsert.execute(arguments: [batchID, r.line, r.reject.field, r.reject.reason, r.original])
         }
-        if sqlite3_changes(db.sqliteConnection) == 1 {
-            counts.accepted += 1
-            return true
-        }
-        counts.duplicates += 1
-        return false
+        guard chunk.count > 0 else { return }
+        pending.append(chunk)
+        pendingCount += chunk.count
+        if pendingCount >= blockSize { try flush() }
     }
 
-    public func addReject(line: Int, field: String, reason: String, original: String) throws {
-        counts.rowsRead += 1
-        counts.rejected += 1
-        try rejectInsert.execute(arguments: [batchID, line, field, reason, original])
+    private func jsonArray(_ ks: some Sequence<Int64>) {
+        json.removeAll(keepingCapacity: true)
+        json.append(91)
+        var first = true
+        for k in ks {
+            if !first { json.append(44) }
+            first = false
+            json.append(contentsOf: String(k).utf8)
+        }
+        json.append(93)
     }
 
-    public func addSkipped() {
-        counts.rowsRead += 1
-        counts.skipped += 1
+    private func bindJSON(_ s: OpaquePointer) {
+        json.withUnsafeBufferPointer { buf in
+            _ = sqlite3_bind_text(s, 1, UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(buf.count), SQLITE_TRANSIENT)
+        }
+    }
+
+    /// De-duplicates the pending quotes (within the block and against the store), claims the new
+    /// identities in key order, and appends the new quotes in file order as one raw block.
+    public func flush() throws {
+        guard pendingCount > 0 else { return }
+        keys.removeAll(keepingCapacity: true)
+        for (c, chunk) in pending.enumerated() {
+            for i in 0..<chunk.count { keys.append((chunk.identities[i], Int32(c), Int32(i))) }
+        }
+        // Ties broken by position: the first occurrence in the file is the one stored.
+        keys.sort { $0.0 != $1.0 ? $0.0 < $1.0 : ($0.1 != $1.1 ? $0.1 < $1.1 : $0.2 < $1.2) }
+        var fresh = pending.map { [Bool](repeating: false, count: $0.count) }
+        var distinct: [Int64] = []
+        distinct.reserveCapacity(keys.count)
+        for k in keys where distinct.last != k.0 { distinct.append(k.0) }
+        // Claim them all in key order; RETURNING yields exactly the keys that were new (one B-tree
+        // descent a key; probing first and inserting after measured ~25% slower at 5M keys).
+        jsonArray(distinct)
+        let cl = claim.sqliteStatement
+        sqlite3_reset(cl)
+        bindJSON(cl)
+        var newKeys: [Int64] = []
+        newKeys.reserveCapacity(distinct.count)
+        while true {
+            let rc = sqlite3_step(cl)
+            if rc == SQLITE_ROW { newKeys.append(sqlite3_column_int64(cl, 0)); continue }
+            guard rc == SQLITE_DONE else { throw storeError(rc) }
+            break
+        }
+        var existing = Set<Int64>()
+        if newKeys.count != distinct.count {
+            let isNew = Set(newKeys)
+            for k in distinct where !isNew.contains(k) { existing.insert(k) }
+        }
+        var prev: Int64? = nil
+        for (k, c, i) in keys {
+            defer { prev = k }
+            if k == prev || existing.contains(k) { continue }
+            fresh[Int(c)][Int(i)] = true
+        }
+        // Append the new quotes in file order.
+        text.removeAll(keepingCapacity: true)
+        var minEpoch = Int64.max
+        var maxEpoch = Int64.min
+        for (c, chunk) in pending.enumerated() {
+            chunk.text.withUnsafeBufferPointer { t in
+                for i in 0..<chunk.count where fresh[c][i] {
+                    let r = chunk.record(i)
+                    text.append(contentsOf: UnsafeBufferPointer(rebasing: t[r.lowerBound...r.upperBound]))
+                    minEpoch = min(minEpoch, chunk.epochs[i])
+                    maxEpoch = max(maxEpoch, chunk.epochs[i])
+                }
+            }
+        }
+        let added = newKeys.count
+        if added > 0 {
+            let s = blockInsert.sqliteStatement
+            sqlite3_reset(s)
+            sqlite3_bind_int64(s, 1, batchID)
+            sqlite3_bind_int64(s, 2, nextQuoteID)
+            sqlite3_bind_int64(s, 3, Int64(added))
+            sqlite3_bind_int64(s, 4, minEpoch)
+            sqlite3_bind_int64(s, 5, maxEpoch)
+            let rc: Int32 = text.withUnsafeBufferPointer { buf in
+                sqlite3_bind_text(s, 6, UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(buf.count), SQLITE_STATIC)
+                let rc = sqlite3_step(s)
+                sqlite3_clear_bindings(s)
+                return rc
+            }
+            guard rc == SQLITE_DONE else { throw storeError(rc) }
+            nextQuoteID += Int64(added)
+        }
+        counts.rowsRead += pendingCount
+        counts.accepted += added
+        counts.duplicates += pendingCount - added
+        pending.removeAll(keepingCapacity: true)
+        pendingCount = 0
+    }
+
+    private func storeError(_ rc: Int32) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
     }
 
     /// Records the final counts on the batch row.
     public func finish(finishedAt: String) throws {
+        try flush()
         try db.execute(sql: """
         UPDATE ingest_batches SET finished_at = ?, rows_read = ?, accepted = ?, duplicates = ?, rejected = ?, skipped = ?
         WHERE id = ?
@@ -175,18 +257,5 @@ public final class QuoteBatchWriter {
     }
 }
 
+private let SQLITE_STATIC: sqlite3_destructor_type? = nil
 private let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-
-@inline(__always) private func bindText(_ s: OpaquePointer, _ i: Int32, _ text: String?) {
-    guard var text else {
-        sqlite3_bind_null(s, i)
-        return
-    }
-    text.withUTF8 { p in
-        if p.isEmpty {
-            _ = sqlite3_bind_text(s, i, "", 0, SQLITE_TRANSIENT)
-            return
-        }
-        _ = sqlite3_bind_text(s, i, UnsafeRawPointer(p.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(p.count), SQLITE_TRANSIENT)
-    }
-}

@@ -26,6 +26,12 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "Do not write <file>.rejects.csv files.")
     var noRejectFiles = false
 
+    @Flag(help: "Validate only: report counts and rejects, store nothing (duplicates counted within each file).")
+    var check = false
+
+    @Flag(help: "Print elapsed time, rows per second and peak memory (VmHWM) to standard error.")
+    var stats = false
+
     @Argument(help: "Files to ingest; - reads standard input.")
     var files: [String]
 
@@ -39,6 +45,8 @@ struct IngestCommand: ParsableCommand {
         options.sourceName = source
         options.observedAt = observedAt
         options.writeRejectFiles = !noRejectFiles
+        options.checkOnly = check
+        let started = Date()
         let s = try store.open()
         let results: [FileIngestResult]
         do {
@@ -57,6 +65,21 @@ struct IngestCommand: ParsableCommand {
             if let p = r.rejectsPath { print("  rejects: \(p)") }
             if c.rejected > 0 { anyRejected = true }
         }
+        if stats {
+            let secs = Date().timeIntervalSince(started)
+            let rows = results.reduce(0) { $0 + $1.counts.rowsRead }
+            printErr(String(format: "stats: %d rows in %.2f s = %.0f rows/s; peak memory %.0f MB",
+                            rows, secs, Double(rows) / secs, Double(peakMemoryKB()) / 1024))
+        }
         if anyRejected { throw ExitCode(ExitCodes.rejects) }
     }
+}
+
+/// Peak resident memory of this process (VmHWM from /proc/self/status), in KiB; 0 where unknown.
+func peakMemoryKB() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    }
+    return 0
 }

@@ -17,6 +17,8 @@ public struct IngestOptions: Sendable {
     /// Write `<file>.rejects.csv` beside each input (stdin: `./stdin.rejects.csv`).
     public var writeRejectFiles = true
     public var chunkSize = 1 << 20
+    /// Validate only: count and report rows, store nothing.
+    public var checkOnly = false
     public init() {}
 }
 
@@ -86,37 +88,49 @@ public enum IngestJob {
         }
     }
 
-    static func ingestOne(store: Store, path: String, reader: QuoteRowReader & AnyObject, formatName: String,
+    static func ingestOne(store: Store, path: String, reader source: QuoteRowReader & AnyObject, formatName: String,
                           options: IngestOptions, now: () -> String) throws -> FileIngestResult {
+        let reader = ChunkPrefetcher(source)
+        defer { reader.cancel() }
         let rejectsPath = path == "-" ? "stdin.rejects.csv" : path + ".rejects.csv"
         var rejectsFile: AtomicTextFile?
         defer { rejectsFile?.discard() }
         var batchID: Int64 = 0
         var counts = BatchCounts()
+        func report(_ rejects: [RejectedRow]) throws {
+            guard options.writeRejectFiles else { return }
+            for r in rejects {
+                if rejectsFile == nil {
+                    rejectsFile = try AtomicTextFile(path: rejectsPath)
+                    rejectsFile!.write("line,field,reason,original\n")
+                }
+                rejectsFile!.write("\(r.line),\(csvField(r.reject.field)),\(csvField(r.reject.reason)),\(csvField(r.original))\n")
+            }
+        }
         do {
-            try store.dbQueue.write { db in
-                let writer = try QuoteBatchWriter(db: db, sourcePath: path, format: formatName,
-                                                  sourceName: options.sourceName, startedAt: now())
-                batchID = writer.batchID
-                while let row = try reader.next() {
-                    switch row {
-                    case .quote(let q, let line):
-                        try writer.add(q, line: line)
-                    case .reject(let r, let line, let original):
-                        try writer.addReject(line: line, field: r.field, reason: r.reason, original: original)
-                        if options.writeRejectFiles {
-                            if rejectsFile == nil {
-                                rejectsFile = try AtomicTextFile(path: rejectsPath)
-                                rejectsFile!.write("line,field,reason,original\n")
-                            }
-                            rejectsFile!.write("\(line),\(csvField(r.field)),\(csvField(r.reason)),\(csvField(original))\n")
-                        }
-                    case .skipped:
-                        writer.addSkipped()
+            if options.checkOnly {
+                var seen = Set<Int64>()
+                while let chunk = try reader.next() {
+                    try report(chunk.rejects)
+                    counts.rowsRead += chunk.rowsRead
+                    counts.rejected += chunk.rejects.count
+                    counts.skipped += chunk.skipped
+                    for k in chunk.identities {
+                        if seen.insert(k).inserted { counts.accepted += 1 } else { counts.duplicates += 1 }
                     }
                 }
-                try writer.finish(finishedAt: now())
-                counts = writer.counts
+            } else {
+                try store.dbQueue.write { db in
+                    let writer = try QuoteBatchWriter(db: db, sourcePath: path, format: formatName,
+                                                      sourceName: options.sourceName, startedAt: now())
+                    batchID = writer.batchID
+                    while let chunk = try reader.next() {
+                        try report(chunk.rejects)
+                        try writer.add(chunk)
+                    }
+                    try writer.finish(finishedAt: now())
+                    counts = writer.counts
+                }
             }
         } catch let e as IOFailure {
             throw IngestFailure(description: "\(e) (nothing from this file was stored)")
@@ -132,8 +146,9 @@ public enum IngestJob {
             // A rejects file from an earlier run of this same input no longer describes it.
             try? FileManager.default.removeItem(atPath: rejectsPath)
         }
-        let details = (reader as? SkyPilotCatalogReader<FileByteSource>)?.summaryLines ?? []
+        let details = (source as? SkyPilotCatalogReader<FileByteSource>)?.summaryLines ?? []
         return FileIngestResult(path: path, batchID: batchID, counts: counts, warnings: reader.warnings,
                                 rejectsPath: written, details: details)
     }
 }
+

@@ -26,6 +26,7 @@ public enum Term: String, Sendable, CaseIterable, Codable, Hashable {
 
     /// Parses a term written any accepted way (case-insensitive; `-`, space and `.` read as `_`).
     public init?(parsing text: some StringProtocol) {
+        if let t = Term(rawValue: String(text)) { self = t; return }
         guard let t = Term.aliases[foldKey(text)] else { return nil }
         self = t
     }
@@ -69,6 +70,7 @@ public enum PriceUnit: String, Sendable, CaseIterable, Codable, Hashable {
     ]
 
     public init?(parsing text: some StringProtocol) {
+        if let u = PriceUnit(rawValue: String(text)) { self = u; return }
         guard let u = PriceUnit.aliases[foldKey(text)] else { return nil }
         self = u
     }
@@ -79,6 +81,7 @@ public enum PriceBasis: String, Sendable, CaseIterable, Codable, Hashable {
     case gpu, instance
 
     public init?(parsing text: some StringProtocol) {
+        if let b = PriceBasis(rawValue: String(text)) { self = b; return }
         switch foldKey(text) {
         case "gpu", "per_gpu", "gpu_hour": self = .gpu
         case "instance", "per_instance", "node", "vm", "server": self = .instance

@@ -50,7 +50,7 @@ public enum QuoteValidation {
             return reject(.price, price == 0 ? "price is zero" : "price is negative: \(priceText)")
         }
         let currencyText = trim(f[QuoteColumn.currency.rawValue])
-        let currency = currencyText.uppercased()
+        let currency = currencyText.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) ? currencyText : currencyText.uppercased()
         guard Currencies.iso4217.contains(currency) else {
             return reject(.currency, "not an ISO 4217 currency code: \(currencyText)")
         }

@@ -21,6 +21,8 @@ public struct RawQuote: Sendable, Hashable {
     public var priceBasis: PriceBasis
     public var availableGPUs: Int?
     public var interconnect: String?
+    /// De-duplication identity, computed once when the quote is made (see `computeIdentity`).
+    public private(set) var identity: Int64 = 0
 
     public init(observedAt: String, observedEpoch: Int64, source: String, offerID: String?, chip: String,
                 gpuCount: Int, location: String, termText: String, term: Term, price: String, priceValue: Double,
@@ -41,12 +43,13 @@ public struct RawQuote: Sendable, Hashable {
         self.priceBasis = priceBasis
         self.availableGPUs = availableGPUs
         self.interconnect = interconnect
+        identity = computeIdentity()
     }
 
     /// Identity used for de-duplication (METHODOLOGY.md §2.3): with an offer id, the tuple
     /// (source, offer_id, observed instant, canonical term, location); without one, the whole content.
     /// A 64-bit FNV-1a hash of that tuple; a false match needs ~4·10⁹ distinct rows to become likely.
-    public var identity: Int64 {
+    public func computeIdentity() -> Int64 {
         var h = FNV1a64()
         h.add(source); h.separator()
         if let offerID, !offerID.isEmpty {

@@ -32,7 +32,7 @@ public protocol QuoteRowReader {
 
 /// Reads the canonical CSV format (METHODOLOGY.md §2.1): header row, columns in any order,
 /// unknown columns ignored with one warning.
-public final class CanonicalCSVReader<Source: ByteSource>: QuoteRowReader {
+public final class CanonicalCSVReader<Source: ByteSource>: QuoteRowReader, RawRecordSource {
     private let csv: CSVReader<Source>
     private var record = CSVRecord()
     /// For each canonical column, its index in the file (or -1).
@@ -40,6 +40,14 @@ public final class CanonicalCSVReader<Source: ByteSource>: QuoteRowReader {
     private var headerCount = 0
     private var values = [String](repeating: "", count: QuoteColumn.allCases.count)
     public private(set) var warnings: [String] = []
+    /// The header is exactly the canonical one: raw records can be stored as received.
+    private var canonicalOrder = false
+
+    public func withCanonicalRawRecord(_ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
+        guard canonicalOrder else { return false }
+        record.raw.withUnsafeBufferPointer(body)
+        return true
+    }
 
     public init(source: Source, path: String, chunkSize: Int = 1 << 20) throws {
         csv = CSVReader(source: source, chunkSize: chunkSize)
@@ -65,6 +73,7 @@ public final class CanonicalCSVReader<Source: ByteSource>: QuoteRowReader {
             throw QuoteFileError(path: path, line: record.line,
                                  message: "header: missing required column(s) \(missing.joined(separator: ", ")); expected \(QuoteColumn.header)")
         }
+        canonicalOrder = headerCount == QuoteColumn.allCases.count && columnIndex.enumerated().allSatisfy { $0.offset == $0.element }
         if !unknown.isEmpty {
             warnings.append("\(path): ignoring unknown column(s) \(unknown.joined(separator: ", "))")
         }
