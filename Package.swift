@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "CixCore"),
         // Store of record: SQLite through GRDB, schema via migrations.
         .target(name: "CixStore", dependencies: [
-            "CixCore",
+            "CixCore", "CixIO",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),

@@ -140,7 +140,7 @@ extension DemoMarket {
                 .replacingOccurrences(of: ",hour,", with: ",huor,")),
             ("(record)", ts + ",vast,bad-short,H100 SXM,1,US,on_demand,2.0,USD"),
             ("source", row(dayStart + 7, "", "bad-src", "H100 SXM", 1, "US", "on_demand", "2.0", "USD", "hour", "gpu", 1, "")),
-            ("price", row(dayStart + 8, "vast", "bad-price", "H100 SXM", 1, "US", "on_demand", "2,10", "USD", "hour", "gpu", 1, "")),
+            ("price", row(dayStart + 8, "vast", "bad-price", "H100 SXM", 1, "US", "on_demand", "\"2,10\"", "USD", "hour", "gpu", 1, "")),
         ]
         for j in 0..<nBad {
             let (field, text) = kinds[(Int(d.dayNumber) + j) % kinds.count]

@@ -1,0 +1,58 @@
+import CixCore
+import CixIO
+import Foundation
+import GRDB
+
+/// A raw quote as the store holds it: its id, batch and source line, and the validated fields.
+public struct StoredQuote: Sendable {
+    public var id: Int64
+    public var batchID: Int64
+    public var line: Int
+    public var quote: RawQuote
+}
+
+public enum StoredQuotes {
+    /// Calls `body` for every stored quote observed in [fromEpoch, toEpoch), in quote-id order.
+    /// Blocks are decoded with the same CSV reader and validation as ingest, so a stored quote reads
+    /// back exactly as it was accepted.
+    public static func forEach(_ db: Database, fromEpoch: Int64 = .min, toEpoch: Int64 = .max,
+                               _ body: (StoredQuote) throws -> Void) throws {
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT batch_id, first_quote_id, count, data FROM raw_blocks
+            WHERE max_epoch >= ? AND min_epoch < ? ORDER BY first_quote_id
+            """, arguments: [fromEpoch, toEpoch])
+        var fields = [String](repeating: "", count: QuoteColumn.allCases.count)
+        while let row = try rows.next() {
+            let batch: Int64 = row[0]
+            let first: Int64 = row[1]
+            let count: Int = row[2]
+            let data: String = row[3]
+            let reader = CSVReader(source: MemoryByteSource(Array(data.utf8)), chunkSize: 1 << 16)
+            var rec = CSVRecord()
+            var i: Int64 = 0
+            while try reader.next(into: &rec) {
+                defer { i += 1 }
+                guard rec.count == fields.count + 1, let line = Int(rec.field(0) ?? "") else {
+                    throw StoreCorruption("raw block at quote \(first): record \(i) is not line + 13 fields")
+                }
+                for c in 0..<fields.count { fields[c] = rec.field(c + 1) ?? "" }
+                guard case .success(let q) = QuoteValidation.validate(fields) else {
+                    throw StoreCorruption("raw block at quote \(first): record \(i) no longer validates")
+                }
+                if q.observedEpoch >= fromEpoch && q.observedEpoch < toEpoch {
+                    try body(StoredQuote(id: first + i, batchID: batch, line: line, quote: q))
+                }
+            }
+            guard i == count else { throw StoreCorruption("raw block at quote \(first): \(i) records, expected \(count)") }
+        }
+    }
+
+    public static func count(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(count), 0) FROM raw_blocks") ?? 0
+    }
+}
+
+public struct StoreCorruption: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ d: String) { description = d }
+}
