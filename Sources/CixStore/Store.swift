@@ -125,7 +125,8 @@ public final class QuoteBatchWriter {
         try db.execute(sql: "INSERT INTO ingest_batches (source_path, format, source_name, started_at) VALUES (?, ?, ?, ?)",
                        arguments: [sourcePath, format, sourceName, startedAt])
         batchID = db.lastInsertedRowID
-        nextQuoteID = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(first_quote_id + count), 1) FROM raw_blocks") ?? 1
+        // The newest block by the unique index (an expression MAX would read every block's page).
+        nextQuoteID = try Int64.fetchOne(db, sql: "SELECT first_quote_id + count FROM raw_blocks ORDER BY first_quote_id DESC LIMIT 1") ?? 1
         claim = try db.makeStatement(sql: "INSERT OR IGNORE INTO quote_identities (identity) SELECT value FROM json_each(?) RETURNING identity")
         blockInsert = try db.makeStatement(sql: """
         INSERT INTO raw_blocks (batch_id, first_quote_id, count, min_epoch, max_epoch, data) VALUES (?,?,?,?,?,?)
