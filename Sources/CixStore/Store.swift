@@ -85,6 +85,56 @@ public final class Store: @unchecked Sendable {
                 BEGIN SELECT RAISE(ABORT, 'rejects are immutable'); END;
             """)
         }
+        m.registerMigration("v2-normalization") { db in
+            try db.execute(sql: """
+            -- FX rates as ingested; every file's rows are kept (audit). For a currency and day the
+            -- rate of the latest ingest wins.
+            CREATE TABLE fx_rates (
+                id INTEGER PRIMARY KEY,
+                currency TEXT NOT NULL,
+                date TEXT NOT NULL,
+                usd_per_unit REAL NOT NULL,
+                source_path TEXT NOT NULL,
+                ingested_at TEXT NOT NULL
+            );
+            CREATE INDEX fx_rates_currency_date ON fx_rates(currency, date);
+            CREATE TABLE normalization_runs (
+                id INTEGER PRIMARY KEY,
+                reference_hash TEXT NOT NULL,
+                fx_hash TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                max_quote_id INTEGER NOT NULL,
+                examined INTEGER NOT NULL,
+                written INTEGER NOT NULL
+            );
+            -- One row per raw quote: its normalized form under the definitions (reference_hash) of
+            -- the run that last changed it. Clustered by observation time for the fixing windows.
+            CREATE TABLE normalized_quotes (
+                observed_epoch INTEGER NOT NULL,
+                quote_id INTEGER NOT NULL,
+                run_id INTEGER NOT NULL REFERENCES normalization_runs(id),
+                reference_hash TEXT NOT NULL,
+                result_hash INTEGER NOT NULL,
+                source TEXT NOT NULL,
+                offer_id TEXT,
+                chip TEXT,
+                country TEXT,
+                region TEXT,
+                term TEXT NOT NULL,
+                gpu_count INTEGER NOT NULL,
+                available_gpus INTEGER,
+                interconnect TEXT NOT NULL,
+                usd_per_gpu_hour REAL,
+                usd_per_h100_hour REAL,
+                fx_rate REAL,
+                fx_date TEXT,
+                unpriced_reason TEXT,
+                grades TEXT NOT NULL,
+                unmatched_reason TEXT,
+                PRIMARY KEY (observed_epoch, quote_id)
+            ) WITHOUT ROWID;
+            """)
+        }
         return m
     }
 }

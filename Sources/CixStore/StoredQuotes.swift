@@ -15,9 +15,11 @@ public enum StoredQuotes {
     /// Calls `body` for every stored quote observed in [fromEpoch, toEpoch), in quote-id order.
     /// Blocks are decoded with the same CSV reader and validation as ingest, so a stored quote reads
     /// back exactly as it was accepted.
-    public static func forEach(_ db: Database, fromEpoch: Int64 = .min, toEpoch: Int64 = .max,
+    public static func forEach(_ db: Database, fromEpoch: Int64 = .min, toEpoch: Int64 = .max, blockFirstID: Int64? = nil,
                                _ body: (StoredQuote) throws -> Void) throws {
-        let rows = try Row.fetchCursor(db, sql: """
+        let rows = try blockFirstID.map {
+            try Row.fetchCursor(db, sql: "SELECT batch_id, first_quote_id, count, data FROM raw_blocks WHERE first_quote_id = ?", arguments: [$0])
+        } ?? Row.fetchCursor(db, sql: """
             SELECT batch_id, first_quote_id, count, data FROM raw_blocks
             WHERE max_epoch >= ? AND min_epoch < ? ORDER BY first_quote_id
             """, arguments: [fromEpoch, toEpoch])

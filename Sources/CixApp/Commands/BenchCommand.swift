@@ -11,7 +11,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks at realistic scale (build with -c release).",
-        subcommands: [BenchIngest.self])
+        subcommands: [BenchIngest.self, BenchNormalize.self])
 }
 
 struct BenchIngest: ParsableCommand {
@@ -41,7 +41,7 @@ struct BenchIngest: ParsableCommand {
         let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = ["ingest", "--db", db, "--no-reject-files", "--stats", file]
+        p.arguments = ["ingest", "--db", db, "--no-reject-files", "--no-normalize", "--stats", file]
         let err = Pipe()
         p.standardError = err
         try p.run()
@@ -50,5 +50,39 @@ struct BenchIngest: ParsableCommand {
         guard p.terminationStatus == 0 || p.terminationStatus == 3 else { throw CixError("bench: ingest exited \(p.terminationStatus)") }
         let stats = String(decoding: data, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("stats:") } ?? "stats: (none)"
         print("ingest of \(counts.rows) quotes into a new store, " + stats.dropFirst(7))
+    }
+}
+
+struct BenchNormalize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "normalize",
+        abstract: "Time the pure normalization function on demo quotes held in memory (no I/O in the timed loop).")
+
+    @Option(help: "Quotes to normalize.") var quotes: Int = 2_000_000
+    @Option(help: "Seed.") var seed: UInt64 = 7
+    @OptionGroup var indices: IndicesOptions
+
+    func run() throws {
+        let ref = try indices.load()
+        var text = ""
+        var market = DemoMarket(seed: seed, quotesPerDay: quotes)
+        market.badRowRate = 0
+        let day = CivilDate(iso: "2026-06-15")!
+        _ = market.writeDay(day) { text += $0 }
+        let reader = try CanonicalCSVReader(source: MemoryByteSource(Array(text.utf8)), path: "bench")
+        var qs: [RawQuote] = []
+        qs.reserveCapacity(quotes + 1000)
+        while let row = try reader.next() { if case .quote(let q, _) = row { qs.append(q) } }
+        text = ""
+        // EUR and GBP rates for the day, so every quote is priced.
+        let fx = FXTable([FXRate(currency: "EUR", date: day, usdPerUnit: 1.08), FXRate(currency: "GBP", date: day, usdPerUnit: 1.27)])
+        var graded = 0
+        let t0 = Date()
+        for q in qs {
+            let n = Normalization.normalize(q, ref: ref, fx: fx)
+            if !n.grades.isEmpty { graded += 1 }
+        }
+        let secs = Date().timeIntervalSince(t0)
+        print(String(format: "normalize: %d quotes in %.2f s = %.0f quotes/s (single thread; %d in a grade)", qs.count, secs, Double(qs.count) / secs, graded))
     }
 }

@@ -18,6 +18,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Output folder.") var out: String = "demo-out"
     @Option(help: "Store (default <out>/cix.sqlite, created afresh).") var db: String?
     @Flag(help: "Only write the quote files and manifest; do not ingest.") var generateOnly = false
+    @OptionGroup var indices: IndicesOptions
 
     func run() throws {
         guard days >= 1, days <= 20_000 else { throw CixError("demo: --days must be 1 to 20000") }
@@ -45,6 +46,7 @@ struct DemoCommand: ParsableCommand {
         do { store = try Store(path: dbPath) } catch { throw CixError("cannot open store \(dbPath): \(error)") }
         var options = IngestOptions()
         options.writeRejectFiles = true
+        _ = try indices.load() // fail early on broken definitions
         let t1 = Date()
         let results: [FileIngestResult]
         do {
@@ -57,6 +59,24 @@ struct DemoCommand: ParsableCommand {
         if accepted != t.valid || rejected != t.rejected || dups != t.duplicates {
             throw CixError("demo: ingest counts differ from what the generator planted (valid \(t.valid), rejected \(t.rejected), duplicates \(t.duplicates))", code: 4)
         }
-        print("outputs: \(out)/ (quotes/, fx/, manifest.json, quote rejects in quotes/*.rejects.csv); store: \(dbPath)")
+        // FX, then normalization and grading of everything stored.
+        let fxPath = out + "/" + manifest.fxFile
+        let fx: FXReader.Result
+        do { fx = try FXReader.read(try FileByteSource(path: fxPath), path: fxPath) } catch { throw CixError("\(error)") }
+        let now = Timestamp.format(Int64(Date().timeIntervalSince1970))
+        _ = try store.dbQueue.write { db in try FXStore.insert(db, rates: fx.rates, sourcePath: fxPath, at: now) }
+        print("fx: \(fx.rates.count) rates (\(fx.format) format) from \(manifest.fxFile)")
+        let t2 = Date()
+        let ns = try NormalizeJob.run(store: store, ref: try indices.load())
+        print(ns.summary + " in \(String(format: "%.1f", Date().timeIntervalSince(t2))) s")
+        if ns.unmatched[.unknownChip, default: 0] != t.unknownChip {
+            throw CixError("demo: \(ns.unmatched[.unknownChip, default: 0]) quotes with an unknown chip, the generator planted \(t.unknownChip)", code: 4)
+        }
+        // Exports.
+        try FileManager.default.createDirectory(atPath: out + "/exports", withIntermediateDirectories: true)
+        let lastWeek = c.end.adding(days: -6)
+        let exportPath = out + "/exports/quotes-\(lastWeek)-to-\(c.end).csv"
+        try CixMain.runThrowing(["export", "quotes", "--db", dbPath, "--from", lastWeek.description, "--to", c.end.description, "--out", exportPath])
+        print("outputs: \(out)/ (quotes/, fx/, manifest.json, exports/, quote rejects in quotes/*.rejects.csv); store: \(dbPath)")
     }
 }

@@ -13,6 +13,10 @@ struct IngestCommand: ParsableCommand {
         """)
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var indices: IndicesOptions
+
+    @Flag(help: "Do not normalize the new quotes afterwards (cix normalize does it later).")
+    var noNormalize = false
 
     @Option(help: "Input format: auto (by extension: .jsonl/.ndjson, else csv), csv, jsonl, skypilot.")
     var format: String = "auto"
@@ -64,6 +68,10 @@ struct IngestCommand: ParsableCommand {
             for d in r.details { print("  " + d) }
             if let p = r.rejectsPath { print("  rejects: \(p)") }
             if c.rejected > 0 { anyRejected = true }
+        }
+        if !noNormalize && !check {
+            let ns = try NormalizeJob.run(store: s, ref: try indices.load())
+            print(ns.summary)
         }
         if stats {
             let secs = Date().timeIntervalSince(started)

@@ -15,7 +15,8 @@ public struct Cix: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "cix",
         abstract: "Compute-capacity benchmark index engine: GPU rental quotes in, fixings, indices and NAV out.",
-        subcommands: [IngestCommand.self, DemoCommand.self, BenchCommand.self])
+        subcommands: [IngestCommand.self, FXCommand.self, NormalizeCommand.self, GradesCommand.self, ExportCommand.self,
+                      DemoCommand.self, BenchCommand.self])
     public init() {}
 }
 
@@ -47,6 +48,12 @@ public struct CixError: Error, CustomStringConvertible {
 
 /// Runs `cix` with the given arguments and returns the exit code (used by `main` and by tests).
 public enum CixMain {
+    /// Runs a cix command in this process, errors propagating (for jobs that chain commands).
+    public static func runThrowing(_ arguments: [String]) throws {
+        var command = try Cix.parseAsRoot(arguments)
+        try command.run()
+    }
+
     public static func run(_ arguments: [String]) -> Int32 {
         do {
             var command = try Cix.parseAsRoot(arguments)

@@ -1,0 +1,53 @@
+import CixCore
+import Foundation
+
+/// Reads FX rate files (METHODOLOGY.md §3.5) in either of two formats, told apart by the header:
+/// - `date,currency,usd_per_unit`: one rate per row, USD per unit of the currency;
+/// - the ECB euro reference rates history (`Date,USD,JPY,…`, rates in units per 1 EUR, `N/A` where
+///   not quoted, trailing commas): USD per unit of X is `USD / X`, and USD per EUR is `USD`.
+public enum FXReader {
+    public struct Result {
+        public var rates: [FXRate] = []
+        public var rejects: [(line: Int, reason: String)] = []
+        public var format = ""
+    }
+
+    public static func read<S: ByteSource>(_ source: S, path: String) throws -> Result {
+        let csv = CSVReader(source: source)
+        var rec = CSVRecord()
+        guard try csv.next(into: &rec) else { throw QuoteFileError(path: path, line: 1, message: "empty file") }
+        let header = rec.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        var out = Result()
+        if header.map({ $0.lowercased() }).starts(with: ["date", "currency", "usd_per_unit"]) {
+            out.format = "rates"
+            while try csv.next(into: &rec) {
+                let f = rec.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+                guard f.count >= 3 else { out.rejects.append((rec.line, "expected date,currency,usd_per_unit")); continue }
+                guard let d = CivilDate(iso: f[0]) else { out.rejects.append((rec.line, "date: not YYYY-MM-DD: \(f[0])")); continue }
+                let cur = f[1].uppercased()
+                guard Currencies.iso4217.contains(cur) else { out.rejects.append((rec.line, "currency: not ISO 4217: \(f[1])")); continue }
+                guard let v = Decimals.parse(f[2]), v > 0 else { out.rejects.append((rec.line, "usd_per_unit: not a positive number: \(f[2])")); continue }
+                out.rates.append(FXRate(currency: cur, date: d, usdPerUnit: v))
+            }
+        } else if header.first == "Date", let usdCol = header.firstIndex(of: "USD") {
+            out.format = "ecb"
+            while try csv.next(into: &rec) {
+                let f = rec.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+                guard let d = CivilDate(iso: f[0]) else { out.rejects.append((rec.line, "Date: not YYYY-MM-DD: \(f[0])")); continue }
+                guard usdCol < f.count, let usdPerEUR = Decimals.parse(f[usdCol]), usdPerEUR > 0 else {
+                    out.rejects.append((rec.line, "USD: no rate on \(f[0])"))
+                    continue
+                }
+                out.rates.append(FXRate(currency: "EUR", date: d, usdPerUnit: usdPerEUR))
+                for (i, cur) in header.enumerated() where i > 0 && i != usdCol && !cur.isEmpty && i < f.count {
+                    // N/A and empty cells: the currency was not quoted that day.
+                    guard let perEUR = Decimals.parse(f[i]), perEUR > 0 else { continue }
+                    out.rates.append(FXRate(currency: cur, date: d, usdPerUnit: usdPerEUR / perEUR))
+                }
+            }
+        } else {
+            throw QuoteFileError(path: path, line: 1, message: "not an FX file: expected a date,currency,usd_per_unit header or the ECB Date,USD,… header")
+        }
+        return out
+    }
+}
