@@ -9,7 +9,9 @@ import Foundation
 /// - rows without an accelerator are CPU-only: skipped and counted, not rejected;
 /// - `chip` is AcceleratorName plus the variant (SXM, PCIe, NVL) when InstanceType, GpuInfo or
 ///   UpstreamCloudId names one, because marketplaces write `H100` for several variants;
-/// - `offer_id` is `InstanceType@Region[/AvailabilityZone]`.
+/// - `offer_id` is `InstanceType@Region[/AvailabilityZone]`; a repeat of the same id in one file (a
+///   marketplace listing several upstream offers under one instance type) gets `#2`, `#3`, … in file
+///   order, so distinct offers are never collapsed as duplicates.
 public final class SkyPilotCatalogReader<Source: ByteSource>: QuoteRowReader {
     private let csv: CSVReader<Source>
     private var record = CSVRecord()
@@ -19,6 +21,7 @@ public final class SkyPilotCatalogReader<Source: ByteSource>: QuoteRowReader {
     private let observedAt: String
     private let currency: String
     private var pending: [QuoteRow] = []
+    private var offerSeen: [String: Int] = [:]
     public private(set) var warnings: [String] = []
     public private(set) var rowsRead = 0
     public private(set) var gpuRows = 0
@@ -75,7 +78,10 @@ public final class SkyPilotCatalogReader<Source: ByteSource>: QuoteRowReader {
             let zone = value("AvailabilityZone")
             let chip = Self.chipText(accelerator: accel,
                                      hints: [instance, value("GpuInfo"), value("UpstreamCloudId")])
-            let offer = instance + "@" + region + (zone.isEmpty ? "" : "/" + zone)
+            var offer = instance + "@" + region + (zone.isEmpty ? "" : "/" + zone)
+            let seen = offerSeen[offer, default: 0] + 1
+            offerSeen[offer] = seen
+            if seen > 1 { offer += "#\(seen)" }
             var emitted = false
             for (priceColumn, term) in [("Price", "on_demand"), ("SpotPrice", "spot")] {
                 let p = value(priceColumn)
@@ -99,7 +105,8 @@ public final class SkyPilotCatalogReader<Source: ByteSource>: QuoteRowReader {
                 switch QuoteValidation.validate(f) {
                 case .success(let q): pending.append(.quote(q, line: line))
                 case .failure(let r):
-                    let field = r.field == "price" ? priceColumn : r.field
+                    // Name the catalog's column, not the canonical field it fed.
+                    let field = ["price": priceColumn, "location": "Region", "chip": "AcceleratorName", "gpu_count": "AcceleratorCount"][r.field] ?? r.field
                     pending.append(.reject(QuoteReject(field: field, reason: r.reason), line: line, original: record.rawText))
                 }
                 emitted = true
