@@ -16,7 +16,7 @@ let package = Package(
     ],
     targets: [
         // Pure methodology core: value types and functions only (no file I/O, no SQLite, no clock).
-        .target(name: "CixCore"),
+        .target(name: "CixCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Store of record: SQLite through GRDB, schema via migrations.
         .target(name: "CixStore", dependencies: [
             "CixCore", "CixIO",

@@ -58,9 +58,9 @@ public final class NormalizedWriter {
         self.referenceHash = referenceHash
         statement = try db.makeStatement(sql: """
             INSERT OR REPLACE INTO normalized_quotes (observed_epoch, quote_id, run_id, reference_hash, result_hash, source, offer_id,
-                chip, country, region, term, gpu_count, available_gpus, interconnect, usd_per_gpu_hour, usd_per_h100_hour,
+                location, chip, country, region, term, gpu_count, available_gpus, interconnect, usd_per_gpu_hour, usd_per_h100_hour,
                 fx_rate, fx_date, unpriced_reason, grades, unmatched_reason)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """)
     }
 
@@ -81,20 +81,21 @@ public final class NormalizedWriter {
         sqlite3_bind_int64(s, 5, resultHash)
         text(6, q.source)
         text(7, q.offerID)
-        text(8, n.chip)
-        text(9, n.country)
-        text(10, n.region)
-        text(11, n.term.rawValue)
-        sqlite3_bind_int64(s, 12, Int64(n.gpuCount))
-        if let a = n.availableGPUs { sqlite3_bind_int64(s, 13, Int64(a)) } else { sqlite3_bind_null(s, 13) }
-        text(14, n.interconnect.rawValue)
-        real(15, n.usdPerGPUHour)
-        real(16, n.usdPerH100Hour)
-        real(17, n.fxRate)
-        text(18, n.fxDate?.description)
-        text(19, n.unpricedReason)
-        text(20, n.grades.joined(separator: " "))
-        text(21, n.unmatched?.rawValue)
+        text(8, q.location)
+        text(9, n.chip)
+        text(10, n.country)
+        text(11, n.region)
+        text(12, n.term.rawValue)
+        sqlite3_bind_int64(s, 13, Int64(n.gpuCount))
+        if let a = n.availableGPUs { sqlite3_bind_int64(s, 14, Int64(a)) } else { sqlite3_bind_null(s, 14) }
+        text(15, n.interconnect.rawValue)
+        real(16, n.usdPerGPUHour)
+        real(17, n.usdPerH100Hour)
+        real(18, n.fxRate)
+        text(19, n.fxDate?.description)
+        text(20, n.unpricedReason)
+        text(21, n.grades.joined(separator: " "))
+        text(22, n.unmatched?.rawValue)
         let rc = sqlite3_step(s)
         guard rc == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))

@@ -117,6 +117,7 @@ public final class Store: @unchecked Sendable {
                 result_hash INTEGER NOT NULL,
                 source TEXT NOT NULL,
                 offer_id TEXT,
+                location TEXT NOT NULL,
                 chip TEXT,
                 country TEXT,
                 region TEXT,
@@ -133,6 +134,54 @@ public final class Store: @unchecked Sendable {
                 unmatched_reason TEXT,
                 PRIMARY KEY (observed_epoch, quote_id)
             ) WITHOUT ROWID;
+            """)
+        }
+        m.registerMigration("v3-fixings-indices") { db in
+            try db.execute(sql: """
+            -- Every published value is versioned: a recomputation that changes anything (value,
+            -- status, inputs or definition) adds version n+1; an identical one adds nothing.
+            CREATE TABLE fixings (
+                grade_id TEXT NOT NULL,
+                date TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                status TEXT NOT NULL,
+                value REAL,
+                published TEXT,
+                offers INTEGER NOT NULL,
+                sources INTEGER NOT NULL,
+                outliers INTEGER,
+                p25 REAL, p75 REAL, min REAL, max REAL, ci_low REAL, ci_high REAL,
+                capacity_gpus REAL NOT NULL,
+                carried_from TEXT,
+                inputs_hash TEXT,
+                definition_hash TEXT NOT NULL,
+                computed_at TEXT NOT NULL,
+                PRIMARY KEY (grade_id, date, version)
+            );
+            CREATE TABLE index_levels (
+                index_id TEXT NOT NULL,
+                date TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                status TEXT NOT NULL,
+                level REAL,
+                published TEXT,
+                link_date TEXT,
+                inputs_hash TEXT NOT NULL,
+                definition_hash TEXT NOT NULL,
+                computed_at TEXT NOT NULL,
+                PRIMARY KEY (index_id, date, version)
+            );
+            CREATE TABLE index_weights (
+                index_id TEXT NOT NULL,
+                date TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                grade_id TEXT NOT NULL,
+                weight REAL NOT NULL,
+                link_price REAL NOT NULL,
+                price REAL NOT NULL,
+                held INTEGER NOT NULL,
+                PRIMARY KEY (index_id, date, version, grade_id)
+            );
             """)
         }
         return m

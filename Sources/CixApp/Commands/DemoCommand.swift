@@ -72,8 +72,20 @@ struct DemoCommand: ParsableCommand {
         if ns.unmatched[.unknownChip, default: 0] != t.unknownChip {
             throw CixError("demo: \(ns.unmatched[.unknownChip, default: 0]) quotes with an unknown chip, the generator planted \(t.unknownChip)", code: 4)
         }
+        // Fixings and indices over the whole history.
+        let defs = try indices.methodology()
+        let t3 = Date()
+        let fs = try FixingJob.run(store: store, defs: defs, from: c.first, to: c.end)
+        let fst = fs.byStatus.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        print("fixings: \(fs.computed) grade-days (\(fst)) in \(String(format: "%.1f", Date().timeIntervalSince(t3))) s")
+        let t4 = Date()
+        let ix = try IndexJob.run(store: store, defs: defs, from: c.first, to: c.end)
+        print("indices: \(ix.computed) index-days in \(String(format: "%.1f", Date().timeIntervalSince(t4))) s")
         // Exports.
         try FileManager.default.createDirectory(atPath: out + "/exports", withIntermediateDirectories: true)
+        for what in ["fixings", "indices", "weights"] {
+            try CixMain.runThrowing(["export", what, "--db", dbPath, "--out", out + "/exports/\(what).csv"])
+        }
         let lastWeek = c.end.adding(days: -6)
         let exportPath = out + "/exports/quotes-\(lastWeek)-to-\(c.end).csv"
         try CixMain.runThrowing(["export", "quotes", "--db", dbPath, "--from", lastWeek.description, "--to", c.end.description, "--out", exportPath])

@@ -7,7 +7,7 @@ import GRDB
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Export stored data as CSV or JSON.", subcommands: [ExportQuotes.self])
+        commandName: "export", abstract: "Export stored data as CSV or JSON.", subcommands: [ExportQuotes.self, ExportFixings.self, ExportIndices.self, ExportWeights.self])
 }
 
 /// Common export options: date range (UTC, inclusive), format, output.

@@ -15,7 +15,8 @@ public struct Cix: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "cix",
         abstract: "Compute-capacity benchmark index engine: GPU rental quotes in, fixings, indices and NAV out.",
-        subcommands: [IngestCommand.self, FXCommand.self, NormalizeCommand.self, GradesCommand.self, ExportCommand.self,
+        subcommands: [IngestCommand.self, FXCommand.self, NormalizeCommand.self, GradesCommand.self, FixCommand.self, IndexCommand.self,
+                      ExportCommand.self,
                       DemoCommand.self, BenchCommand.self])
     public init() {}
 }
