@@ -32,6 +32,7 @@ let package = Package(
         // Jobs (ingest, demo, bench, …) and the commands that run them; `cix` is only its entry point.
         .target(name: "CixApp", dependencies: [
             "CixCore", "CixStore", "CixIO",
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "cix", dependencies: ["CixApp"]),

@@ -3,6 +3,7 @@ import CixCore
 import CixIO
 import CixStore
 import Foundation
+import GRDB
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,7 +12,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks at realistic scale (build with -c release).",
-        subcommands: [BenchIngest.self, BenchNormalize.self])
+        subcommands: [BenchIngest.self, BenchNormalize.self, BenchFix.self])
 }
 
 struct BenchIngest: ParsableCommand {
@@ -84,5 +85,44 @@ struct BenchNormalize: ParsableCommand {
         }
         let secs = Date().timeIntervalSince(t0)
         print(String(format: "normalize: %d quotes in %.2f s = %.0f quotes/s (single thread; %d in a grade)", qs.count, secs, Double(qs.count) / secs, graded))
+    }
+}
+
+struct BenchFix: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fix",
+        abstract: "Time a full backfill of fixings and index levels on an existing store (e.g. one `cix demo` made), then one day.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var indices: IndicesOptions
+    @Option(help: "First date (default: the first date with normalized quotes).") var from: String?
+    @Option(help: "Last date (default: the last date with normalized quotes).") var to: String?
+
+    func run() throws {
+        let s = try store.open()
+        let defs = try indices.methodology()
+        let (lo, hi, n) = try s.dbQueue.read { db -> (Int64, Int64, Int) in
+            let r = try Row.fetchOne(db, sql: "SELECT MIN(observed_epoch), MAX(observed_epoch), COUNT(*) FROM normalized_quotes")!
+            return (r[0] ?? 0, r[1] ?? 0, r[2])
+        }
+        guard n > 0 else { throw CixError("bench fix: the store has no normalized quotes (run cix demo or cix normalize first)") }
+        let a = try from.map { s -> CivilDate in guard let d = CivilDate(iso: s) else { throw CixError("--from: \(s)") }; return d }
+            ?? Timestamp.utcDate(lo)
+        let b = try to.map { s -> CivilDate in guard let d = CivilDate(iso: s) else { throw CixError("--to: \(s)") }; return d }
+            ?? Timestamp.utcDate(hi)
+        let days = Int(b.dayNumber - a.dayNumber) + 1
+        print("store: \(n) normalized quotes, \(a) to \(b) (\(days) days), \(defs.reference.grades.grades.count) grades, \(defs.indices.count) indices")
+        let t0 = Date()
+        let f = try FixingJob.run(store: s, defs: defs, from: a, to: b)
+        let t1 = Date()
+        let i = try IndexJob.run(store: s, defs: defs, from: a, to: b)
+        let t2 = Date()
+        print(String(format: "backfill: %d fixings in %.1f s, %d index levels in %.1f s; total %.1f s",
+                     f.computed, t1.timeIntervalSince(t0), i.computed, t2.timeIntervalSince(t1), t2.timeIntervalSince(t0)))
+        // One day, as the daily job runs it (recomputed: same inputs, so no new versions are written).
+        let t3 = Date()
+        _ = try FixingJob.run(store: s, defs: defs, from: b, to: b)
+        _ = try IndexJob.run(store: s, defs: defs, from: b, to: b)
+        print(String(format: "one day (%@): fixings and index levels in %.2f s", b.description, Date().timeIntervalSince(t3)))
     }
 }

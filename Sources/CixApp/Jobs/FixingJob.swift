@@ -3,6 +3,7 @@ import CixIO
 import CixStore
 import Foundation
 import GRDB
+import GRDBSQLite
 
 public struct PublishStats: Sendable {
     public var computed = 0
@@ -12,6 +13,8 @@ public struct PublishStats: Sendable {
 
 public enum FixingJob {
     /// Window results of every grade for one fixing date, from the normalized quotes in its window.
+    /// Rows are stepped with the SQLite C API; the grade list and quality factors of each distinct
+    /// (grades, chip) text pair are looked up once.
     static func windowResults(_ db: Database, date: CivilDate, defs: MethodologyDefinitions) throws -> [String: Result<WindowResult, InsufficientData>] {
         let p = defs.fixing
         let grades = defs.reference.grades.grades
@@ -19,22 +22,63 @@ public enum FixingJob {
         for (i, g) in grades.enumerated() { gradeIndex[Substring(g.id)] = i }
         var obs = [[GradeObservation]](repeating: [], count: grades.count)
         let (start, end) = p.window(date)
-        let rows = try Row.fetchCursor(db, sql: """
+        let st = try db.cachedStatement(sql: """
             SELECT quote_id, source, offer_id, location, observed_epoch, usd_per_gpu_hour, available_gpus, grades, chip
             FROM normalized_quotes
             WHERE observed_epoch > ? AND observed_epoch <= ? AND grades != '' AND usd_per_gpu_hour IS NOT NULL
-            """, arguments: [start, end])
-        while let r = try rows.next() {
-            let gradesText: String = r[7]
-            let chip: String = r[8]
-            let offerID: String? = r[2]
-            let location: String = r[3]
-            let base = GradeObservation(quoteID: r[0], source: r[1], offer: offerID.map { $0 + "@" + location }, epoch: r[4],
-                                        price: r[5], availableGPUs: r[6])
-            for gid in gradesText.split(separator: " ") {
-                guard let gi = gradeIndex[gid], let qf = grades[gi].chips[chip] else { continue }
+            """)
+        let s = st.sqliteStatement
+        sqlite3_reset(s)
+        sqlite3_bind_int64(s, 1, start)
+        sqlite3_bind_int64(s, 2, end)
+        var membership: [UInt64: [(Int, Double)]] = [:]
+        func hashColumn(_ i: Int32, into h: inout FNV1a64) {
+            guard let t = sqlite3_column_text(s, i) else { return }
+            let n = Int(sqlite3_column_bytes(s, i))
+            for k in 0..<n { h.add(byte: t[k]) }
+        }
+        while true {
+            let rc = sqlite3_step(s)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            // (grades, chip) → [(grade index, quality factor)], cached by the hash of both texts.
+            var mh = FNV1a64()
+            hashColumn(7, into: &mh)
+            mh.separator()
+            hashColumn(8, into: &mh)
+            let members: [(Int, Double)]
+            if let m = membership[mh.value] {
+                members = m
+            } else {
+                let gradesText = String(cString: sqlite3_column_text(s, 7))
+                let chip = String(cString: sqlite3_column_text(s, 8))
+                var m: [(Int, Double)] = []
+                for gid in gradesText.split(separator: " ") {
+                    if let gi = gradeIndex[gid], let qf = grades[gi].chips[chip] { m.append((gi, qf)) }
+                }
+                membership[mh.value] = m
+                members = m
+            }
+            if members.isEmpty { continue }
+            var sh = FNV1a64()
+            hashColumn(1, into: &sh)
+            var offer: UInt64? = nil
+            if sqlite3_column_type(s, 2) != SQLITE_NULL {
+                var oh = FNV1a64()
+                hashColumn(2, into: &oh)
+                oh.separator()
+                hashColumn(3, into: &oh)
+                offer = oh.value
+            }
+            let available: Int? = sqlite3_column_type(s, 6) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(s, 6))
+            let price = sqlite3_column_double(s, 5)
+            let base = GradeObservation(quoteID: sqlite3_column_int64(s, 0), sourceKey: sh.value, offerKey: offer,
+                                        epoch: sqlite3_column_int64(s, 4), price: price, availableGPUs: available)
+            for (gi, qf) in members {
                 var o = base
-                o.price = base.price / qf
+                o.price = price / qf
                 obs[gi].append(o)
             }
         }

@@ -46,24 +46,37 @@ public struct FixingParameters: Sendable, Codable, Hashable {
     }
 }
 
-/// One priced quote in a grade's window.
+/// One priced quote in a grade's window. Source and offer are carried as 64-bit keys (FNV-1a of
+/// the source name, and of offer id @ location) so a window of tens of thousands of quotes groups
+/// without string work.
 public struct GradeObservation: Sendable, Hashable {
     public var quoteID: Int64
-    public var source: String
-    /// Offer key: source's offer id (with location), or nil for a quote without one (its own offer).
-    public var offer: String?
+    public var source: UInt64
+    /// Offer key, or nil for a quote without an offer id (it is its own offer).
+    public var offer: UInt64?
     public var epoch: Int64
     /// USD per GPU-hour divided by the chip's quality factor in the grade.
     public var price: Double
     public var availableGPUs: Int?
 
-    public init(quoteID: Int64, source: String, offer: String?, epoch: Int64, price: Double, availableGPUs: Int?) {
+    public init(quoteID: Int64, sourceKey: UInt64, offerKey: UInt64?, epoch: Int64, price: Double, availableGPUs: Int?) {
         self.quoteID = quoteID
-        self.source = source
-        self.offer = offer
+        source = sourceKey
+        offer = offerKey
         self.epoch = epoch
         self.price = price
         self.availableGPUs = availableGPUs
+    }
+
+    public init(quoteID: Int64, source: String, offer: String?, epoch: Int64, price: Double, availableGPUs: Int?) {
+        self.init(quoteID: quoteID, sourceKey: GradeObservation.key(source), offerKey: offer.map(GradeObservation.key),
+                  epoch: epoch, price: price, availableGPUs: availableGPUs)
+    }
+
+    public static func key(_ s: String) -> UInt64 {
+        var h = FNV1a64()
+        h.add(s)
+        return h.value
     }
 }
 
@@ -134,18 +147,27 @@ public enum FixingEngine {
     }
 
     struct Offer {
-        var source: String
+        var source: UInt64
         var price: Double
         var available: Double?
+    }
+
+    struct OfferKey: Hashable, Comparable {
+        var source: UInt64
+        var offer: UInt64
+        /// For quotes without an offer id: the quote id (each is its own offer).
+        var quote: Int64
+        static func < (a: OfferKey, b: OfferKey) -> Bool { (a.source, a.offer, a.quote) < (b.source, b.offer, b.quote) }
     }
 
     /// Computes one window's result, or nil with the counts when data do not suffice (§5.5).
     public static func compute(_ observations: [GradeObservation], windowEnd: Int64, params p: FixingParameters,
                                seedKey: UInt64) -> Result<WindowResult, InsufficientData> {
         // 1. One offer counts once.
-        var byOffer: [String: [GradeObservation]] = [:]
+        var byOffer: [OfferKey: [GradeObservation]] = [:]
+        byOffer.reserveCapacity(observations.count)
         for o in observations {
-            let key = o.offer.map { o.source + "\u{1F}" + $0 } ?? o.source + "\u{1F}#\(o.quoteID)"
+            let key = OfferKey(source: o.source, offer: o.offer ?? 0, quote: o.offer == nil ? o.quoteID : -1)
             byOffer[key, default: []].append(o)
         }
         var offers: [Offer] = []
@@ -187,25 +209,49 @@ public enum FixingEngine {
         // 4. Dispersion of the offers used.
         let all = offers.map(\.price).sorted()
         // 5. Bootstrap CI: resample offers within each source (stratified), recompute the two medians.
+        // Cross-source weights depend only on capacities, which resampling within a source keeps:
+        // computed once. Buffers are reused: no allocation per sample.
+        let crossWeights = crossSourceWeights(capacities: perSource.map(\.capacity), cap: p.sourceCap)
         var rng = SplitMixCore(seed: p.bootstrapSeed ^ seedKey)
         var samples: [Double] = []
         samples.reserveCapacity(p.bootstrapSamples)
-        var counts: [Double] = []
+        let maxN = perSource.map(\.values.count).max() ?? 0
+        var counts = [Double](repeating: 0, count: maxN)
+        var sourceValues = [Double](repeating: 0, count: perSource.count)
+        var order = [Int](repeating: 0, count: perSource.count)
         for _ in 0..<p.bootstrapSamples {
-            var sourceValues: [Double] = []
-            sourceValues.reserveCapacity(perSource.count)
-            for ps in perSource {
+            for (si, ps) in perSource.enumerated() {
                 let n = ps.values.count
-                counts.removeAll(keepingCapacity: true)
-                counts.append(contentsOf: repeatElement(0, count: n))
+                for i in 0..<n { counts[i] = 0 }
                 for _ in 0..<n { counts[Int(rng.next() % UInt64(n))] += 1 }
-                var w = 0.0
-                var ws: [Double] = []
-                ws.reserveCapacity(n)
-                for i in 0..<n { let x = counts[i] * ps.weights[i]; ws.append(x); w += x }
-                sourceValues.append(Stats.weightedMedian(sortedValues: ps.values, weights: ws.map { $0 > 0 ? $0 : 0 }))
+                var total = 0.0
+                for i in 0..<n { total += counts[i] * ps.weights[i] }
+                let half = total / 2
+                var cum = 0.0
+                var v = ps.values[n - 1]
+                for i in 0..<n where counts[i] > 0 {
+                    cum += counts[i] * ps.weights[i]
+                    if abs(cum - half) <= 1e-12 * total {
+                        var j = i + 1
+                        while j < n && counts[j] == 0 { j += 1 }
+                        v = j < n ? (ps.values[i] + ps.values[j]) / 2 : ps.values[i]
+                        break
+                    }
+                    if cum > half { v = ps.values[i]; break }
+                }
+                sourceValues[si] = v
             }
-            samples.append(crossSource(sourceValues, capacities: perSource.map(\.capacity), cap: p.sourceCap))
+            for i in 0..<order.count { order[i] = i }
+            order.sort { (sourceValues[$0], $0) < (sourceValues[$1], $1) }
+            let half = 0.5
+            var cum = 0.0
+            var value = sourceValues[order[order.count - 1]]
+            for (k, i) in order.enumerated() {
+                cum += crossWeights[i]
+                if abs(cum - half) <= 1e-12, k + 1 < order.count { value = (sourceValues[i] + sourceValues[order[k + 1]]) / 2; break }
+                if cum > half { value = sourceValues[i]; break }
+            }
+            samples.append(value)
         }
         samples.sort()
         // 6. Inputs hash: sorted quote ids with their normalized prices.
@@ -228,11 +274,15 @@ public enum FixingEngine {
 
     /// Weighted median across sources: weights are capacity shares (sources without capacity data
     /// get the median capacity), capped (§5.4).
-    static func crossSource(_ values: [Double], capacities: [Double?], cap: Double) -> Double {
+    static func crossSourceWeights(capacities: [Double?], cap: Double) -> [Double] {
         let known = capacities.compactMap { $0 }.filter { $0 > 0 }
         let fill = known.isEmpty ? 1 : Stats.median(known)
         let raw = capacities.map { c -> Double in if let c, c > 0 { return c } else { return fill } }
-        let w = Stats.cappedWeights(raw, cap: cap)
+        return Stats.cappedWeights(raw, cap: cap)
+    }
+
+    static func crossSource(_ values: [Double], capacities: [Double?], cap: Double) -> Double {
+        let w = crossSourceWeights(capacities: capacities, cap: cap)
         let order = values.indices.sorted { (values[$0], $0) < (values[$1], $1) }
         return Stats.weightedMedian(sortedValues: order.map { values[$0] }, weights: order.map { w[$0] })
     }

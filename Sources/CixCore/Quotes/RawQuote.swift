@@ -54,7 +54,7 @@ public struct RawQuote: Sendable, Hashable {
     /// Two quotes with the same identity share an instant, hence a week; the week prefix keeps one
     /// day's keys together in the store's identity B-tree, so a daily ingest touches a small part of it
     /// (uniform keys made every daily file rewrite the whole tree). Odds of a false match: about
-    /// n²/2⁵² for n quotes in one week: 5·10⁻⁵ at 350,000 a week, 0.6% at 5,000,000 in one week.
+    /// n²/2⁵² for n quotes in one week: 3·10⁻⁵ at 350,000 a week, 0.6% at 5,000,000 in one week.
     public func computeIdentity() -> Int64 {
         let week = min(max(floorDiv(observedEpoch - 946_857_600, 604_800), 0), 4095)
         return Int64(bitPattern: (UInt64(week) << 51) | (identityHash() >> 13))
