@@ -194,19 +194,25 @@ public struct LocationCatalogue: Sendable {
     }
 
     /// The CC of `Place, CC, Continent`: exactly two commas, two letters between them.
-    static func placeCountry(_ raw: String) -> String? {
-        var commas: [Int] = []
-        let u = Array(raw.utf8)
-        for (i, b) in u.enumerated() where b == 44 {
-            commas.append(i)
-            if commas.count > 2 { return nil }
+    static func placeCountry(_ text: String) -> String? {
+        var raw = text
+        return raw.withUTF8 { u -> String? in
+            var first = -1
+            var second = -1
+            for i in 0..<u.count where u[i] == 44 {
+                if first < 0 { first = i } else if second < 0 { second = i } else { return nil }
+            }
+            guard first >= 0, second > first else { return nil }
+            var a = first + 1
+            var b = second
+            while a < b, u[a] == 32 { a += 1 }
+            while b > a, u[b - 1] == 32 { b -= 1 }
+            guard b - a == 2 else { return nil }
+            let c0 = u[a] | 0x20
+            let c1 = u[a + 1] | 0x20
+            guard c0 >= 97, c0 <= 122, c1 >= 97, c1 <= 122 else { return nil }
+            return String(decoding: [c0 & ~0x20, c1 & ~0x20], as: UTF8.self)
         }
-        guard commas.count == 2 else { return nil }
-        var mid = u[(commas[0] + 1)..<commas[1]]
-        while mid.first == 32 { mid = mid.dropFirst() }
-        while mid.last == 32 { mid = mid.dropLast() }
-        guard mid.count == 2, mid.allSatisfy({ ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 }) else { return nil }
-        return String(decoding: mid.map { $0 & ~0x20 }, as: UTF8.self)
     }
 
     static func zoneStripped(_ loc: String) -> [String] {
