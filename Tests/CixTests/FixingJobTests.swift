@@ -36,7 +36,7 @@ import Testing
         let defs = try DefinitionLoader.methodology(repoRoot + "/Indices")
         let (a, c) = try demoStore(dir + "/a")
         // Copies of the file need everything in it: move the WAL's pages into the main file first.
-        try a.dbQueue.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        _ = try a.dbQueue.writeWithoutTransaction { try $0.checkpoint(.truncate) }
         try FileManager.default.copyItem(atPath: dir + "/a/s.sqlite", toPath: dir + "/b.sqlite")
         try FileManager.default.copyItem(atPath: dir + "/a/s.sqlite", toPath: dir + "/c.sqlite")
         let b = try Store(path: dir + "/b.sqlite")

@@ -51,6 +51,8 @@ struct IngestCommand: ParsableCommand {
         options.writeRejectFiles = !noRejectFiles
         options.checkOnly = check
         let started = Date()
+        // Definitions first: a missing or broken Indices/ stops the run before anything is stored.
+        let ref = (noNormalize || check) ? nil : try indices.load()
         let s = try store.open()
         let results: [FileIngestResult]
         do {
@@ -69,8 +71,8 @@ struct IngestCommand: ParsableCommand {
             if let p = r.rejectsPath { print("  rejects: \(p)") }
             if c.rejected > 0 { anyRejected = true }
         }
-        if !noNormalize && !check {
-            let ns = try NormalizeJob.run(store: s, ref: try indices.load())
+        if let ref {
+            let ns = try NormalizeJob.run(store: s, ref: ref)
             print(ns.summary)
         }
         if stats {
