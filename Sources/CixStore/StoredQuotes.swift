@@ -23,29 +23,11 @@ public enum StoredQuotes {
             SELECT batch_id, first_quote_id, count, data FROM raw_blocks
             WHERE max_epoch >= ? AND min_epoch < ? ORDER BY first_quote_id
             """, arguments: [fromEpoch, toEpoch])
-        var fields = [String](repeating: "", count: QuoteColumn.allCases.count)
         while let row = try rows.next() {
-            let batch: Int64 = row[0]
-            let first: Int64 = row[1]
-            let count: Int = row[2]
-            let data: String = row[3]
-            let reader = CSVReader(source: MemoryByteSource(Array(data.utf8)), chunkSize: 1 << 16)
-            var rec = CSVRecord()
-            var i: Int64 = 0
-            while try reader.next(into: &rec) {
-                defer { i += 1 }
-                guard rec.count == fields.count + 1, let line = Int(rec.field(0) ?? "") else {
-                    throw StoreCorruption("raw block at quote \(first): record \(i) is not line + 13 fields")
-                }
-                for c in 0..<fields.count { fields[c] = rec.field(c + 1) ?? "" }
-                guard case .success(let q) = QuoteValidation.validate(fields) else {
-                    throw StoreCorruption("raw block at quote \(first): record \(i) no longer validates")
-                }
-                if q.observedEpoch >= fromEpoch && q.observedEpoch < toEpoch {
-                    try body(StoredQuote(id: first + i, batchID: batch, line: line, quote: q))
-                }
+            let block = RawBlock(batchID: row[0], firstQuoteID: row[1], count: row[2], data: row[3])
+            try block.decode { q in
+                if q.quote.observedEpoch >= fromEpoch && q.quote.observedEpoch < toEpoch { try body(q) }
             }
-            guard i == count else { throw StoreCorruption("raw block at quote \(first): \(i) records, expected \(count)") }
         }
     }
 
@@ -57,4 +39,45 @@ public enum StoredQuotes {
 public struct StoreCorruption: Error, CustomStringConvertible {
     public var description: String
     public init(_ d: String) { description = d }
+}
+
+/// One stored block of raw quotes; decoding needs no database, so it can run on any thread.
+public struct RawBlock: Sendable {
+    public var batchID: Int64
+    public var firstQuoteID: Int64
+    public var count: Int
+    public var data: String
+
+    public init(batchID: Int64, firstQuoteID: Int64, count: Int, data: String) {
+        self.batchID = batchID
+        self.firstQuoteID = firstQuoteID
+        self.count = count
+        self.data = data
+    }
+
+    /// Decodes every record with the CSV reader and validation used at ingest.
+    public func decode(_ body: (StoredQuote) throws -> Void) throws {
+        var fields = [String](repeating: "", count: QuoteColumn.allCases.count)
+        let reader = CSVReader(source: MemoryByteSource(Array(data.utf8)), chunkSize: 1 << 16)
+        var rec = CSVRecord()
+        var i: Int64 = 0
+        let first = firstQuoteID
+        while try reader.next(into: &rec) {
+            defer { i += 1 }
+            guard rec.count == fields.count + 1, let line = Int(rec.field(0) ?? "") else {
+                throw StoreCorruption("raw block at quote \(first): record \(i) is not line + 13 fields")
+            }
+            for c in 0..<fields.count { fields[c] = rec.field(c + 1) ?? "" }
+            guard case .success(let q) = QuoteValidation.validate(fields) else {
+                throw StoreCorruption("raw block at quote \(first): record \(i) no longer validates")
+            }
+            try body(StoredQuote(id: first + i, batchID: batchID, line: line, quote: q))
+        }
+        guard i == count else { throw StoreCorruption("raw block at quote \(first): \(i) records, expected \(count)") }
+    }
+
+    public static func fetch(_ db: Database, firstQuoteID: Int64) throws -> RawBlock? {
+        try Row.fetchOne(db, sql: "SELECT batch_id, first_quote_id, count, data FROM raw_blocks WHERE first_quote_id = ?",
+                         arguments: [firstQuoteID]).map { RawBlock(batchID: $0[0], firstQuoteID: $0[1], count: $0[2], data: $0[3]) }
+    }
 }

@@ -51,6 +51,20 @@ public enum NormalizeJob {
             let blocks = try Row.fetchAll(db, sql: """
                 SELECT first_quote_id, count, min_epoch, max_epoch FROM raw_blocks WHERE first_quote_id + count > ? ORDER BY first_quote_id
                 """, arguments: [full ? 0 : lastMax + 1])
+            // Decoding and normalizing run on a worker thread, one block ahead of the SQLite writes on
+            // this one; results are written in block order, so the outcome does not depend on timing.
+            var inFlight: [BlockWork] = []
+            func drain(_ w: BlockWork) throws {
+                let r = try w.wait()
+                stats.examined += r.examined
+                stats.priced += r.priced
+                stats.unpriced += r.unpriced
+                stats.graded += r.graded
+                stats.changed += r.changed
+                for (k, v) in r.unmatched { stats.unmatched[k, default: 0] += v }
+                stats.written += r.rows.count
+                for (sq, n, h) in r.rows { try writer.write(quoteID: sq.id, quote: sq.quote, result: n, resultHash: h) }
+            }
             for b in blocks {
                 let first: Int64 = b[0]
                 let count: Int64 = b[1]
@@ -58,34 +72,62 @@ public enum NormalizeJob {
                 if full || first <= lastMax {
                     for r in try Row.fetchAll(existing, arguments: [b[2] as Int64, b[3] as Int64, first, first + count]) { stored[r[0]] = r[1] }
                 }
-                var pending: [(StoredQuote, NormalizedQuote, Int64)] = []
-                try StoredQuotes.forEach(db, blockFirstID: first) { sq in
-                    if !full && sq.id <= lastMax && stored[sq.id] != nil { return }
-                    let n = Normalization.normalize(sq.quote, ref: ref, fx: fx)
-                    stats.examined += 1
-                    if n.isPriced { stats.priced += 1 } else { stats.unpriced += 1 }
-                    if let u = n.unmatched { stats.unmatched[u, default: 0] += 1 } else { stats.graded += 1 }
-                    let h = n.resultHash
-                    if let old = stored[sq.id] {
-                        if old == h { return }
-                        stats.changed += 1
-                    }
-                    stats.written += 1
-                    pending.append((sq, n, h))
-                }
-                // Written in the table's key order: appends, not inserts all over the B-tree
-                // (measured 2-3x faster on shuffled day files).
-                let order = pending.indices.sorted {
-                    (pending[$0].0.quote.observedEpoch, pending[$0].0.id) < (pending[$1].0.quote.observedEpoch, pending[$1].0.id)
-                }
-                for i in order {
-                    let (sq, n, h) = pending[i]
-                    try writer.write(quoteID: sq.id, quote: sq.quote, result: n, resultHash: h)
-                }
+                guard let block = try RawBlock.fetch(db, firstQuoteID: first) else { continue }
+                let work = BlockWork(block: block, stored: stored, skipStored: !full && first <= lastMax, ref: ref, fx: fx)
+                inFlight.append(work)
+                if inFlight.count > 1 { try drain(inFlight.removeFirst()) }
             }
+            for w in inFlight { try drain(w) }
             try db.execute(sql: "UPDATE normalization_runs SET examined = ?, written = ? WHERE id = ?",
                            arguments: [stats.examined, stats.written, runID])
         }
         return stats
+    }
+}
+
+/// One block's decode-and-normalize, run on a global queue; `wait()` gives its rows in the table's key
+/// order.
+final class BlockWork: @unchecked Sendable {
+    struct Output {
+        var rows: [(StoredQuote, NormalizedQuote, Int64)] = []
+        var examined = 0, priced = 0, unpriced = 0, graded = 0, changed = 0
+        var unmatched: [UnmatchedReason: Int] = [:]
+    }
+
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<Output, Error>?
+
+    init(block: RawBlock, stored: [Int64: Int64], skipStored: Bool, ref: ReferenceData, fx: FXTable) {
+        DispatchQueue.global().async { [self] in
+            result = Result {
+                var out = Output()
+                var pending: [(StoredQuote, NormalizedQuote, Int64)] = []
+                try block.decode { sq in
+                    if skipStored && stored[sq.id] != nil { return }
+                    let n = Normalization.normalize(sq.quote, ref: ref, fx: fx)
+                    out.examined += 1
+                    if n.isPriced { out.priced += 1 } else { out.unpriced += 1 }
+                    if let u = n.unmatched { out.unmatched[u, default: 0] += 1 } else { out.graded += 1 }
+                    let h = n.resultHash
+                    if let old = stored[sq.id] {
+                        if old == h { return }
+                        out.changed += 1
+                    }
+                    pending.append((sq, n, h))
+                }
+                // Written in the table's key order: appends, not inserts all over the B-tree.
+                let order = pending.indices.sorted {
+                    (pending[$0].0.quote.observedEpoch, pending[$0].0.id) < (pending[$1].0.quote.observedEpoch, pending[$1].0.id)
+                }
+                out.rows = order.map { pending[$0] }
+                return out
+            }
+            done.signal()
+        }
+    }
+
+    func wait() throws -> Output {
+        done.wait()
+        return try result!.get()
     }
 }
