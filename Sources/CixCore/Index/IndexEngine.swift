@@ -1,8 +1,8 @@
 /// Benchmark indices (METHODOLOGY.md §6): single-grade and chain-linked composite (Laspeyres).
 
-public struct IndexDefinition: Sendable, Codable, Hashable {
-    public enum Kind: String, Sendable, Codable { case single, composite }
-    public enum Weighting: String, Sendable, Codable { case fixed, capacity }
+public struct IndexDefinition: Sendable, Decodable, Hashable {
+    public enum Kind: String, Sendable, Decodable { case single, composite }
+    public enum Weighting: String, Sendable, Decodable { case fixed, capacity }
 
     public var id: String
     public var name: String
@@ -70,13 +70,6 @@ public struct IndexDefinition: Sendable, Codable, Hashable {
         weightLagBusinessDays = try c.decodeIfPresent(Int.self, forKey: .weightLagBusinessDays) ?? 5
         weightLookbackDays = try c.decodeIfPresent(Int.self, forKey: .weightLookbackDays) ?? 91
         publishedDecimals = try c.decodeIfPresent(Int.self, forKey: .publishedDecimals) ?? 2
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(kind, forKey: .kind)
-        try c.encode(grades, forKey: .grades)
     }
 }
 

@@ -1,0 +1,49 @@
+import CixCore
+import CixIO
+import Foundation
+import Testing
+
+/// A publisher edits Indices/; a broken edit must stop with an error naming the file and what is wrong.
+@Suite struct DefinitionTests {
+    func indicesCopy(_ name: String = #function, edit: (inout [String: String]) -> Void) throws -> String {
+        let dir = try tempDir(name)
+        var files: [String: String] = [:]
+        for f in ["chips.yaml", "locations.yaml", "grades.yaml", "fixing.yaml", "indices.yaml"] {
+            files[f] = try String(contentsOfFile: repoRoot + "/Indices/" + f, encoding: .utf8)
+        }
+        edit(&files)
+        for (f, text) in files { try text.write(toFile: dir + "/" + f, atomically: true, encoding: .utf8) }
+        return dir
+    }
+
+    func failure(_ dir: String) -> String {
+        do {
+            _ = try DefinitionLoader.methodology(dir)
+            return "loaded"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func theShippedDefinitionsLoadAndHashStably() throws {
+        let a = try DefinitionLoader.methodology(repoRoot + "/Indices")
+        let b = try DefinitionLoader.methodology(repoRoot + "/Indices")
+        #expect(a.fixingHash == b.fixingHash && a.indexHash == b.indexHash && a.fixingHash.count == 64)
+        #expect(a.indices.count == 9 && a.reference.grades.grades.count == 126)
+    }
+
+    @Test func brokenEditsAreNamed() throws {
+        let unknownChip = try indicesCopy { $0["grades.yaml"]! = $0["grades.yaml"]!.replacingOccurrences(of: "chips: {L40S: 1.0}", with: "chips: {L40X: 1.0}") }
+        #expect(failure(unknownChip).contains("grades: L40S.NA.OD accepts unknown chip L40X"))
+        let sharedAlias = try indicesCopy { $0["chips.yaml"]! = $0["chips.yaml"]!.replacingOccurrences(of: "aliases: [L4, L4 24GB", with: "aliases: [L40S, L4 24GB") }
+        #expect(failure(sharedAlias).contains("names both"))
+        let missingSpec = try indicesCopy { $0["chips.yaml"]! = $0["chips.yaml"]!.replacingOccurrences(of: "    bf16_tflops: 121\n", with: "") }
+        let m = failure(missingSpec)
+        #expect(m.contains("chips.yaml") && m.contains("bf16_tflops"), "\(m)")
+        let badIndex = try indicesCopy { $0["indices.yaml"]! = $0["indices.yaml"]!.replacingOccurrences(of: "grade: H100-SXM.EU.OD", with: "grade: H100-SXM.MARS.OD") }
+        #expect(failure(badIndex).contains("indices.yaml: index CIX-H100-EU names unknown grade H100-SXM.MARS.OD"))
+        let edited = try indicesCopy { $0["fixing.yaml"]! = $0["fixing.yaml"]!.replacingOccurrences(of: "source_cap: 0.30", with: "source_cap: 0.25") }
+        #expect(try DefinitionLoader.methodology(edited).fixingHash != DefinitionLoader.methodology(repoRoot + "/Indices").fixingHash,
+                "every fixing records which parameters it used")
+    }
+}
