@@ -1,3 +1,4 @@
+import CixApp
 import CixCore
 import CixIO
 import Foundation
@@ -30,6 +31,21 @@ import Testing
         let b = try DefinitionLoader.methodology(repoRoot + "/Indices")
         #expect(a.fixingHash == b.fixingHash && a.indexHash == b.indexHash && a.fixingHash.count == 64)
         #expect(a.indices.count == 9 && a.reference.grades.grades.count == 126)
+    }
+
+    /// An index may measure H100-equivalence by memory bandwidth: B200 ≈ 8 / 3.35 = 2.388 H100s by
+    /// bandwidth, 2250 / 989 = 2.275 by BF16.
+    @Test func performanceBasisIsAChoiceOfTheIndexFile() throws {
+        let dir = try indicesCopy { $0["indices.yaml"]! = $0["indices.yaml"]!.replacingOccurrences(of: "performance_basis: bf16", with: "performance_basis: bandwidth") }
+        let defs = try DefinitionLoader.methodology(dir)
+        let ccc = defs.indices.first { $0.id == "CIX-CCC" }!
+        #expect(ccc.performanceBasis == .bandwidth)
+        let shipped = try DefinitionLoader.methodology(repoRoot + "/Indices").indices.first { $0.id == "CIX-CCC" }!
+        #expect(shipped.performanceBasis == .bf16)
+        let bw = IndexJob.performanceFactor(defs.reference, grade: "B200.GLOBAL.OD", basis: .bandwidth)
+        let bf = IndexJob.performanceFactor(defs.reference, grade: "B200.GLOBAL.OD", basis: .bf16)
+        #expect(abs(bw - 8.0 / 3.35) < 1e-12)
+        #expect(abs(bf - 2250.0 / 989) < 1e-12)
     }
 
     @Test func brokenEditsAreNamed() throws {

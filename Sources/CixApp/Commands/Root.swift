@@ -14,7 +14,7 @@ public enum ExitCodes {
 public struct Cix: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "cix",
-        abstract: "Compute-capacity benchmark index engine: GPU rental quotes in, fixings, indices and NAV out.",
+        abstract: "Compute-capacity benchmark index engine: GPU rental quotes in; normalized prices, grade fixings and benchmark indices out.",
         subcommands: [IngestCommand.self, FXCommand.self, NormalizeCommand.self, GradesCommand.self, FixCommand.self, IndexCommand.self,
                       ExportCommand.self,
                       DemoCommand.self, BenchCommand.self])

@@ -184,7 +184,7 @@ public enum IndexJob {
                 """)
             for def in defs.indices {
                 let series = IndexEngine.compute(def, through: to, prices: { g, d in prices[g]?[d.dayNumber] },
-                                                 performance: { g in performanceFactor(defs.reference, grade: g) })
+                                                 performance: { g in performanceFactor(defs.reference, grade: g, basis: def.performanceBasis) })
                 for v in series where v.date >= from {
                     stats.computed += 1
                     stats.byStatus[v.status.rawValue, default: 0] += 1
@@ -211,9 +211,9 @@ public enum IndexJob {
     }
 
     /// The H100-equivalent factor of a grade's par chip (quality factor 1.0; else its first chip).
-    public static func performanceFactor(_ ref: ReferenceData, grade: String) -> Double {
+    public static func performanceFactor(_ ref: ReferenceData, grade: String, basis: PerformanceBasis = .bf16) -> Double {
         guard let g = ref.grades.grade(id: grade) else { return 1 }
         let par = g.chips.filter { $0.value == 1 }.keys.sorted().first ?? g.chips.keys.sorted().first!
-        return ref.chips.chip(id: par).map { ref.chips.performanceFactor($0) } ?? 1
+        return ref.chips.chip(id: par).map { ref.chips.performanceFactor($0, basis: basis) } ?? 1
     }
 }

@@ -16,6 +16,8 @@ public struct IndexDefinition: Sendable, Decodable, Hashable {
     public var floor: Double
     /// Capacity measured in H100-equivalent GPU-hours (true) or in GPU-hours (false).
     public var h100Equivalent: Bool
+    /// What "H100-equivalent" divides by: dense BF16 (default) or memory bandwidth (§3.4).
+    public var performanceBasis: PerformanceBasis
     public var baseDate: CivilDate
     public var baseValue: Double
     /// Business days before a rebalance date at which weight data stop.
@@ -26,13 +28,14 @@ public struct IndexDefinition: Sendable, Decodable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case id, name, kind = "type", grades, grade, weighting, weights, cap, floor
-        case h100Equivalent = "h100_equivalent", baseDate = "base_date", baseValue = "base_value"
+        case h100Equivalent = "h100_equivalent", performanceBasis = "performance_basis", baseDate = "base_date", baseValue = "base_value"
         case weightLagBusinessDays = "weight_lag_business_days", weightLookbackDays = "weight_lookback_days"
         case publishedDecimals = "published_decimals"
     }
 
     public init(id: String, name: String, kind: Kind, grades: [String], weighting: Weighting = .capacity, weights: [String: Double]? = nil,
-                cap: Double = 1, floor: Double = 0, h100Equivalent: Bool = false, baseDate: CivilDate, baseValue: Double = 1000,
+                cap: Double = 1, floor: Double = 0, h100Equivalent: Bool = false, performanceBasis: PerformanceBasis = .bf16,
+                baseDate: CivilDate, baseValue: Double = 1000,
                 weightLagBusinessDays: Int = 5, weightLookbackDays: Int = 91, publishedDecimals: Int = 2) {
         self.id = id
         self.name = name
@@ -43,6 +46,7 @@ public struct IndexDefinition: Sendable, Decodable, Hashable {
         self.cap = cap
         self.floor = floor
         self.h100Equivalent = h100Equivalent
+        self.performanceBasis = performanceBasis
         self.baseDate = baseDate
         self.baseValue = baseValue
         self.weightLagBusinessDays = weightLagBusinessDays
@@ -65,6 +69,7 @@ public struct IndexDefinition: Sendable, Decodable, Hashable {
         cap = try c.decodeIfPresent(Double.self, forKey: .cap) ?? 1
         floor = try c.decodeIfPresent(Double.self, forKey: .floor) ?? 0
         h100Equivalent = try c.decodeIfPresent(Bool.self, forKey: .h100Equivalent) ?? false
+        performanceBasis = try c.decodeIfPresent(PerformanceBasis.self, forKey: .performanceBasis) ?? .bf16
         baseDate = try c.decode(CivilDate.self, forKey: .baseDate)
         baseValue = try c.decodeIfPresent(Double.self, forKey: .baseValue) ?? 1000
         weightLagBusinessDays = try c.decodeIfPresent(Int.self, forKey: .weightLagBusinessDays) ?? 5
