@@ -4,26 +4,60 @@ import GRDB
 import GRDBSQLite
 
 /// The SQLite store of record. One file, WAL mode, foreign keys on, schema only through migrations.
+/// Every SQL string of the project lives in this module; jobs reach the store through `write` and
+/// `read`, whose `StoreSession` offers typed operations only.
 public final class Store: @unchecked Sendable {
+    /// The GRDB queue, for tests and diagnostics; the application goes through `write` and `read`.
     public let dbQueue: DatabaseQueue
     public let path: String
+    public let readOnly: Bool
     /// Page cache in KiB. Measured at 5M quotes: 16 MiB to 200 MiB made no difference to ingest speed.
     static let cacheKiB = 64 * 1024
 
-    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
-    public init(path: String) throws {
+    /// Why a store cannot be opened, worded for the user.
+    public struct OpenError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date. With
+    /// `readOnly`, the file must exist with a current schema, and nothing is created or written.
+    /// A store written by a newer `cix` (a migration this one does not know) is refused.
+    public init(path: String, readOnly: Bool = false, busyTimeoutSeconds: Double = 10) throws {
         self.path = path
+        self.readOnly = readOnly
+        if readOnly {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue else {
+                throw OpenError(description: "no store at \(path) (check --db or $CIX_DB)")
+            }
+        }
         var config = Configuration()
         config.foreignKeysEnabled = true
-        config.busyMode = .timeout(10)
+        config.readonly = readOnly
+        config.busyMode = .timeout(busyTimeoutSeconds)
         config.prepareDatabase { db in
             // 64 MiB page cache: the identity index of a multi-million-row store stays mostly in memory.
             // 16 KiB pages (new stores only): ingest measured ~10% faster than with 4 KiB.
-            try db.execute(sql: "PRAGMA page_size = 16384")
+            if !readOnly { try db.execute(sql: "PRAGMA page_size = 16384") }
             try db.execute(sql: "PRAGMA cache_size = -\(Store.cacheKiB)")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         dbQueue = try DatabaseQueue(path: path, configuration: config)
+        let known = Store.migrator.migrations
+        let applied = try dbQueue.read { db -> [String] in
+            guard try db.tableExists("grdb_migrations") else { return [] }
+            return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+        }
+        let unknown = applied.filter { !known.contains($0) }
+        guard unknown.isEmpty else {
+            throw OpenError(description: "\(path) was written by a newer cix (schema \(unknown.sorted().joined(separator: ", ")); this cix knows up to \(known.last!)): upgrade cix")
+        }
+        if readOnly {
+            guard Set(known).isSubset(of: Set(applied)) else {
+                throw OpenError(description: "\(path) is not a cix store with a current schema (run a writing command such as cix ingest on it first)")
+            }
+            return
+        }
         try dbQueue.writeWithoutTransaction { db in
             _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
             // NORMAL is durable in WAL mode except against power loss of the last commit; a killed
@@ -31,6 +65,21 @@ public final class Store: @unchecked Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         try Store.migrator.migrate(dbQueue)
+    }
+
+    /// Runs `body` in one write transaction: all of it commits, or none of it.
+    public func write<T>(_ body: (StoreSession) throws -> T) throws -> T {
+        try dbQueue.write { db in try body(StoreSession(db)) }
+    }
+
+    /// Runs `body` on a consistent snapshot.
+    public func read<T>(_ body: (StoreSession) throws -> T) throws -> T {
+        try dbQueue.read { db in try body(StoreSession(db)) }
+    }
+
+    /// Moves the WAL's pages into the main file (before copying the file).
+    public func checkpoint() throws {
+        _ = try dbQueue.writeWithoutTransaction { try $0.checkpoint(.truncate) }
     }
 
     /// Versioned schema. Never edit a registered migration: add a new one.
@@ -184,7 +233,63 @@ public final class Store: @unchecked Sendable {
             );
             """)
         }
+        m.registerMigration("v4-publication-runs") { db in
+            try db.execute(sql: """
+            -- One row per job run that publishes anything; every published row names its run.
+            CREATE TABLE publication_runs (
+                id INTEGER PRIMARY KEY,
+                job TEXT NOT NULL,
+                arguments TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                finished_at TEXT,
+                definitions TEXT NOT NULL,
+                definitions_hash TEXT NOT NULL,
+                code_version TEXT NOT NULL,
+                written INTEGER NOT NULL DEFAULT 0,
+                unchanged INTEGER NOT NULL DEFAULT 0
+            );
+            ALTER TABLE fixings ADD COLUMN run_id INTEGER REFERENCES publication_runs(id);
+            ALTER TABLE index_levels ADD COLUMN run_id INTEGER REFERENCES publication_runs(id);
+            ALTER TABLE index_weights ADD COLUMN run_id INTEGER REFERENCES publication_runs(id);
+            -- Rows published before runs existed belong to one run named for this migration.
+            INSERT INTO publication_runs (job, arguments, started_at, finished_at, definitions, definitions_hash, code_version, written)
+                SELECT 'before-v4', '',
+                       COALESCE((SELECT MIN(computed_at) FROM fixings), (SELECT MIN(computed_at) FROM index_levels), ''),
+                       COALESCE((SELECT MAX(computed_at) FROM index_levels), (SELECT MAX(computed_at) FROM fixings), ''),
+                       'unknown', 'unknown', 'before 0.3',
+                       (SELECT COUNT(*) FROM fixings) + (SELECT COUNT(*) FROM index_levels)
+                WHERE EXISTS (SELECT 1 FROM fixings) OR EXISTS (SELECT 1 FROM index_levels);
+            UPDATE fixings SET run_id = (SELECT MIN(id) FROM publication_runs) WHERE run_id IS NULL;
+            UPDATE index_levels SET run_id = (SELECT MIN(id) FROM publication_runs) WHERE run_id IS NULL;
+            UPDATE index_weights SET run_id = (SELECT MIN(id) FROM publication_runs) WHERE run_id IS NULL;
+            CREATE INDEX fixings_run ON fixings(run_id);
+            CREATE INDEX index_levels_run ON index_levels(run_id);
+            -- A published value is never changed or removed: a change is a new version.
+            CREATE TRIGGER fixings_need_run BEFORE INSERT ON fixings WHEN NEW.run_id IS NULL
+                BEGIN SELECT RAISE(ABORT, 'a published fixing must name its publication run'); END;
+            CREATE TRIGGER index_levels_need_run BEFORE INSERT ON index_levels WHEN NEW.run_id IS NULL
+                BEGIN SELECT RAISE(ABORT, 'a published index level must name its publication run'); END;
+            CREATE TRIGGER fixings_immutable BEFORE UPDATE ON fixings
+                BEGIN SELECT RAISE(ABORT, 'published fixings are immutable'); END;
+            CREATE TRIGGER fixings_no_delete BEFORE DELETE ON fixings
+                BEGIN SELECT RAISE(ABORT, 'published fixings are immutable'); END;
+            CREATE TRIGGER index_levels_immutable BEFORE UPDATE ON index_levels
+                BEGIN SELECT RAISE(ABORT, 'published index levels are immutable'); END;
+            CREATE TRIGGER index_levels_no_delete BEFORE DELETE ON index_levels
+                BEGIN SELECT RAISE(ABORT, 'published index levels are immutable'); END;
+            """)
+        }
         return m
+    }
+}
+
+/// A store transaction or snapshot, with typed operations only (no SQL outside this module).
+public final class StoreSession {
+    let db: Database
+    init(_ db: Database) { self.db = db }
+
+    func storeError(_ rc: Int32) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
     }
 }
 
@@ -219,7 +324,11 @@ public final class QuoteBatchWriter {
     public var blockSize = 32_768
 
     /// Must be called inside a write transaction; the batch row is created now.
-    public init(db: Database, sourcePath: String, format: String, sourceName: String?, startedAt: String) throws {
+    public convenience init(session: StoreSession, sourcePath: String, format: String, sourceName: String?, startedAt: String) throws {
+        try self.init(db: session.db, sourcePath: sourcePath, format: format, sourceName: sourceName, startedAt: startedAt)
+    }
+
+    init(db: Database, sourcePath: String, format: String, sourceName: String?, startedAt: String) throws {
         self.db = db
         try db.execute(sql: "INSERT INTO ingest_batches (source_path, format, source_name, started_at) VALUES (?, ?, ?, ?)",
                        arguments: [sourcePath, format, sourceName, startedAt])

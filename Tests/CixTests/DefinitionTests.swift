@@ -9,7 +9,7 @@ import Testing
     func indicesCopy(_ name: String = #function, edit: (inout [String: String]) -> Void) throws -> String {
         let dir = try tempDir(name)
         var files: [String: String] = [:]
-        for f in ["chips.yaml", "locations.yaml", "grades.yaml", "fixing.yaml", "indices.yaml"] {
+        for f in DefinitionLoader.fileNames {
             files[f] = try String(contentsOfFile: repoRoot + "/Indices/" + f, encoding: .utf8)
         }
         edit(&files)
@@ -42,8 +42,8 @@ import Testing
         #expect(ccc.performanceBasis == .bandwidth)
         let shipped = try DefinitionLoader.methodology(repoRoot + "/Indices").indices.first { $0.id == "CIX-CCC" }!
         #expect(shipped.performanceBasis == .bf16)
-        let bw = IndexJob.performanceFactor(defs.reference, grade: "B200.GLOBAL.OD", basis: .bandwidth)
-        let bf = IndexJob.performanceFactor(defs.reference, grade: "B200.GLOBAL.OD", basis: .bf16)
+        let bw = IndexEngine.parPerformanceFactor(defs.reference, grade: "B200.GLOBAL.OD", basis: .bandwidth)
+        let bf = IndexEngine.parPerformanceFactor(defs.reference, grade: "B200.GLOBAL.OD", basis: .bf16)
         #expect(abs(bw - 8.0 / 3.35) < 1e-12)
         #expect(abs(bf - 2250.0 / 989) < 1e-12)
     }

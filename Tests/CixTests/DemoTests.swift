@@ -74,15 +74,15 @@ import Testing
             d = first
             while d <= end {
                 let o = obs[g]?[d.dayNumber] ?? []
-                windows[d.dayNumber] = FixingEngine.compute(o, windowEnd: params.window(d).1, params: params, seedKey: 0)
+                windows[d.dayNumber] = FixingEngine.compute(o, windowEnd: params.window(d).end, params: params, seedKey: 0)
                 let f = FixingEngine.fixing(grade: g, date: d, today: windows[d.dayNumber]!,
                                             history: (1...params.maxStaleDays).map { windows[d.dayNumber - Int64($0)] }, params: params)
                 prices[g, default: [:]][d.dayNumber] = ConstituentPrice(value: f.value, status: f.status, capacityGPUs: f.window?.capacityGPUs ?? 0)
                 d = d.adding(days: 1)
             }
         }
-        let perf = { (g: String) in IndexJob.performanceFactor(defs.reference, grade: g) }
-        let engine = IndexEngine.compute(ccc, through: end, prices: { prices[$0]?[$1.dayNumber] }, performance: perf)
+        let perf = { (g: String) in IndexEngine.parPerformanceFactor(defs.reference, grade: g) }
+        let engine = IndexEngine.compute(ccc, calendar: defs.calendar, through: end, prices: { prices[$0]?[$1.dayNumber] }, performance: perf)
         #expect(engine.count >= 690)
         var links: [(CivilDate, [(String, Double, Double)])] = []
         for v in engine where links.last?.0 != v.linkDate { links.append((v.linkDate!, v.constituents.map { ($0.grade, $0.weight, $0.linkPrice) })) }

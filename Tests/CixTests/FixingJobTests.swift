@@ -20,7 +20,7 @@ import Testing
         o.writeRejectFiles = false
         _ = try IngestJob.run(store: s, paths: m.files.map { dir + "/" + $0 }, options: o)
         let fx = try FXReader.read(try FileByteSource(path: dir + "/" + m.fxFile), path: m.fxFile)
-        _ = try s.dbQueue.write { db in try FXStore.insert(db, rates: fx.rates, sourcePath: m.fxFile, at: "t") }
+        _ = try s.write { try $0.insertFXRates(fx.rates, sourcePath: m.fxFile, at: "t") }
         _ = try NormalizeJob.run(store: s, ref: referenceData)
         return (s, c)
     }

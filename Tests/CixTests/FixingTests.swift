@@ -50,9 +50,9 @@ func fix(_ o: [GradeObservation], end: Int64 = 86_400) -> Result<WindowResult, I
     /// An offer seen at 00:00 at 2.00 and at 18:00 at 3.00, window ending at 24:00: (2 × 18 + 3 × 6) / 24
     /// = 2.25. Seen first at 12:00: (2 × 6 + 3 × 6) / 12 = 2.50. It counts as one offer.
     @Test func aReObservedOfferIsTimeWeighted() throws {
-        let a = FixingEngine.timeWeighted([obs(1, "A", 2.00, at: 0), obs(2, "A", 3.00, at: 64_800)], windowEnd: 86_400)
+        let a = OfferPricing.timeWeighted([obs(1, "A", 2.00, at: 0), obs(2, "A", 3.00, at: 64_800)], windowEnd: 86_400)
         #expect(a.price == 2.25)
-        let b = FixingEngine.timeWeighted([obs(2, "A", 3.00, at: 64_800), obs(1, "A", 2.00, at: 43_200)], windowEnd: 86_400)
+        let b = OfferPricing.timeWeighted([obs(2, "A", 3.00, at: 64_800), obs(1, "A", 2.00, at: 43_200)], windowEnd: 86_400)
         #expect(b.price == 2.50)
         let r = try fix([obs(1, "A", 2.00, offer: "x", at: 0), obs(2, "A", 3.00, offer: "x", at: 64_800), obs(3, "B", 2.2),
                          obs(4, "B", 2.3), obs(5, "C", 2.4), obs(6, "C", 2.5)]).get()
@@ -164,7 +164,7 @@ func fix(_ o: [GradeObservation], end: Int64 = 86_400) -> Result<WindowResult, I
             default: return nil
             }
         }
-        let series = IndexEngine.compute(def(["G1", "G2", "G3"], base: "2026-01-02"), through: CivilDate(iso: "2026-04-10")!,
+        let series = IndexEngine.compute(def(["G1", "G2", "G3"], base: "2026-01-02"), calendar: .weekdays, through: CivilDate(iso: "2026-04-10")!,
                                          prices: price, performance: { _ in 1 })
         let byDate = Dictionary(uniqueKeysWithValues: series.map { ($0.date.description, $0) })
         #expect(byDate["2026-01-02"]!.level == 1000)
@@ -195,11 +195,11 @@ func fix(_ o: [GradeObservation], end: Int64 = 86_400) -> Result<WindowResult, I
             if g == "G2", d.dayNumber - d0.dayNumber == 3 { return ConstituentPrice(value: nil, status: .suspended, capacityGPUs: 0) }
             return ConstituentPrice(value: g == "G1" ? 2 : 4 + Double(d.dayNumber - d0.dayNumber) * 0.1, status: .ok, capacityGPUs: 1)
         }
-        let comp = IndexEngine.compute(def(["G1", "G2"], base: "2026-01-05"), through: d0.adding(days: 4), prices: price, performance: { _ in 1 })
+        let comp = IndexEngine.compute(def(["G1", "G2"], base: "2026-01-05"), calendar: .weekdays, through: d0.adding(days: 4), prices: price, performance: { _ in 1 })
         #expect(comp[3].status == .partial)
         #expect(comp[3].constituents[1].held)
         #expect(comp[3].constituents[1].price == comp[2].constituents[1].price)
-        let single = IndexEngine.compute(def(["G2"], base: "2026-01-05"), through: d0.adding(days: 4), prices: price, performance: { _ in 1 })
+        let single = IndexEngine.compute(def(["G2"], base: "2026-01-05"), calendar: .weekdays, through: d0.adding(days: 4), prices: price, performance: { _ in 1 })
         #expect(single[3].status == .suspended)
         #expect(single[3].level == nil)
         #expect(single[4].level != nil)
@@ -228,7 +228,7 @@ func fix(_ o: [GradeObservation], end: Int64 = 86_400) -> Result<WindowResult, I
         d.h100Equivalent = true
         let perf = ["H100": 1.0, "H200": 1.0, "B200": 2250.0 / 989, "A100": 312.0 / 989, "L40S": 362.0 / 989]
         let end = first.adding(days: 729)
-        let engine = IndexEngine.compute(d, through: end, prices: { price($0, $1) }, performance: { perf[$0]! })
+        let engine = IndexEngine.compute(d, calendar: .weekdays, through: end, prices: { price($0, $1) }, performance: { perf[$0]! })
         #expect(engine.count > 700)
         // Naive path: for each date, walk from the base through every link, multiplying link relatives.
         var links: [(CivilDate, [(String, Double, Double)])] = []
@@ -259,7 +259,7 @@ func fix(_ o: [GradeObservation], end: Int64 = 86_400) -> Result<WindowResult, I
         let b200AtBase = links[0].1.contains { $0.0 == "B200" }
         #expect(b200Later)
         #expect(!b200AtBase)
-        let scaled = IndexEngine.compute(d, through: end, prices: { price($0, $1, k: 7.3) }, performance: { perf[$0]! })
+        let scaled = IndexEngine.compute(d, calendar: .weekdays, through: end, prices: { price($0, $1, k: 7.3) }, performance: { perf[$0]! })
         for (a, b) in zip(engine, scaled) { #expect(abs(a.level! - b.level!) <= 1e-9 * a.level!) }
     }
 }

@@ -165,9 +165,7 @@ func norm(_ q: RawQuote, fx: FXTable = FXTable([])) -> NormalizedQuote {
         let held = try s.dbQueue.read { db in try Row.fetchOne(db, sql: "SELECT usd_per_gpu_hour, unpriced_reason FROM normalized_quotes") }!
         #expect((held[0] as Double?) == nil && (held[1] as String).contains("no EUR rate"))
         // Seeweb's €2.10 shown as $2.22 on 2024-11-15 (market-facts §5): about 1.057 USD/EUR.
-        _ = try s.dbQueue.write { db in
-            try FXStore.insert(db, rates: [FXRate(currency: "EUR", date: CivilDate(iso: "2024-11-15")!, usdPerUnit: 1.057)], sourcePath: "t", at: "t")
-        }
+        _ = try s.write { try $0.insertFXRates([FXRate(currency: "EUR", date: CivilDate(iso: "2024-11-15")!, usdPerUnit: 1.057)], sourcePath: "t", at: "t") }
         let second = try NormalizeJob.run(store: s, ref: referenceData)
         #expect(second.fullRerun && second.changed == 1 && second.priced == 1)
         let priced = try s.dbQueue.read { db in try Double.fetchOne(db, sql: "SELECT usd_per_gpu_hour FROM normalized_quotes") }!
@@ -226,10 +224,10 @@ func norm(_ q: RawQuote, fx: FXTable = FXTable([])) -> NormalizedQuote {
         _ = try NormalizeJob.run(store: s, ref: referenceData)
         #expect(CixMain.run(["export", "quotes", "--db", db, "--out", dir + "/q.csv"]) == 0)
         let recs = try readAll(MemoryByteSource(try String(contentsOfFile: dir + "/q.csv", encoding: .utf8)))
-        #expect(recs[0].fields == ExportQuotes.columns)
+        #expect(recs[0].fields == ExportJob.quoteColumns)
         #expect(recs.count == 3)
         #expect(recs[1].fields[QuoteColumn.offerID.rawValue + 3] == "b,1", "ordered by observation time")
-        let col = { (name: String) in ExportQuotes.columns.firstIndex(of: name)! }
+        let col = { (name: String) in ExportJob.quoteColumns.firstIndex(of: name)! }
         #expect(recs[1].fields[col("usd_per_gpu_hour")] == "2.99")
         #expect(recs[1].fields[col("grades")] == "H100-SXM.NA.OD H100-SXM.GLOBAL.OD H100-SXM-CLUSTER.NA.OD H100-SXM-CLUSTER.GLOBAL.OD")
         #expect(CixMain.run(["export", "quotes", "--db", db, "--format", "json", "--from", "2025-06-03", "--out", dir + "/q.jsonl"]) == 0)

@@ -35,11 +35,7 @@ func readAll<S: ByteSource>(_ source: S, chunkSize: Int = 1 << 20) throws -> [CS
 }
 
 func storedQuotes(_ store: Store) throws -> [StoredQuote] {
-    try store.dbQueue.read { db in
-        var out: [StoredQuote] = []
-        try StoredQuotes.forEach(db) { out.append($0) }
-        return out
-    }
+    try QuoteArchive.all(store)
 }
 
 /// Valid canonical row values in QuoteColumn order, for validation tests to alter one at a time.

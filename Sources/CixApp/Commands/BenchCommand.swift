@@ -3,7 +3,6 @@ import CixCore
 import CixIO
 import CixStore
 import Foundation
-import GRDB
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -95,21 +94,17 @@ struct BenchFix: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var indices: IndicesOptions
-    @Option(help: "First date (default: the first date with normalized quotes).") var from: String?
-    @Option(help: "Last date (default: the last date with normalized quotes).") var to: String?
+    @Option(help: "First date (default: the first date with normalized quotes).", transform: parseDateOption) var from: CivilDate?
+    @Option(help: "Last date (default: the last date with normalized quotes).", transform: parseDateOption) var to: CivilDate?
 
     func run() throws {
         let s = try store.open()
         let defs = try indices.methodology()
-        let (lo, hi, n) = try s.dbQueue.read { db -> (Int64, Int64, Int) in
-            let r = try Row.fetchOne(db, sql: "SELECT MIN(observed_epoch), MAX(observed_epoch), COUNT(*) FROM normalized_quotes")!
-            return (r[0] ?? 0, r[1] ?? 0, r[2])
-        }
+        let span = try s.read { try $0.normalizedSpan() }
+        let (lo, hi, n) = (span.minEpoch, span.maxEpoch, span.count)
         guard n > 0 else { throw CixError("bench fix: the store has no normalized quotes (run cix demo or cix normalize first)") }
-        let a = try from.map { s -> CivilDate in guard let d = CivilDate(iso: s) else { throw CixError("--from: \(s)") }; return d }
-            ?? Timestamp.utcDate(lo)
-        let b = try to.map { s -> CivilDate in guard let d = CivilDate(iso: s) else { throw CixError("--to: \(s)") }; return d }
-            ?? Timestamp.utcDate(hi)
+        let a = from ?? Timestamp.utcDate(lo)
+        let b = to ?? Timestamp.utcDate(hi)
         let days = Int(b.dayNumber - a.dayNumber) + 1
         print("store: \(n) normalized quotes, \(a) to \(b) (\(days) days), \(defs.reference.grades.grades.count) grades, \(defs.indices.count) indices")
         let t0 = Date()

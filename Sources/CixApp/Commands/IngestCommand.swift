@@ -19,7 +19,7 @@ struct IngestCommand: ParsableCommand {
     var noNormalize = false
 
     @Option(help: "Input format: auto (by extension: .jsonl/.ndjson, else csv), csv, jsonl, skypilot.")
-    var format: String = "auto"
+    var format: QuoteFormat = .auto
 
     @Option(help: "Provider id for formats that carry none (skypilot).")
     var source: String?
@@ -39,13 +39,18 @@ struct IngestCommand: ParsableCommand {
     @Argument(help: "Files to ingest; - reads standard input.")
     var files: [String]
 
-    func run() throws {
-        guard !files.isEmpty else { throw CixError("ingest: no files given") }
-        guard let f = QuoteFormat(rawValue: format) else {
-            throw CixError("ingest: unknown --format \(format) (auto, csv, jsonl, skypilot)")
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("no files given") }
+        if format == .skypilot {
+            guard source?.isEmpty == false else { throw ValidationError("--format skypilot needs --source NAME") }
+            guard let at = observedAt else { throw ValidationError("--format skypilot needs --observed-at TIME (the catalogs carry no date)") }
+            guard case .success = Timestamp.parse(at) else { throw ValidationError("--observed-at: not an ISO-8601 timestamp with zone: \(at)") }
         }
+    }
+
+    func run() throws {
         var options = IngestOptions()
-        options.format = f
+        options.format = format
         options.sourceName = source
         options.observedAt = observedAt
         options.writeRejectFiles = !noRejectFiles
@@ -54,12 +59,7 @@ struct IngestCommand: ParsableCommand {
         // Definitions first: a missing or broken Indices/ stops the run before anything is stored.
         let ref = (noNormalize || check) ? nil : try indices.load()
         let s = try store.open()
-        let results: [FileIngestResult]
-        do {
-            results = try IngestJob.run(store: s, paths: files, options: options)
-        } catch let e as IngestFailure {
-            throw CixError(e.description)
-        }
+        let results = try IngestJob.run(store: s, paths: files, options: options)
         var anyRejected = false
         for r in results {
             for w in r.warnings { printErr("warning: \(w)") }
@@ -73,6 +73,7 @@ struct IngestCommand: ParsableCommand {
         }
         if let ref {
             let ns = try NormalizeJob.run(store: s, ref: ref)
+            print(definitionsLine(ref, indices.source))
             print(ns.summary)
         }
         if stats {
@@ -81,7 +82,7 @@ struct IngestCommand: ParsableCommand {
             printErr(String(format: "stats: %d rows in %.2f s = %.0f rows/s; peak memory %.0f MB",
                             rows, secs, Double(rows) / secs, Double(peakMemoryKB()) / 1024))
         }
-        if anyRejected { throw ExitCode(ExitCodes.rejects) }
+        if anyRejected { throw ExitCode(ExitStatus.rejects.rawValue) }
     }
 }
 

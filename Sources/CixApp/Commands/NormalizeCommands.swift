@@ -3,19 +3,6 @@ import CixCore
 import CixIO
 import CixStore
 import Foundation
-import GRDB
-
-/// Where the methodology definitions are read from.
-struct IndicesOptions: ParsableArguments {
-    @Option(help: "Folder of definition files (default: $CIX_INDICES, else ./Indices, else the checkout's Indices/).")
-    var indices: String?
-
-    func load() throws -> ReferenceData {
-        do { return try DefinitionLoader.referenceData(try DefinitionLoader.locate(indices)) } catch let e as DefinitionLoader.Failure {
-            throw CixError(e.description)
-        }
-    }
-}
 
 struct NormalizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,8 +14,8 @@ struct NormalizeCommand: ParsableCommand {
 
     func run() throws {
         let ref = try indices.load()
-        let s = try store.open()
-        let stats = try NormalizeJob.run(store: s, ref: ref)
+        let stats = try NormalizeJob.run(store: try store.open(), ref: ref)
+        print(definitionsLine(ref, indices.source))
         print(stats.summary + "; rows written \(stats.written)")
     }
 }
@@ -49,25 +36,17 @@ struct FXIngest: ParsableCommand {
 
     func run() throws {
         let s = try store.open()
-        var anyRejected = false
-        var parsed: [(String, FXReader.Result)] = []
-        for f in files {
-            do { parsed.append((f, try FXReader.read(try FileByteSource(path: f), path: f))) } catch let e as IOFailure {
-                throw CixError("\(e)")
-            } catch let e as QuoteFileError { throw CixError("\(e)") }
-        }
-        let now = Timestamp.format(Int64(Date().timeIntervalSince1970))
-        for (f, r) in parsed {
-            let n = try s.dbQueue.write { db in try FXStore.insert(db, rates: r.rates, sourcePath: f, at: now) }
-            let currencies = Set(r.rates.map(\.currency)).sorted()
-            print("\(f): \(r.format) format, \(n) rates for \(currencies.joined(separator: " ")), rejected \(r.rejects.count)")
+        let ref = noNormalize ? nil : try indices.load()
+        let results = try FXJob.ingest(store: s, paths: files)
+        for r in results {
+            print("\(r.path): \(r.format) format, \(r.stored) rates for \(r.currencies.joined(separator: " ")), rejected \(r.rejects.count)")
             for rej in r.rejects.prefix(20) { printErr("  line \(rej.line): \(rej.reason)") }
-            if !r.rejects.isEmpty { anyRejected = true }
         }
-        if !noNormalize {
-            print(try NormalizeJob.run(store: s, ref: try indices.load()).summary)
+        if let ref {
+            print(definitionsLine(ref, indices.source))
+            print(try NormalizeJob.run(store: s, ref: ref).summary)
         }
-        if anyRejected { throw ExitCode(ExitCodes.rejects) }
+        if results.contains(where: { !$0.rejects.isEmpty }) { throw ExitCode(ExitStatus.rejects.rawValue) }
     }
 }
 
@@ -95,70 +74,24 @@ struct GradesUnmatched: ParsableCommand {
         commandName: "unmatched",
         abstract: "Quotes observed on a UTC date that fit no grade, counted by reason and by what was not matched.")
     @OptionGroup var store: StoreOptions
-    @Option(help: "UTC date, YYYY-MM-DD.") var date: String
+    @Option(help: "UTC date, YYYY-MM-DD.", transform: parseDateOption) var date: CivilDate
     @Option(help: "Rows of detail per reason.") var top: Int = 10
 
+    func validate() throws {
+        guard top >= 0 && top <= 10_000 else { throw ValidationError("--top must be 0 to 10000") }
+    }
+
     func run() throws {
-        guard let d = CivilDate(iso: date) else { throw CixError("--date must be YYYY-MM-DD: \(date)") }
-        let s = try store.open()
-        try s.dbQueue.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM normalized_quotes WHERE observed_epoch >= ? AND observed_epoch < ?",
-                                         arguments: [d.startEpoch, d.startEpoch + 86_400]) ?? 0
-            let byReason = try Row.fetchAll(db, sql: """
-                SELECT unmatched_reason, COUNT(*) FROM normalized_quotes
-                WHERE observed_epoch >= ? AND observed_epoch < ? AND unmatched_reason IS NOT NULL
-                GROUP BY unmatched_reason ORDER BY COUNT(*) DESC, unmatched_reason
-                """, arguments: [d.startEpoch, d.startEpoch + 86_400])
-            let n = byReason.reduce(0) { $0 + ($1[1] as Int) }
-            print("\(d): \(total) normalized quotes, \(n) in no grade")
-            for r in byReason {
-                let reason: String = r[0]
-                print("  \(reason): \(r[1] as Int)")
-                // What was not matched: the chip or location text for unknowns, else chip/region/term.
-                let detailSQL: String
-                switch reason {
-                case UnmatchedReason.unknownChip.rawValue, UnmatchedReason.unknownLocation.rawValue:
-                    detailSQL = "" // raw text lives in the raw blocks; summarized below
-                default:
-                    detailSQL = """
-                    SELECT COALESCE(chip,'?') || ' / ' || COALESCE(region,'?') || ' / ' || term || ' / ' || gpu_count || ' GPUs / ' || interconnect, COUNT(*)
-                    FROM normalized_quotes WHERE observed_epoch >= ? AND observed_epoch < ? AND unmatched_reason = ?
-                    GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT \(top)
-                    """
-                }
-                if !detailSQL.isEmpty {
-                    for row in try Row.fetchAll(db, sql: detailSQL, arguments: [d.startEpoch, d.startEpoch + 86_400, reason]) {
-                        print("    \(row[0] as String): \(row[1] as Int)")
-                    }
-                }
-            }
-            // Unknown chip and location texts, from the raw quotes.
-            var chipTexts: [String: Int] = [:]
-            var locTexts: [String: Int] = [:]
-            var unknown: [Int64: String] = [:]
-            for r in try Row.fetchAll(db, sql: """
-                SELECT quote_id, unmatched_reason FROM normalized_quotes WHERE observed_epoch >= ? AND observed_epoch < ?
-                AND unmatched_reason IN (?, ?)
-                """, arguments: [d.startEpoch, d.startEpoch + 86_400, UnmatchedReason.unknownChip.rawValue, UnmatchedReason.unknownLocation.rawValue]) {
-                unknown[r[0]] = r[1]
-            }
-            if !unknown.isEmpty {
-                try StoredQuotes.forEach(db, fromEpoch: d.startEpoch, toEpoch: d.startEpoch + 86_400) { sq in
-                    guard let reason = unknown[sq.id] else { return }
-                    if reason == UnmatchedReason.unknownChip.rawValue {
-                        chipTexts["\(sq.quote.source): \(sq.quote.chip)", default: 0] += 1
-                    } else {
-                        locTexts["\(sq.quote.source): \(sq.quote.location)", default: 0] += 1
-                    }
-                }
-                print("  unknown chip or location texts (source: text):")
-                for (k, v) in chipTexts.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }).prefix(top) {
-                    print("    chip \(k): \(v)")
-                }
-                for (k, v) in locTexts.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }).prefix(top) {
-                    print("    location \(k): \(v)")
-                }
-            }
+        let r = try GradesJob.unmatched(store: try store.openReadOnly(), date: date, top: top)
+        print("\(r.date): \(r.normalized) normalized quotes, \(r.reasons.reduce(0) { $0 + $1.count }) in no grade")
+        for reason in r.reasons {
+            print("  \(reason.reason): \(reason.count)")
+            for d in reason.detail { print("    \(d.text): \(d.count)") }
+        }
+        if !r.unknownChips.isEmpty || !r.unknownLocations.isEmpty {
+            print("  unknown chip or location texts (source: text):")
+            for c in r.unknownChips { print("    chip \(c.text): \(c.count)") }
+            for l in r.unknownLocations { print("    location \(l.text): \(l.count)") }
         }
     }
 }

@@ -1,23 +1,31 @@
 import ArgumentParser
 import CixCore
+import CixIO
 import CixStore
 import Foundation
 
-/// Exit codes (README "Exit codes"): 0 success, 2 unreadable input or bad usage, 3 some rows rejected,
-/// 4 a data-sufficiency or verification failure reported by a job.
-public enum ExitCodes {
-    public static let ok: Int32 = 0
-    public static let usage: Int32 = 2
-    public static let rejects: Int32 = 3
+/// Exit statuses (README "Exit codes").
+public enum ExitStatus: Int32, Sendable {
+    /// Success (for ingest: every row accepted or already stored).
+    case success = 0
+    /// An unexpected internal error (a bug: please report it).
+    case internalError = 1
+    /// Bad usage, bad definitions, an unreadable or unusable input file, or a store that cannot be used;
+    /// nothing of the failing step was stored.
+    case usage = 2
+    /// Finished, but some input rows were rejected (they are in the rejects table and files).
+    case rejects = 3
+    /// A job's own check failed (e.g. `cix demo`: the ingest differs from what was planted).
+    case checkFailed = 4
 }
 
 public struct Cix: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "cix",
         abstract: "Compute-capacity benchmark index engine: GPU rental quotes in; normalized prices, grade fixings and benchmark indices out.",
+        version: "cix \(CixVersion.current)",
         subcommands: [IngestCommand.self, FXCommand.self, NormalizeCommand.self, GradesCommand.self, FixCommand.self, IndexCommand.self,
-                      ExportCommand.self,
-                      DemoCommand.self, BenchCommand.self])
+                      ExplainCommand.self, RunsCommand.self, ExportCommand.self, DemoCommand.self, BenchCommand.self])
     public init() {}
 }
 
@@ -26,55 +34,94 @@ public struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "SQLite store of record (default: $CIX_DB, else ./cix.sqlite).")
     public var db: String?
 
+    @Option(name: .long, help: "Seconds to wait for another cix that is writing to the store (default 5).")
+    public var wait: Double = 5
+
     public init() {}
+
+    public mutating func validate() throws {
+        guard wait >= 0, wait <= 86_400 else { throw ValidationError("--wait must be 0 to 86400 seconds") }
+    }
 
     public var path: String { db ?? ProcessInfo.processInfo.environment["CIX_DB"] ?? "cix.sqlite" }
 
+    /// Opens (creating if needed) the store for writing.
     public func open() throws -> Store {
-        do { return try Store(path: path) } catch {
-            throw CixError("cannot open store \(path): \(error)")
+        do { return try Store(path: path, busyTimeoutSeconds: wait) } catch {
+            throw CixError("cannot open store \(path): \(StoreErrors.describe(error))")
+        }
+    }
+
+    /// Opens an existing store read-only: a mistyped path creates nothing and fails.
+    public func openReadOnly() throws -> Store {
+        do { return try Store(path: path, readOnly: true, busyTimeoutSeconds: wait) } catch {
+            throw CixError("cannot open store \(path): \(StoreErrors.describe(error))")
         }
     }
 }
 
-/// An error already worded for the user, with its exit code.
+/// An error already worded for the user, with its exit status.
 public struct CixError: Error, CustomStringConvertible {
     public var description: String
-    public var code: Int32
-    public init(_ description: String, code: Int32 = ExitCodes.usage) {
+    public var status: ExitStatus
+    public init(_ description: String, status: ExitStatus = .usage) {
         self.description = description
-        self.code = code
+        self.status = status
     }
+    public var code: Int32 { status.rawValue }
 }
 
 /// Runs `cix` with the given arguments and returns the exit code (used by `main` and by tests).
 public enum CixMain {
-    /// Runs a cix command in this process, errors propagating (for jobs that chain commands).
+    /// Runs a cix command in this process, errors propagating (tests).
     public static func runThrowing(_ arguments: [String]) throws {
         var command = try Cix.parseAsRoot(arguments)
         try command.run()
+    }
+
+    /// The message and exit status for an error a job or command threw.
+    static func classify(_ error: Error) -> (String, ExitStatus)? {
+        switch error {
+        case let e as CixError: return (e.description, e.status)
+        case let e as DefinitionError: return (e.description, .usage)
+        case let e as IngestFailure: return (e.description, .usage)
+        case let e as IOFailure: return (e.description, .usage)
+        case let e as QuoteFileError: return (e.description, .usage)
+        case let e as StoreCorruption: return (e.description, .usage)
+        case let e as ExplainJob.NotFound: return (e.description, .usage)
+        case let e as DemoJob.CheckFailure: return ("demo: " + e.description, .checkFailed)
+        case let e as Store.OpenError: return (e.description, .usage)
+        default:
+            if StoreErrors.isBusy(error) || "\(type(of: error))" == "DatabaseError" { return ("store: " + StoreErrors.describe(error), .usage) }
+            return nil
+        }
     }
 
     public static func run(_ arguments: [String]) -> Int32 {
         do {
             var command = try Cix.parseAsRoot(arguments)
             try command.run()
-            return ExitCodes.ok
-        } catch let e as CixError {
-            printErr("cix: \(e.description)")
-            return e.code
+            return ExitStatus.success.rawValue
         } catch let e as ExitCode {
             return e.rawValue
         } catch {
+            if let (message, status) = classify(error) {
+                printErr("cix: \(message)")
+                return status.rawValue
+            }
             let code = Cix.exitCode(for: error)
             let message = Cix.fullMessage(for: error)
             if code == .success {
                 print(message)
                 return 0
             }
-            printErr(message)
-            // ArgumentParser's usage errors are EX_USAGE (64); cix documents 2 for bad usage.
-            return code == .validationFailure ? ExitCodes.usage : (code.rawValue == 64 ? ExitCodes.usage : code.rawValue)
+            if code.rawValue == 64 || code == .validationFailure {
+                // ArgumentParser's usage errors are EX_USAGE (64); cix documents 2 for bad usage.
+                printErr(message)
+                return ExitStatus.usage.rawValue
+            }
+            printErr("cix: internal error: \(message)")
+            return ExitStatus.internalError.rawValue
         }
     }
 }

@@ -25,13 +25,6 @@ public struct DemoManifest: Codable, Sendable {
     public var totals: DemoDayCounts
 }
 
-final class Collector<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var items: [Int: T] = [:]
-    func put(_ i: Int, _ v: T) { lock.lock(); items[i] = v; lock.unlock() }
-    func ordered(_ n: Int) -> [T] { (0..<n).map { items[$0]! } }
-}
-
 public enum DemoJob {
     /// Writes `<out>/quotes/<date>.csv` for each day, `<out>/fx/eurofxref-hist.csv` and
     /// `<out>/manifest.json`. Same config, byte-identical files (days are generated in parallel but
@@ -75,5 +68,38 @@ public enum DemoJob {
         mf.write(String(decoding: try enc.encode(manifest), as: UTF8.self) + "\n")
         try mf.commit()
         return manifest
+    }
+
+    /// A demo run's check failed: what was ingested differs from what was planted (exit 4).
+    public struct CheckFailure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Generates the market, then runs the whole pipeline on it into `store` (which must be new) and
+    /// checks the ingest against the manifest.
+    public static func run(_ c: DemoConfig, store: Store, defs: MethodologyDefinitions, generated manifest: DemoManifest,
+                           progress: (String) -> Void = { _ in }) throws -> PipelineReport {
+        guard try store.read({ try $0.batchCount() }) == 0 else {
+            throw CheckFailure(description: "the store \(store.path) already holds ingested data: demo quotes go only into a new store")
+        }
+        var r = PipelineRequest(from: c.first, to: c.end)
+        r.quoteFiles = manifest.files.map { c.out + "/" + $0 }
+        r.fxFiles = [c.out + "/" + manifest.fxFile]
+        r.exportsDir = c.out + "/exports"
+        r.quoteExport = DateRange(from: c.end.adding(days: -6), to: c.end)
+        r.ingest.writeRejectFiles = true
+        let report = try PipelineJob.run(store: store, defs: defs, request: r, progress: progress)
+        let t = manifest.totals
+        let accepted = report.ingest.reduce(0) { $0 + $1.counts.accepted }
+        let rejected = report.ingest.reduce(0) { $0 + $1.counts.rejected }
+        let dups = report.ingest.reduce(0) { $0 + $1.counts.duplicates }
+        if accepted != t.valid || rejected != t.rejected || dups != t.duplicates {
+            throw CheckFailure(description: "ingest counts (accepted \(accepted), rejected \(rejected), duplicates \(dups)) differ from what the generator planted (valid \(t.valid), rejected \(t.rejected), duplicates \(t.duplicates))")
+        }
+        let unknown = report.normalize.unmatched[.unknownChip, default: 0]
+        if unknown != t.unknownChip {
+            throw CheckFailure(description: "\(unknown) quotes with an unknown chip, the generator planted \(t.unknownChip)")
+        }
+        return report
     }
 }

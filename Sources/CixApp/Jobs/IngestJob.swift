@@ -1,11 +1,11 @@
+import ArgumentParser
 import CixCore
 import CixIO
 import CixStore
 import Foundation
-import GRDB
 
 /// Input formats `cix ingest` reads.
-public enum QuoteFormat: String, Sendable, CaseIterable {
+public enum QuoteFormat: String, Sendable, CaseIterable, ExpressibleByArgument {
     case auto, csv, jsonl, skypilot
 }
 
@@ -120,9 +120,9 @@ public enum IngestJob {
                     }
                 }
             } else {
-                try store.dbQueue.write { db in
-                    let writer = try QuoteBatchWriter(db: db, sourcePath: path, format: formatName,
-                                                      sourceName: options.sourceName, startedAt: now())
+                try store.write { s in
+                    let writer = try s.quoteBatchWriter(sourcePath: path, format: formatName,
+                                                        sourceName: options.sourceName, startedAt: now())
                     batchID = writer.batchID
                     while let chunk = try reader.next() {
                         try report(chunk.rejects)
@@ -134,8 +134,12 @@ public enum IngestJob {
             }
         } catch let e as IOFailure {
             throw IngestFailure(description: "\(e) (nothing from this file was stored)")
-        } catch let e as DatabaseError {
-            throw IngestFailure(description: "\(path): store error: \(e.message ?? "\(e)") (nothing from this file was stored)")
+        } catch let e as IngestFailure {
+            throw e
+        } catch let e as QuoteFileError {
+            throw IngestFailure(description: "\(e) (nothing from this file was stored)")
+        } catch {
+            throw IngestFailure(description: "\(path): store error: \(StoreErrors.describe(error)) (nothing from this file was stored)")
         }
         var written: String?
         if let f = rejectsFile {

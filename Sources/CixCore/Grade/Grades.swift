@@ -1,5 +1,6 @@
 /// Standard contract grades (METHODOLOGY.md §4).
-public struct GradeDefinition: Sendable, Codable, Hashable {
+/// The YAML keys and defaults are read by CixIO/Definitions; the initializer's defaults are the only ones.
+public struct GradeDefinition: Sendable, Hashable {
     public var id: String
     public var description: String
     /// Accepted chips and their quality factor (1.0 for the par chip). A quote's price counts in the
@@ -21,26 +22,6 @@ public struct GradeDefinition: Sendable, Codable, Hashable {
         self.term = term
         self.minGPUs = minGPUs
         self.interconnects = interconnects
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, description, chips, regions, term, interconnects
-        case minGPUs = "min_gpus"
-    }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decode(String.self, forKey: .id)
-        description = try c.decodeIfPresent(String.self, forKey: .description) ?? id
-        chips = try c.decode([String: Double].self, forKey: .chips)
-        regions = try c.decode([String].self, forKey: .regions)
-        let t = try c.decode(String.self, forKey: .term)
-        guard let term = Term(parsing: t) else {
-            throw DecodingError.dataCorruptedError(forKey: .term, in: c, debugDescription: "unknown term \(t)")
-        }
-        self.term = term
-        minGPUs = try c.decodeIfPresent(Int.self, forKey: .minGPUs) ?? 1
-        interconnects = try c.decodeIfPresent([InterconnectClass].self, forKey: .interconnects) ?? []
     }
 
     public var isGlobal: Bool { regions.contains("GLOBAL") }

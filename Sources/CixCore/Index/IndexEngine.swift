@@ -1,83 +1,5 @@
 /// Benchmark indices (METHODOLOGY.md §6): single-grade and chain-linked composite (Laspeyres).
 
-public struct IndexDefinition: Sendable, Decodable, Hashable {
-    public enum Kind: String, Sendable, Decodable { case single, composite }
-    public enum Weighting: String, Sendable, Decodable { case fixed, capacity }
-
-    public var id: String
-    public var name: String
-    public var kind: Kind
-    /// Constituent grades (one for a single-grade index).
-    public var grades: [String]
-    public var weighting: Weighting
-    /// For fixed weighting: grade → weight (normalized to sum 1).
-    public var weights: [String: Double]?
-    public var cap: Double
-    public var floor: Double
-    /// Capacity measured in H100-equivalent GPU-hours (true) or in GPU-hours (false).
-    public var h100Equivalent: Bool
-    /// What "H100-equivalent" divides by: dense BF16 (default) or memory bandwidth (§3.4).
-    public var performanceBasis: PerformanceBasis
-    public var baseDate: CivilDate
-    public var baseValue: Double
-    /// Business days before a rebalance date at which weight data stop.
-    public var weightLagBusinessDays: Int
-    /// Calendar days of capacity data behind the weight cut-off ("the prior quarter").
-    public var weightLookbackDays: Int
-    public var publishedDecimals: Int
-
-    enum CodingKeys: String, CodingKey {
-        case id, name, kind = "type", grades, grade, weighting, weights, cap, floor
-        case h100Equivalent = "h100_equivalent", performanceBasis = "performance_basis", baseDate = "base_date", baseValue = "base_value"
-        case weightLagBusinessDays = "weight_lag_business_days", weightLookbackDays = "weight_lookback_days"
-        case publishedDecimals = "published_decimals"
-    }
-
-    public init(id: String, name: String, kind: Kind, grades: [String], weighting: Weighting = .capacity, weights: [String: Double]? = nil,
-                cap: Double = 1, floor: Double = 0, h100Equivalent: Bool = false, performanceBasis: PerformanceBasis = .bf16,
-                baseDate: CivilDate, baseValue: Double = 1000,
-                weightLagBusinessDays: Int = 5, weightLookbackDays: Int = 91, publishedDecimals: Int = 2) {
-        self.id = id
-        self.name = name
-        self.kind = kind
-        self.grades = grades
-        self.weighting = weighting
-        self.weights = weights
-        self.cap = cap
-        self.floor = floor
-        self.h100Equivalent = h100Equivalent
-        self.performanceBasis = performanceBasis
-        self.baseDate = baseDate
-        self.baseValue = baseValue
-        self.weightLagBusinessDays = weightLagBusinessDays
-        self.weightLookbackDays = weightLookbackDays
-        self.publishedDecimals = publishedDecimals
-    }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decode(String.self, forKey: .id)
-        name = try c.decodeIfPresent(String.self, forKey: .name) ?? id
-        kind = try c.decode(Kind.self, forKey: .kind)
-        if kind == .single {
-            grades = [try c.decode(String.self, forKey: .grade)]
-        } else {
-            grades = try c.decode([String].self, forKey: .grades)
-        }
-        weighting = try c.decodeIfPresent(Weighting.self, forKey: .weighting) ?? .capacity
-        weights = try c.decodeIfPresent([String: Double].self, forKey: .weights)
-        cap = try c.decodeIfPresent(Double.self, forKey: .cap) ?? 1
-        floor = try c.decodeIfPresent(Double.self, forKey: .floor) ?? 0
-        h100Equivalent = try c.decodeIfPresent(Bool.self, forKey: .h100Equivalent) ?? false
-        performanceBasis = try c.decodeIfPresent(PerformanceBasis.self, forKey: .performanceBasis) ?? .bf16
-        baseDate = try c.decode(CivilDate.self, forKey: .baseDate)
-        baseValue = try c.decodeIfPresent(Double.self, forKey: .baseValue) ?? 1000
-        weightLagBusinessDays = try c.decodeIfPresent(Int.self, forKey: .weightLagBusinessDays) ?? 5
-        weightLookbackDays = try c.decodeIfPresent(Int.self, forKey: .weightLookbackDays) ?? 91
-        publishedDecimals = try c.decodeIfPresent(Int.self, forKey: .publishedDecimals) ?? 2
-    }
-}
-
 /// What the index engine needs of one grade on one date.
 public struct ConstituentPrice: Sendable, Hashable {
     public var value: Double?
@@ -117,33 +39,11 @@ public struct IndexValue: Sendable, Hashable {
     /// Full precision; nil when nothing is published.
     public var level: Double?
     public var linkDate: CivilDate?
+    /// The level at the link date that this level chains from (§6.3).
+    public var linkLevel: Double?
     public var constituents: [ConstituentState]
 
-    public func published(decimals: Int) -> String? { level.map { Decimals.format($0, places: decimals) } }
-}
-
-public enum Calendar {
-    /// Monday to Friday (no holiday calendar: compute markets trade every day; rebalances avoid weekends).
-    public static func isBusinessDay(_ d: CivilDate) -> Bool { d.isoWeekday <= 5 }
-
-    /// First business day of January, April, July and October.
-    public static func isRebalanceDate(_ d: CivilDate) -> Bool {
-        let c = d.components
-        guard [1, 4, 7, 10].contains(c.month), isBusinessDay(d) else { return false }
-        var x = CivilDate(year: c.year, month: c.month, day: 1)!
-        while !isBusinessDay(x) { x = x.adding(days: 1) }
-        return x == d
-    }
-
-    public static func businessDaysBefore(_ d: CivilDate, _ n: Int) -> CivilDate {
-        var x = d
-        var k = 0
-        while k < n {
-            x = x.adding(days: -1)
-            if isBusinessDay(x) { k += 1 }
-        }
-        return x
-    }
+    public func published(_ rounding: Rounding) -> String? { level.flatMap { rounding.format($0) } }
 }
 
 public enum IndexEngine {
@@ -153,24 +53,31 @@ public enum IndexEngine {
     /// Computes the index from its (effective) base date through `end`. `prices(grade, date)` gives
     /// the grade's fixing; `performance(grade)` the H100-equivalent factor of its par chip. Pure: the
     /// result for a date depends only on the fixings up to it.
-    public static func compute(_ def: IndexDefinition, through end: CivilDate,
+    /// Levels are computed on the fixing dates (§5.5: every day, or the calendar's business days);
+    /// rebalances and weight cut-offs follow the calendar (§6.4).
+    public static func compute(_ def: IndexDefinition, calendar: BusinessCalendar, fixingDays: FixingParameters.FixingDays = .everyDay,
+                               through end: CivilDate,
                                prices: (String, CivilDate) -> ConstituentPrice?, performance: (String) -> Double) -> [IndexValue] {
+        func isFixingDate(_ d: CivilDate) -> Bool { fixingDays == .everyDay || calendar.isBusinessDay(d) }
         var out: [IndexValue] = []
         // Effective base: the first date on or after base_date when some constituent has a value.
         var base = def.baseDate
-        while base <= end, !def.grades.contains(where: { prices($0, base)?.value != nil }) { base = base.adding(days: 1) }
+        while base <= end, !isFixingDate(base) || !def.grades.contains(where: { prices($0, base)?.value != nil }) { base = base.adding(days: 1) }
         guard base <= end else { return [] }
         var linkDate = base
         var linkLevel = def.baseValue
-        var members = weights(def, at: base, prices: prices, performance: performance)
+        var members = weights(def, at: base, calendar: calendar, prices: prices, performance: performance)
         var last: [String: Double] = [:]
         var d = base
         while d <= end {
+            defer { d = d.adding(days: 1) }
+            if !isFixingDate(d) { continue }
             var rel = 0.0
             var states: [ConstituentState] = []
             var anyHeldOrStale = false
             var suspendedSingle = false
-            for (g, w, lp) in members {
+            for m in members {
+                let (g, w, lp) = (m.grade, m.weight, m.linkPrice)
                 let p = prices(g, d)
                 var price = p?.value
                 var held = false
@@ -188,26 +95,26 @@ public enum IndexEngine {
             }
             let level = link(linkLevel, relative: rel)
             let status: IndexStatus = suspendedSingle ? .suspended : (anyHeldOrStale ? .partial : .ok)
-            out.append(IndexValue(date: d, status: status, level: suspendedSingle ? nil : level, linkDate: linkDate, constituents: states))
+            out.append(IndexValue(date: d, status: status, level: suspendedSingle ? nil : level, linkDate: linkDate, linkLevel: linkLevel,
+                                  constituents: states))
             // Rebalance after the close of a rebalance date: new link at today's level (no jump).
-            if def.kind == .composite, d > linkDate, Calendar.isRebalanceDate(d) {
-                let next = weights(def, at: d, prices: prices, performance: performance)
+            if def.kind == .composite, d > linkDate, calendar.isRebalanceDate(d) {
+                let next = weights(def, at: d, calendar: calendar, prices: prices, performance: performance)
                 if !next.isEmpty {
                     linkLevel = level
                     linkDate = d
                     members = next
                 }
             }
-            d = d.adding(days: 1)
         }
         return out
     }
 
-    /// Constituents and weights set at a link date: grades with a value on that date; capacity weights
-    /// from the GPU-hours (H100-equivalent if so defined) over the lookback ending `lag` business days
-    /// before it; cap and floor applied. Returns (grade, weight, link price).
-    static func weights(_ def: IndexDefinition, at date: CivilDate, prices: (String, CivilDate) -> ConstituentPrice?,
-                        performance: (String) -> Double) -> [(String, Double, Double)] {
+    /// §6.4: constituents and weights set at a link date: grades with a value on that date; capacity
+    /// weights from the GPU-hours (H100-equivalent if so defined) over the lookback ending `lag`
+    /// business days before it; floor and cap applied.
+    static func weights(_ def: IndexDefinition, at date: CivilDate, calendar: BusinessCalendar,
+                        prices: (String, CivilDate) -> ConstituentPrice?, performance: (String) -> Double) -> [LinkMember] {
         let eligible = def.grades.filter { prices($0, date)?.value != nil }
         guard !eligible.isEmpty else { return [] }
         var raw: [Double]
@@ -215,7 +122,7 @@ public enum IndexEngine {
         case .fixed:
             raw = eligible.map { def.weights?[$0] ?? 0 }
         case .capacity:
-            let cutoff = Calendar.businessDaysBefore(date, def.weightLagBusinessDays)
+            let cutoff = calendar.businessDaysBefore(date, def.weightLagBusinessDays)
             raw = eligible.map { g in
                 var gpuHours = 0.0
                 var x = cutoff.adding(days: -(def.weightLookbackDays - 1))
@@ -230,6 +137,21 @@ public enum IndexEngine {
             if positive.isEmpty { raw = raw.map { _ in 1 } } else { raw = raw.map { $0 > 0 ? $0 : positive.min()! } }
         }
         let w = eligible.count == 1 ? [1.0] : Stats.boundedWeights(raw, floor: def.floor, cap: def.cap)
-        return eligible.indices.map { (eligible[$0], w[$0], prices(eligible[$0], date)!.value!) }
+        return eligible.indices.map { LinkMember(grade: eligible[$0], weight: w[$0], linkPrice: prices(eligible[$0], date)!.value!) }
     }
+
+    /// §6.4: the H100-equivalent factor of a grade, taken from its par chip (quality factor 1.0; when
+    /// several chips are at par, the first by id; with none at par, the first chip by id).
+    public static func parPerformanceFactor(_ ref: ReferenceData, grade: String, basis: PerformanceBasis = .bf16) -> Double {
+        guard let g = ref.grades.grade(id: grade) else { return 1 }
+        let par = g.chips.filter { $0.value == 1 }.keys.sorted().first ?? g.chips.keys.sorted().first!
+        return ref.chips.chip(id: par).map { ref.chips.performanceFactor($0, basis: basis) } ?? 1
+    }
+}
+
+/// A constituent as fixed at a link date (§6.3): its weight and link price.
+public struct LinkMember: Sendable, Hashable {
+    public var grade: String
+    public var weight: Double
+    public var linkPrice: Double
 }

@@ -1,7 +1,7 @@
 /// Reference data the normalization resolves against (METHODOLOGY.md §3). Immutable values, built
 /// once from the definition files by a loader (CixIO) and injected into the pure functions.
 
-public struct ChipSpec: Sendable, Codable, Hashable {
+public struct ChipSpec: Sendable, Hashable {
     public var id: String
     public var name: String
     public var vendor: String
@@ -26,19 +26,10 @@ public struct ChipSpec: Sendable, Codable, Hashable {
         self.aliases = aliases
         self.specSource = specSource
     }
-
-    enum CodingKeys: String, CodingKey {
-        case id, name, vendor, generation, aliases
-        case formFactor = "form_factor"
-        case bf16TFLOPS = "bf16_tflops"
-        case memoryGB = "memory_gb"
-        case memoryBandwidthTBs = "memory_bandwidth_tbs"
-        case specSource = "spec_source"
-    }
 }
 
 /// What a performance-normalized price divides by (METHODOLOGY.md §3.4).
-public enum PerformanceBasis: String, Sendable, Codable, Hashable {
+public enum PerformanceBasis: String, Sendable, Codable, Hashable, CaseIterable {
     /// Dense BF16 TFLOPS relative to the reference chip (default).
     case bf16
     /// Memory bandwidth relative to the reference chip (for memory-bound inference work).

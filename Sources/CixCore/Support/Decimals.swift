@@ -56,33 +56,15 @@ public enum Decimals {
         return v
     }
 
-    /// Round half away from zero to `places` decimals: the publication rounding of METHODOLOGY.md §1.4.
-    /// Computed on the decimal text of the value's shortest round-trip form, so 2.675 → 2.68 (the
-    /// binary value 2.67499999… is not what anyone wrote).
+    /// Round half away from zero to `places` decimals: the publication rounding of METHODOLOGY.md §1.4
+    /// (see `Rounding`). Non-finite values are returned unchanged.
     public static func roundPublished(_ value: Double, places: Int) -> Double {
-        guard value.isFinite else { return value }
-        let scale = pow10[places]
-        let scaled = value * scale
-        var r = scaled.rounded(.toNearestOrAwayFromZero)
-        // Correct for binary representation error: 2.675 * 100 = 267.49999999999997.
-        let nudge = (scaled - scaled.rounded(.towardZero)).magnitude
-        if (nudge - 0.5).magnitude < 1e-9 * max(1, scaled.magnitude) {
-            r = scaled.rounded(.towardZero) + (scaled < 0 ? -1 : 1)
-        }
-        return r / scale
+        Rounding(decimals: places).round(value) ?? value
     }
 
-    /// Fixed-point text with exactly `places` decimals, after `roundPublished`.
+    /// Fixed-point text with exactly `places` decimals (`Rounding`, half away from zero); empty for
+    /// NaN and infinities.
     public static func format(_ value: Double, places: Int) -> String {
-        let r = roundPublished(value, places: places)
-        let negative = r < 0
-        let scaled = (r.magnitude * pow10[places]).rounded()
-        var intPart = String(UInt64(scaled / pow10[places]))
-        let frac = UInt64(scaled) % UInt64(pow10[places])
-        if places > 0 {
-            let f = String(frac)
-            intPart += "." + String(repeating: "0", count: places - f.count) + f
-        }
-        return (negative && scaled != 0 ? "-" : "") + intPart
+        Rounding(decimals: places).format(value) ?? ""
     }
 }

@@ -6,9 +6,15 @@ import Foundation
 /// - the ECB euro reference rates history (`Date,USD,JPY,…`, rates in units per 1 EUR, `N/A` where
 ///   not quoted, trailing commas): USD per unit of X is `USD / X`, and USD per EUR is `USD`.
 public enum FXReader {
-    public struct Result {
+    /// A rejected line of an FX file.
+    public struct Reject: Sendable, Hashable {
+        public var line: Int
+        public var reason: String
+    }
+
+    public struct Result: Sendable {
         public var rates: [FXRate] = []
-        public var rejects: [(line: Int, reason: String)] = []
+        public var rejects: [Reject] = []
         public var format = ""
     }
 
@@ -22,20 +28,20 @@ public enum FXReader {
             out.format = "rates"
             while try csv.next(into: &rec) {
                 let f = rec.fields.map { $0.trimmingCharacters(in: .whitespaces) }
-                guard f.count >= 3 else { out.rejects.append((rec.line, "expected date,currency,usd_per_unit")); continue }
-                guard let d = CivilDate(iso: f[0]) else { out.rejects.append((rec.line, "date: not YYYY-MM-DD: \(f[0])")); continue }
+                guard f.count >= 3 else { out.rejects.append(Reject(line: rec.line, reason: "expected date,currency,usd_per_unit")); continue }
+                guard let d = CivilDate(iso: f[0]) else { out.rejects.append(Reject(line: rec.line, reason: "date: not YYYY-MM-DD: \(f[0])")); continue }
                 let cur = f[1].uppercased()
-                guard Currencies.iso4217.contains(cur) else { out.rejects.append((rec.line, "currency: not ISO 4217: \(f[1])")); continue }
-                guard let v = Decimals.parse(f[2]), v > 0 else { out.rejects.append((rec.line, "usd_per_unit: not a positive number: \(f[2])")); continue }
+                guard Currencies.iso4217.contains(cur) else { out.rejects.append(Reject(line: rec.line, reason: "currency: not ISO 4217: \(f[1])")); continue }
+                guard let v = Decimals.parse(f[2]), v > 0 else { out.rejects.append(Reject(line: rec.line, reason: "usd_per_unit: not a positive number: \(f[2])")); continue }
                 out.rates.append(FXRate(currency: cur, date: d, usdPerUnit: v))
             }
         } else if header.first == "Date", let usdCol = header.firstIndex(of: "USD") {
             out.format = "ecb"
             while try csv.next(into: &rec) {
                 let f = rec.fields.map { $0.trimmingCharacters(in: .whitespaces) }
-                guard let d = CivilDate(iso: f[0]) else { out.rejects.append((rec.line, "Date: not YYYY-MM-DD: \(f[0])")); continue }
+                guard let d = CivilDate(iso: f[0]) else { out.rejects.append(Reject(line: rec.line, reason: "Date: not YYYY-MM-DD: \(f[0])")); continue }
                 guard usdCol < f.count, let usdPerEUR = Decimals.parse(f[usdCol]), usdPerEUR > 0 else {
-                    out.rejects.append((rec.line, "USD: no rate on \(f[0])"))
+                    out.rejects.append(Reject(line: rec.line, reason: "USD: no rate on \(f[0])"))
                     continue
                 }
                 out.rates.append(FXRate(currency: "EUR", date: d, usdPerUnit: usdPerEUR))

@@ -1,97 +1,157 @@
 import CixCore
 import Crypto
 import Foundation
-import Yams
 
-/// Loads the methodology-as-data files in `Indices/` into immutable reference data, with the SHA-256
-/// of the exact bytes used (recorded with every result computed from them).
-public enum DefinitionLoader {
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
+/// Where the methodology definitions come from: a folder (`--indices DIR` or `$CIX_INDICES`), or the
+/// copy of the shipped `Indices/` built into the binary (`BuiltinDefinitions`), so an installed `cix`
+/// works from any folder.
+public enum DefinitionSource: Sendable, Hashable, CustomStringConvertible {
+    case folder(String)
+    case builtIn
+
+    /// `--indices`, else `$CIX_INDICES`, else the built-in definitions.
+    public static func locate(_ explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> DefinitionSource {
+        if let e = explicit, !e.isEmpty { return .folder(e) }
+        if let env = environment["CIX_INDICES"], !env.isEmpty { return .folder(env) }
+        return .builtIn
     }
 
-    /// Where the definitions are: `--indices`, else `$CIX_INDICES`, else `./Indices`, else an
-    /// `Indices/` beside or above the executable (a checkout's `.build/release/cix`).
-    public static func locate(_ explicit: String?) throws -> String {
-        if let e = explicit { return e }
-        if let env = ProcessInfo.processInfo.environment["CIX_INDICES"] { return env }
-        let fm = FileManager.default
-        if fm.fileExists(atPath: "Indices/chips.yaml") { return "Indices" }
-        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<5 {
-            let candidate = url.appendingPathComponent("Indices")
-            if fm.fileExists(atPath: candidate.appendingPathComponent("chips.yaml").path) { return candidate.path }
-            url.deleteLastPathComponent()
+    public var description: String {
+        switch self {
+        case .folder(let p): return p
+        case .builtIn: return "built-in"
         }
-        throw Failure(description: "cannot find the Indices/ folder (use --indices DIR or CIX_INDICES)")
     }
+
+    /// The file's display path and bytes.
+    func read(_ name: String) throws -> (path: String, data: Data) {
+        switch self {
+        case .folder(let dir):
+            let path = dir + "/" + name
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+                throw DefinitionError(path: dir, message: "no such definitions folder")
+            }
+            guard let data = FileManager.default.contents(atPath: path) else { throw DefinitionError(path: path, message: "cannot read") }
+            return (path, data)
+        case .builtIn:
+            guard let text = BuiltinDefinitions.files[name] else { throw DefinitionError(path: "built-in/" + name, message: "not built in") }
+            return ("built-in/" + name, Data(text.utf8))
+        }
+    }
+}
+
+/// Loads the methodology-as-data files into immutable reference data, validated on load (types,
+/// ranges, relations, unknown keys), with the SHA-256 of the exact bytes used (recorded with every
+/// result computed from them).
+public enum DefinitionLoader {
+    /// The files the loader reads, in the order they are hashed.
+    public static let fileNames = ["chips.yaml", "locations.yaml", "grades.yaml", "fixing.yaml", "indices.yaml", "calendar.yaml"]
+
+    /// Top-level keys every definitions file may carry.
+    static let headerKeys = ["methodology_version", "sections"]
 
     public static func sha256Hex(_ data: Data) -> String {
         SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
-    static func read(_ dir: String, _ name: String) throws -> (String, Data) {
-        let path = dir + "/" + name
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw Failure(description: "\(path): cannot read")
-        }
-        return (path, data)
-    }
+    public static func referenceData(_ dir: String) throws -> ReferenceData { try referenceData(.folder(dir)) }
+    public static func methodology(_ dir: String) throws -> MethodologyDefinitions { try methodology(.folder(dir)) }
 
-    struct ChipsFile: Decodable {
-        var reference_chip: String
-        var chips: [ChipSpec]
-    }
-
-    struct LocationsFile: Decodable {
-        var regions: [String: String]
-        var countries: [String: String]
-        var region_codes: [String: String]
-        var providers: [String: [String: String]]?
-    }
-
-    struct GradesFile: Decodable {
-        var grades: [GradeDefinition]
-    }
-
-    static func decode<T: Decodable>(_ type: T.Type, _ path: String, _ data: Data) throws -> T {
+    /// Loads chips.yaml, locations.yaml and grades.yaml.
+    public static func referenceData(_ source: DefinitionSource) throws -> ReferenceData {
+        let (cp, cd) = try source.read("chips.yaml")
+        let (lp, ld) = try source.read("locations.yaml")
+        let (gp, gd) = try source.read("grades.yaml")
+        let chipsFile = try chips(try YAMLValue.parse(cd, path: cp))
+        let locFile = try locations(try YAMLValue.parse(ld, path: lp))
+        let gradeList = try grades(try YAMLValue.parse(gd, path: gp))
         do {
-            return try YAMLDecoder().decode(T.self, from: String(decoding: data, as: UTF8.self))
-        } catch let e as DecodingError {
-            throw Failure(description: "\(path): \(describe(e))")
-        } catch {
-            throw Failure(description: "\(path): \(error)")
-        }
-    }
-
-    static func describe(_ e: DecodingError) -> String {
-        func path(_ c: [CodingKey]) -> String { c.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") }
-        switch e {
-        case .keyNotFound(let k, let c): return "missing field \(path(c.codingPath + [k]))"
-        case .typeMismatch(_, let c): return "wrong type at \(path(c.codingPath)): \(c.debugDescription)"
-        case .valueNotFound(_, let c): return "missing value at \(path(c.codingPath))"
-        case .dataCorrupted(let c): return "invalid value at \(path(c.codingPath)): \(c.debugDescription)"
-        @unknown default: return "\(e)"
-        }
-    }
-
-    /// Loads chips.yaml, locations.yaml and grades.yaml from `dir`.
-    public static func referenceData(_ dir: String) throws -> ReferenceData {
-        let (cp, cd) = try read(dir, "chips.yaml")
-        let (lp, ld) = try read(dir, "locations.yaml")
-        let (gp, gd) = try read(dir, "grades.yaml")
-        let cf = try decode(ChipsFile.self, cp, cd)
-        let lf = try decode(LocationsFile.self, lp, ld)
-        let gf = try decode(GradesFile.self, gp, gd)
-        do {
-            let chips = try ChipCatalogue(chips: cf.chips, referenceID: cf.reference_chip)
-            let locations = try LocationCatalogue(regions: lf.regions, countries: lf.countries, regionCodes: lf.region_codes,
-                                                  providers: lf.providers ?? [:])
-            let grades = try GradeCatalogue(gf.grades, chips: chips, regions: Set(lf.regions.keys))
+            let chips = try ChipCatalogue(chips: chipsFile.chips, referenceID: chipsFile.reference)
+            let locations = try LocationCatalogue(regions: locFile.regions, countries: locFile.countries, regionCodes: locFile.regionCodes,
+                                                  providers: locFile.providers)
+            let grades = try GradeCatalogue(gradeList, chips: chips, regions: Set(locFile.regions.keys))
             let hash = sha256Hex(Data((sha256Hex(cd) + sha256Hex(ld) + sha256Hex(gd)).utf8))
             return ReferenceData(chips: chips, locations: locations, grades: grades, hash: hash)
         } catch let e as CatalogueError {
-            throw Failure(description: "\(dir): \(e.description)")
+            throw DefinitionError(path: source.description, message: e.description)
         }
+    }
+
+    // MARK: chips.yaml (§3.1)
+
+    struct ChipsFile {
+        var reference: String
+        var chips: [ChipSpec]
+    }
+
+    static func chips(_ root: YAMLValue) throws -> ChipsFile {
+        let m = try root.map()
+        let reference = try m.required("reference_chip").string()
+        let chips = try m.required("chips").list().map { v -> ChipSpec in
+            let c = try v.map()
+            let spec = ChipSpec(
+                id: try c.required("id").string(), name: try c.required("name").string(), vendor: try c.required("vendor").string(),
+                generation: try c.optional("generation")?.string(), formFactor: try c.optional("form_factor")?.string(),
+                bf16TFLOPS: try c.required("bf16_tflops").double(0...1e7, openLower: true),
+                memoryGB: try c.required("memory_gb").double(0...1e6, openLower: true),
+                memoryBandwidthTBs: try c.required("memory_bandwidth_tbs").double(0...1e4, openLower: true),
+                aliases: try c.optional("aliases")?.stringList() ?? [], specSource: try c.optional("spec_source")?.string())
+            try c.finish()
+            return spec
+        }
+        try m.finish(allowed: headerKeys)
+        return ChipsFile(reference: reference, chips: chips)
+    }
+
+    // MARK: locations.yaml (§3.2)
+
+    struct LocationsFile {
+        var regions: [String: String] = [:]
+        var countries: [String: String] = [:]
+        var regionCodes: [String: String] = [:]
+        var providers: [String: [String: String]] = [:]
+    }
+
+    static func textMap(_ v: YAMLValue) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for e in try v.map().all() { out[e.key] = try e.value.string() }
+        return out
+    }
+
+    static func locations(_ root: YAMLValue) throws -> LocationsFile {
+        let m = try root.map()
+        var f = LocationsFile()
+        f.regions = try textMap(try m.required("regions"))
+        f.countries = try textMap(try m.required("countries"))
+        f.regionCodes = try textMap(try m.required("region_codes"))
+        if let p = m.optional("providers") {
+            for e in try p.map().all() { f.providers[e.key] = try textMap(e.value) }
+        }
+        try m.finish(allowed: headerKeys)
+        return f
+    }
+
+    // MARK: grades.yaml (§4.1)
+
+    static func grades(_ root: YAMLValue) throws -> [GradeDefinition] {
+        let m = try root.map()
+        let list = try m.required("grades").list().map { v -> GradeDefinition in
+            let g = try v.map()
+            let id = try g.required("id").string()
+            var chips: [String: Double] = [:]
+            for e in try g.required("chips").map().all() { chips[e.key] = try e.value.double(0...100, openLower: true) }
+            let termValue = try g.required("term")
+            guard let term = Term(parsing: try termValue.string()) else { throw termValue.fail("unknown term \(termValue.describe)") }
+            let d = GradeDefinition(
+                id: id, description: try g.optional("description")?.string() ?? id, chips: chips,
+                regions: try g.required("regions").stringList(), term: term,
+                minGPUs: try g.optional("min_gpus")?.int(1...100_000) ?? 1,
+                interconnects: try g.optional("interconnects")?.list().map { try $0.choice(InterconnectClass.self) } ?? [])
+            try g.finish()
+            return d
+        }
+        try m.finish(allowed: headerKeys)
+        return list
     }
 }

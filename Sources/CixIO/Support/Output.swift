@@ -63,24 +63,33 @@ public final class TextSink {
         if buffer.count >= 1 << 16 { flush() }
     }
 
+    private var failed: Int32 = 0
+
     private func flush() {
-        writeStdout(buffer)
+        if failed == 0, !writeStdout(buffer) { failed = errno }
         buffer.removeAll(keepingCapacity: true)
     }
 
+    /// Commits the file, or flushes standard output; throws when any write failed (a full disk, a
+    /// closed pipe), so an export never reports success for output that was lost.
     public func close() throws {
-        if let file { try file.commit() } else { flush() }
+        if let file { try file.commit(); return }
+        flush()
+        if failed != 0 { throw IOFailure(path: "standard output", message: "cannot write: " + String(cString: strerror(failed))) }
     }
 }
 
-/// Writes all bytes to file descriptor 1.
-public func writeStdout(_ bytes: [UInt8]) {
+/// Writes all bytes to file descriptor 1; false when a write failed (errno tells why).
+@discardableResult
+public func writeStdout(_ bytes: [UInt8]) -> Bool {
     bytes.withUnsafeBufferPointer { p in
         var off = 0
         while off < p.count {
             let n = write(1, p.baseAddress! + off, p.count - off)
-            if n <= 0 { if errno == EINTR { continue }; return }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return false }
             off += n
         }
+        return true
     }
 }

@@ -1,4 +1,5 @@
-/// Robust statistics used by the fixing (METHODOLOGY.md §5). All on `Double`, deterministic.
+/// Robust statistics used by the fixing and the indices (METHODOLOGY.md §5, §6). All on `Double`,
+/// deterministic.
 public enum Stats {
     /// Median of unsorted values (mean of the two middle values for an even count).
     public static func median(_ xs: [Double]) -> Double {
@@ -22,21 +23,32 @@ public enum Stats {
         median(xs.map { abs($0 - m) })
     }
 
-    /// Weighted median of values sorted ascending with positive weights: the first value at which the
-    /// cumulative weight reaches half the total; when it reaches exactly half, the mean of that value
-    /// and the next (so equal weights give the ordinary median).
-    public static func weightedMedian(sortedValues v: [Double], weights w: [Double]) -> Double {
+    /// The weighted median, the one used everywhere (METHODOLOGY.md §5.3): values sorted ascending with
+    /// weights ≥ 0 (zero-weight entries are skipped); the first value at which the cumulative weight
+    /// reaches half the total; when it reaches exactly half (within 1e-12 of the total), the mean of
+    /// that value and the next one with positive weight, so equal weights give the ordinary median.
+    public static func weightedMedian(sortedValues v: UnsafeBufferPointer<Double>, weights w: UnsafeBufferPointer<Double>) -> Double {
         precondition(!v.isEmpty && v.count == w.count)
-        let total = w.reduce(0, +)
+        var total = 0.0
+        for x in w where x > 0 { total += x }
         let half = total / 2
         var cum = 0.0
-        for i in 0..<v.count {
+        var last = v[v.count - 1]
+        for i in 0..<v.count where w[i] > 0 {
             cum += w[i]
-            // Relative tolerance: equal weights summing to exactly half must count as "exactly half".
-            if abs(cum - half) <= 1e-12 * total, i + 1 < v.count { return (v[i] + v[i + 1]) / 2 }
+            last = v[i]
+            if abs(cum - half) <= 1e-12 * total {
+                var j = i + 1
+                while j < v.count && !(w[j] > 0) { j += 1 }
+                return j < v.count ? (v[i] + v[j]) / 2 : v[i]
+            }
             if cum > half { return v[i] }
         }
-        return v[v.count - 1]
+        return last
+    }
+
+    public static func weightedMedian(sortedValues v: [Double], weights w: [Double]) -> Double {
+        v.withUnsafeBufferPointer { vb in w.withUnsafeBufferPointer { weightedMedian(sortedValues: vb, weights: $0) } }
     }
 
     /// Weights proportional to `raw`, capped at `cap` with the excess spread pro rata over the

@@ -1,0 +1,109 @@
+import CixCore
+import CixIO
+import CixStore
+import Foundation
+
+/// What `cix export` can write (README "Exports").
+public enum ExportKind: String, Sendable, CaseIterable {
+    case quotes, fixings, indices, weights, runs
+}
+
+/// An inclusive range of UTC dates; nil ends are open.
+public struct DateRange: Sendable, Hashable {
+    public var from: CivilDate?
+    public var to: CivilDate?
+    public init(from: CivilDate? = nil, to: CivilDate? = nil) {
+        self.from = from
+        self.to = to
+    }
+    public var startEpoch: Int64 { from?.startEpoch ?? .min }
+    public var endEpoch: Int64 { to.map { $0.startEpoch + 86_400 } ?? .max }
+}
+
+/// Writes exports from the store's typed reads: stable order, same store → same bytes.
+public enum ExportJob {
+    public static let fixingColumns = ["grade", "date", "version", "status", "value", "published", "offers", "sources", "outliers_dropped",
+                                       "p25", "p75", "min", "max", "ci95_low", "ci95_high", "capacity_gpus", "carried_from", "inputs_hash",
+                                       "definition_hash"]
+    public static let indexColumns = ["index", "date", "version", "status", "level", "published", "link_date", "inputs_hash", "definition_hash"]
+    public static let weightColumns = ["index", "date", "version", "grade", "weight", "link_price", "price", "held"]
+    public static let runColumns = ["run_id", "job", "arguments", "started_at", "finished_at", "definitions", "definitions_hash",
+                                    "code_version", "written", "unchanged"]
+    public static let quoteColumns = ["quote_id", "batch_id", "line"] + QuoteColumn.allCases.map(\.name) + [
+        "canonical_chip", "country", "market_region", "canonical_term", "usd_per_gpu_hour", "usd_per_h100_hour",
+        "fx_usd_per_unit", "fx_date", "grades", "unpriced_reason", "unmatched_reason", "reference_hash",
+    ]
+
+    public static func columns(_ kind: ExportKind) -> [String] {
+        switch kind {
+        case .quotes: quoteColumns
+        case .fixings: fixingColumns
+        case .indices: indexColumns
+        case .weights: weightColumns
+        case .runs: runColumns
+        }
+    }
+
+    /// Writes one export to `out` (a file, written atomically) or standard output (nil or "-").
+    public static func run(store: Store, kind: ExportKind, range: DateRange, format: TableFormat, out: String?) throws {
+        let sink = try TextSink(path: out)
+        let w = TableWriter(columns: columns(kind), format: format, sink: sink)
+        try store.read { s in
+            switch kind {
+            case .fixings:
+                for f in try s.latestFixings(from: range.from, to: range.to) {
+                    w.row([.text(f.grade), .text(f.date), .int(f.version), .text(f.status), .double(f.value), .number(f.published),
+                           .int(f.offers), .int(f.sources), .int(f.outliers), .double(f.p25), .double(f.p75), .double(f.min), .double(f.max),
+                           .double(f.ciLow), .double(f.ciHigh), .double(f.capacityGPUs), .text(f.carriedFrom), .text(f.inputsHash),
+                           .text(f.definitionHash)])
+                }
+            case .indices:
+                for l in try s.latestIndexLevels(from: range.from, to: range.to) {
+                    w.row([.text(l.index), .text(l.date), .int(l.version), .text(l.status), .double(l.level), .number(l.published),
+                           .text(l.linkDate), .text(l.inputsHash), .text(l.definitionHash)])
+                }
+            case .weights:
+                for c in try s.latestIndexWeights(from: range.from, to: range.to) {
+                    w.row([.text(c.index), .text(c.date), .int(c.version), .text(c.grade), .double(c.weight), .double(c.linkPrice),
+                           .double(c.price), .bool(c.held)])
+                }
+            case .runs:
+                for r in try s.publicationRuns() {
+                    w.row([.int64(r.id), .text(r.job), .text(r.arguments), .text(r.startedAt), .text(r.finishedAt), .text(r.definitions),
+                           .text(r.definitionsHash), .text(r.codeVersion), .int(r.written), .int(r.unchanged)])
+                }
+            case .quotes:
+                try quotes(s, range: range, writer: w)
+            }
+        }
+        try sink.close()
+    }
+
+    /// One row per normalized quote, by observation time then quote id, with its raw fields as received.
+    static func quotes(_ s: StoreSession, range: DateRange, writer w: TableWriter) throws {
+        var raw: [Int64: StoredQuote] = [:]
+        var loadedBlocks = Set<Int64>()
+        try s.forEachNormalizedRow(fromEpoch: range.startEpoch, toEpoch: range.endEpoch) { n in
+            let id = n.quoteID
+            if raw[id] == nil {
+                guard let first = try s.blockFirstQuoteID(containing: id) else { return }
+                if !loadedBlocks.contains(first) {
+                    if loadedBlocks.count > 64 { raw.removeAll(keepingCapacity: true); loadedBlocks.removeAll() }
+                    loadedBlocks.insert(first)
+                    try s.rawBlock(firstQuoteID: first)?.decode { raw[$0.id] = $0 }
+                }
+            }
+            guard let sq = raw[id] else { return }
+            var values: [TableValue] = [.int64(id), .int64(sq.batchID), .int(sq.line)]
+            let rawTexts = sq.quote.fieldTexts
+            // Raw fields as received (text, also in JSON: a provider's "2.990" stays "2.990").
+            for c in QuoteColumn.allCases {
+                values.append(.text(rawTexts[c.rawValue].isEmpty && !c.isRequired ? nil : rawTexts[c.rawValue]))
+            }
+            values += [.text(n.chip), .text(n.country), .text(n.region), .text(n.term), .double(n.usdPerGPUHour), .double(n.usdPerH100Hour),
+                       .double(n.fxRate), .text(n.fxDate), .text(n.grades), .text(n.unpricedReason), .text(n.unmatchedReason),
+                       .text(n.referenceHash)]
+            w.row(values)
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import CixCore
+import CixIO
+import CixStore
+import Foundation
+
+/// One FX file's outcome.
+public struct FXFileResult: Sendable {
+    public var path: String
+    public var format: String
+    public var stored: Int
+    public var currencies: [String]
+    public var rejects: [FXReader.Reject]
+}
+
+public enum FXJob {
+    /// Reads every file first (a bad one stops the run before anything is stored), then stores all of
+    /// them in one transaction (§3.5).
+    public static func ingest(store: Store, paths: [String], now: String? = nil) throws -> [FXFileResult] {
+        var parsed: [(String, FXReader.Result)] = []
+        for f in paths { parsed.append((f, try FXReader.read(try FileByteSource(path: f), path: f))) }
+        let at = JobClock(now).now()
+        return try store.write { s in
+            try parsed.map { f, r in
+                FXFileResult(path: f, format: r.format, stored: try s.insertFXRates(r.rates, sourcePath: f, at: at),
+                             currencies: Set(r.rates.map(\.currency)).sorted(), rejects: r.rejects)
+            }
+        }
+    }
+}

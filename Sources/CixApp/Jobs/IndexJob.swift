@@ -1,0 +1,69 @@
+import CixCore
+import CixIO
+import CixStore
+import Foundation
+
+public enum IndexJob {
+    /// Latest-version fixings through `to`, as the index engine reads them.
+    static func prices(_ s: StoreSession, through to: CivilDate) throws -> [String: [Int64: ConstituentPrice]] {
+        var out: [String: [Int64: ConstituentPrice]] = [:]
+        for f in try s.latestFixings(to: to) {
+            guard let d = CivilDate(iso: f.date), let st = FixingStatus(rawValue: f.status) else { continue }
+            out[f.grade, default: [:]][d.dayNumber] = ConstituentPrice(value: f.value, status: st, capacityGPUs: f.capacityGPUs)
+        }
+        return out
+    }
+
+    /// Every defined index's values from its base date through `to` (§6), from the stored fixings.
+    static func compute(_ s: StoreSession, defs: MethodologyDefinitions, through to: CivilDate) throws -> [(IndexDefinition, [IndexValue])] {
+        let prices = try prices(s, through: to)
+        return defs.indices.map { def in
+            (def, IndexEngine.compute(def, calendar: defs.calendar, fixingDays: defs.fixing.fixingDays, through: to,
+                                      prices: { g, d in prices[g]?[d.dayNumber] },
+                                      performance: { IndexEngine.parPerformanceFactor(defs.reference, grade: $0, basis: def.performanceBasis) }))
+        }
+    }
+
+    /// The inputs hash of an index value: FNV-1a 64 over each constituent's grade, weight, link price and
+    /// price (hex).
+    static func inputsHash(_ v: IndexValue) -> String {
+        var h = FNV1a64()
+        for c in v.constituents {
+            h.add(c.grade); h.add(c.weight.bitPattern); h.add(c.linkPrice.bitPattern); h.add(c.price.bitPattern)
+        }
+        return String(h.value, radix: 16)
+    }
+
+    /// Computes every defined index from its base date and publishes the values for [from, to] (new
+    /// versions only where something changed), in one transaction with its publication run. Levels
+    /// depend only on stored fixings, so the result is the same whatever order dates are computed in.
+    public static func run(store: Store, defs: MethodologyDefinitions, from: CivilDate, to: CivilDate,
+                           now: String? = nil, arguments: String = "") throws -> PublishStats {
+        let clock = JobClock(now)
+        var stats = PublishStats()
+        try store.write { s in
+            let started = clock.now()
+            let runID = try s.beginRun(job: "index", arguments: arguments, startedAt: started, definitions: defs.source.description,
+                                       definitionsHash: defs.indexHash)
+            stats.runID = runID
+            let publisher = try s.indexLevelPublisher(runID: runID, computedAt: started)
+            for (def, series) in try compute(s, defs: defs, through: to) {
+                for v in series where v.date >= from {
+                    stats.computed += 1
+                    stats.byStatus[v.status.rawValue, default: 0] += 1
+                    let level = IndexLevelRecord(index: def.id, date: v.date.description, status: v.status.rawValue, level: v.level,
+                                                 published: v.published(def.rounding), linkDate: v.linkDate?.description,
+                                                 inputsHash: inputsHash(v), definitionHash: defs.indexHash)
+                    try publisher.publish(level, constituents: v.constituents.map {
+                        IndexWeightRecord(index: def.id, date: v.date.description, grade: $0.grade, weight: $0.weight,
+                                          linkPrice: $0.linkPrice, price: $0.price, held: $0.held)
+                    })
+                }
+            }
+            stats.newVersions = publisher.written
+            stats.unchanged = publisher.unchanged
+            try s.finishRun(runID, finishedAt: clock.now(), written: publisher.written, unchanged: publisher.unchanged)
+        }
+        return stats
+    }
+}

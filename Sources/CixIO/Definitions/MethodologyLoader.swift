@@ -1,0 +1,138 @@
+import CixCore
+import Foundation
+
+/// Fixing parameters, index definitions and the calendar, with the reference data and the hashes of
+/// the files they came from.
+public struct MethodologyDefinitions: Sendable {
+    public var reference: ReferenceData
+    public var fixing: FixingParameters
+    public var indices: [IndexDefinition]
+    public var calendar: BusinessCalendar
+    /// Hash of grades + catalogues + fixing.yaml + calendar.yaml: what every fixing records.
+    public var fixingHash: String
+    /// Hash of the above + indices.yaml: what every index value records.
+    public var indexHash: String
+    /// Where they were read from (a folder or "built-in").
+    public var source: DefinitionSource
+}
+
+extension DefinitionLoader {
+    public static func methodology(_ source: DefinitionSource) throws -> MethodologyDefinitions {
+        let ref = try referenceData(source)
+        let (fp, fd) = try source.read("fixing.yaml")
+        let (ip, id) = try source.read("indices.yaml")
+        let (cp, cd) = try source.read("calendar.yaml")
+        let fixing = try fixingParameters(try YAMLValue.parse(fd, path: fp))
+        let indices = try indexDefinitions(try YAMLValue.parse(id, path: ip), reference: ref)
+        let calendar = try calendar(try YAMLValue.parse(cd, path: cp))
+        let fh = sha256Hex(Data((ref.hash + sha256Hex(fd) + sha256Hex(cd)).utf8))
+        let ih = sha256Hex(Data((fh + sha256Hex(id)).utf8))
+        return MethodologyDefinitions(reference: ref, fixing: fixing, indices: indices, calendar: calendar,
+                                      fixingHash: fh, indexHash: ih, source: source)
+    }
+
+    // MARK: fixing.yaml (§5)
+
+    static func fixingParameters(_ root: YAMLValue) throws -> FixingParameters {
+        let m = try root.map()
+        var p = FixingParameters()
+        if let v = m.optional("fixing_time_seconds") { p.fixingTimeSeconds = try v.int(0...86_399) }
+        if let v = m.optional("window_hours") { p.windowHours = try v.int(1...168) }
+        if let v = m.optional("outlier_k") { p.outlierK = try v.double(0...100, openLower: true) }
+        if let v = m.optional("source_cap") { p.sourceCap = try v.double(0...1, openLower: true) }
+        if let v = m.optional("min_sources") { p.minSources = try v.int(1...1000) }
+        if let v = m.optional("min_offers") { p.minOffers = try v.int(1...100_000) }
+        if let v = m.optional("max_stale_days") { p.maxStaleDays = try v.int(0...60) }
+        if let v = m.optional("bootstrap_samples") { p.bootstrapSamples = try v.int(0...100_000) }
+        if let v = m.optional("bootstrap_seed") { p.bootstrapSeed = try v.uint64() }
+        if let v = m.optional("published_decimals") { p.publishedDecimals = try v.int(0...Rounding.maxDecimals) }
+        if let v = m.optional("fixing_days") { p.fixingDays = try v.choice(FixingParameters.FixingDays.self) }
+        try m.finish(allowed: headerKeys)
+        return p
+    }
+
+    // MARK: indices.yaml (§6)
+
+    static func indexDefinitions(_ root: YAMLValue, reference ref: ReferenceData) throws -> [IndexDefinition] {
+        let m = try root.map()
+        var seen = Set<String>()
+        let list = try m.required("indices").list().map { v -> IndexDefinition in
+            let x = try v.map()
+            let idValue = try x.required("id")
+            let id = try idValue.string()
+            guard seen.insert(id).inserted else { throw idValue.fail("index \(id) appears twice") }
+            let kind = try x.required("type").choice(IndexDefinition.Kind.self)
+            let gradesValue = kind == .single ? try x.required("grade") : try x.required("grades")
+            let grades = kind == .single ? [try gradesValue.string()] : try gradesValue.stringList()
+            guard !grades.isEmpty else { throw gradesValue.fail("index \(id) names no grade") }
+            guard Set(grades).count == grades.count else { throw gradesValue.fail("index \(id) names a grade twice") }
+            for g in grades where ref.grades.grade(id: g) == nil {
+                throw DefinitionError(path: gradesValue.path, line: gradesValue.node.mark?.line, column: gradesValue.node.mark?.column,
+                                      field: nil, message: "index \(id) names unknown grade \(g)")
+            }
+            var d = IndexDefinition(id: id, name: id, kind: kind, grades: grades, baseDate: try x.required("base_date").date())
+            if let v = x.optional("name") { d.name = try v.string() }
+            if let v = x.optional("weighting") { d.weighting = try v.choice(IndexDefinition.Weighting.self) }
+            if let v = x.optional("weights") {
+                var w: [String: Double] = [:]
+                for e in try v.map().all() {
+                    guard grades.contains(e.key) else { throw e.value.fail("weight for \(e.key), which is not a constituent of \(id)") }
+                    w[e.key] = try e.value.double(0...1e12, openLower: true)
+                }
+                d.weights = w
+            }
+            if d.weighting == .fixed {
+                guard let w = d.weights, Set(w.keys) == Set(grades) else {
+                    throw (x.optional("weights") ?? idValue).fail("index \(id) has fixed weighting: give a positive weight for each of its grades")
+                }
+            }
+            let capValue = x.optional("cap")
+            if let v = capValue { d.cap = try v.double(0...1, openLower: true) }
+            if let v = x.optional("floor") { d.floor = try v.double(0...1, openUpper: true) }
+            let n = Double(grades.count)
+            if kind == .composite {
+                guard d.floor <= d.cap else { throw (capValue ?? idValue).fail("index \(id): floor \(d.floor) is above cap \(d.cap)") }
+                guard d.floor * n <= 1 + 1e-12, d.cap * n >= 1 - 1e-12 else {
+                    throw (capValue ?? idValue).fail("index \(id): floor × \(grades.count) ≤ 1 ≤ cap × \(grades.count) must hold (floor \(d.floor), cap \(d.cap))")
+                }
+            }
+            if let v = x.optional("h100_equivalent") { d.h100Equivalent = try v.bool() }
+            if let v = x.optional("performance_basis") { d.performanceBasis = try v.choice(PerformanceBasis.self) }
+            if let v = x.optional("base_value") { d.baseValue = try v.double(0...1e12, openLower: true) }
+            if let v = x.optional("weight_lag_business_days") { d.weightLagBusinessDays = try v.int(0...60) }
+            if let v = x.optional("weight_lookback_days") { d.weightLookbackDays = try v.int(1...366) }
+            if let v = x.optional("published_decimals") { d.publishedDecimals = try v.int(0...Rounding.maxDecimals) }
+            try x.finish()
+            return d
+        }
+        try m.finish(allowed: headerKeys)
+        return list
+    }
+
+    // MARK: calendar.yaml (§1.6)
+
+    static func calendar(_ root: YAMLValue) throws -> BusinessCalendar {
+        let m = try root.map()
+        let name = try m.required("name").string()
+        var covered: ClosedRange<Int>?
+        if let v = m.optional("covered_years") {
+            let ys = try v.list().map { try $0.int(1900...2200) }
+            guard ys.count == 2, ys[0] <= ys[1] else { throw v.fail("must be [first year, last year]") }
+            covered = ys[0]...ys[1]
+        }
+        var seen = Set<CivilDate>()
+        let holidays = try (m.optional("holidays")?.list() ?? []).map { v -> CivilDate in
+            let h = try v.map()
+            let dv = try h.required("date")
+            let d = try dv.date()
+            _ = try h.required("name").string()
+            try h.finish()
+            guard seen.insert(d).inserted else { throw dv.fail("holiday \(d) is listed twice") }
+            guard d.isoWeekday <= 5 else { throw dv.fail("holiday \(d) falls on a weekend") }
+            if let covered, !covered.contains(d.components.year) { throw dv.fail("holiday \(d) is outside covered_years") }
+            return d
+        }
+        try m.finish(allowed: headerKeys)
+        return BusinessCalendar(name: name, holidays: holidays, coveredYears: covered)
+    }
+}

@@ -1,0 +1,63 @@
+import CixCore
+import Foundation
+
+/// Plain-text and JSON renderings of fixing and index traces (`cix explain`).
+public enum ExplainRender {
+    public static func json<T: Encodable>(_ value: T) throws -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try e.encode(value), as: UTF8.self) + "\n"
+    }
+
+    static func num(_ v: Double?) -> String { v.map { "\($0)" } ?? "-" }
+
+    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+
+    public static func text(_ t: FixingTrace, stored: String?) -> String {
+        var o = "fixing \(t.grade) on \(t.date): \(t.status)"
+        if let p = t.published { o += " \(p)" }
+        o += "\n"
+        if let stored { o += "stored: \(stored)\n" }
+        o += "§5.1 window (\(t.windowStart), \(t.windowEnd)]: \(t.observations) observations, \(t.offers.count) offers\n"
+        if let m = t.outlierMedian {
+            o += "§5.2 outliers: median \(m), MAD \(num(t.outlierMAD)), band "
+            o += t.outlierBand.map { "±\($0)" } ?? "none (MAD = 0: nothing dropped)"
+            o += ", dropped \(t.outliersDropped)\n"
+        } else {
+            o += "§5.2 outliers: fewer than 3 offers, none dropped\n"
+        }
+        o += "  offers (source, offer, observations, held seconds, time-weighted price, available GPUs, status):\n"
+        for x in t.offers {
+            o += "    \(pad(x.source, 12)) \(pad(x.offer, 34)) \(x.observations) \(pad(String(x.heldSeconds), 6)) \(pad("\(x.price)", 20)) \(pad(num(x.availableGPUs), 8)) \(x.status)\n"
+        }
+        o += "§5.5 sufficiency: \(t.sources.isEmpty ? "-" : String(t.sources.count)) sources (min \(t.minSources)), "
+        o += "\(t.offers.count - t.outliersDropped) offers after outliers (min \(t.minOffers)): \(t.sufficient ? "sufficient" : "insufficient")\n"
+        if !t.sources.isEmpty {
+            o += "§5.3/§5.4 sources (source, offers, weighted median, capacity GPUs, capacity share, capped weight):\n"
+            for s in t.sources {
+                o += "    \(pad(s.source, 12)) \(pad(String(s.offers), 4)) \(pad("\(s.median)", 20)) \(pad(num(s.capacityGPUs), 10)) \(pad(String(format: "%.6f", s.capacityShare), 9)) \(String(format: "%.6f", s.weight))\(s.capped ? " (capped)" : "")\n"
+            }
+            o += "    weights sum to \(t.sources.reduce(0) { $0 + $1.weight })\n"
+        }
+        switch t.fallback {
+        case "none": o += "value \(num(t.value)); 95% interval [\(num(t.ciLow)), \(num(t.ciHigh))]; inputs \(t.inputsHash ?? "-")\n"
+        case "stale": o += "fallback: stale, carries the ok value of \(t.carriedFrom ?? "?"): \(num(t.value))\n"
+        default: o += "fallback: suspended, nothing published\n"
+        }
+        return o
+    }
+
+    public static func text(_ t: IndexTrace, stored: String?) -> String {
+        var o = "index \(t.index) on \(t.date): \(t.status)"
+        if let p = t.published { o += " \(p)" }
+        o += "\n"
+        if let stored { o += "stored: \(stored)\n" }
+        o += "§6.3 chain link: level \(num(t.linkLevel)) on \(t.linkDate ?? "-")\n"
+        o += "§6.2 constituents (grade, weight, link price, price, held, price/link, contribution):\n"
+        for c in t.constituents {
+            o += "    \(pad(c.grade, 22)) \(pad(String(format: "%.6f", c.weight), 9)) \(pad("\(c.linkPrice)", 20)) \(pad("\(c.price)", 20)) \(c.held ? "held " : "     ") \(pad("\(c.relative)", 20)) \(c.contribution)\n"
+        }
+        o += "relative Σ w·p/pL = \(t.relative); level = \(num(t.linkLevel)) × \(t.relative) = \(num(t.level))\n"
+        return o
+    }
+}
