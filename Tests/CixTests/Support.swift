@@ -43,3 +43,52 @@ func validFields() -> [String] {
     ["2026-11-24T15:00:00Z", "lambda", "gpu_8x_h100", "H100 SXM5 80GB", "8", "us-east-1", "on_demand",
      "2.99", "USD", "hour", "gpu", "64", "infiniband"]
 }
+
+/// A small demo market, ingested, FX'd and normalized with the shipped definitions.
+func smallDemoStore(_ dir: String, days: Int = 12, quotesPerDay: Int = 1500, end: String = "2025-03-20") throws -> (Store, DemoConfig) {
+    var c = DemoConfig()
+    c.days = days
+    c.quotesPerDay = quotesPerDay
+    c.end = CivilDate(iso: end)!
+    c.out = dir
+    let m = try DemoJob.generate(c)
+    let s = try Store(path: dir + "/s.sqlite")
+    var o = IngestOptions()
+    o.writeRejectFiles = false
+    _ = try IngestJob.run(store: s, paths: m.files.map { dir + "/" + $0 }, options: o)
+    _ = try FXJob.ingest(store: s, paths: [dir + "/" + m.fxFile], now: "t")
+    _ = try NormalizeJob.run(store: s, ref: try DefinitionLoader.referenceData(repoRoot + "/Indices"), now: "t")
+    return (s, c)
+}
+
+/// CIX_RECORD_GOLDEN=1 re-records golden files instead of comparing with them.
+let recordGolden = ProcessInfo.processInfo.environment["CIX_RECORD_GOLDEN"] == "1"
+
+/// Runs a program, returning its exit status and standard output and error.
+func runProcess(_ exe: String, _ args: [String], cwd: String? = nil, environment: [String: String]? = nil) throws -> (Int32, String, String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: exe)
+    p.arguments = args
+    if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+    if let environment { p.environment = environment }
+    let out = Pipe()
+    let err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
+
+/// The `cix` executable that `swift build` put beside the test bundle.
+var builtCix: String {
+    var url = Bundle.module.bundleURL
+    for _ in 0..<4 {
+        url.deleteLastPathComponent()
+        let candidate = url.appendingPathComponent("cix").path
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    }
+    return repoRoot + "/.build/debug/cix"
+}
