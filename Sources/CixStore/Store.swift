@@ -279,6 +279,21 @@ public final class Store: @unchecked Sendable {
                 BEGIN SELECT RAISE(ABORT, 'published index levels are immutable'); END;
             """)
         }
+        m.registerMigration("v5-quarantine-reject-identities") { db in
+            try db.execute(sql: """
+            -- Raw blocks that cannot be read back (written by an older cix, or damaged): kept as they are
+            -- (raw quotes are immutable) and left out of normalization, fixings and exports, reported.
+            CREATE TABLE quarantined_blocks (
+                first_quote_id INTEGER PRIMARY KEY REFERENCES raw_blocks(first_quote_id),
+                reason TEXT NOT NULL,
+                found_at TEXT NOT NULL
+            );
+            -- A reject's identity (FNV-1a of field, reason and original text): re-ingesting a file does
+            -- not store its rejects again.
+            ALTER TABLE rejects ADD COLUMN identity INTEGER;
+            CREATE UNIQUE INDEX rejects_identity ON rejects(identity) WHERE identity IS NOT NULL;
+            """)
+        }
         return m
     }
 }
@@ -322,6 +337,9 @@ public final class QuoteBatchWriter {
     private var text: [UInt8] = []
     /// Quotes per stored block (and per de-duplication pass).
     public var blockSize = 32_768
+    /// Checks each block before it is written (the ingest job decodes it with the readers): what is
+    /// stored must read back (METHODOLOGY.md §2.5). A failure rolls the file back.
+    public var blockCheck: ((RawBlock) throws -> Void)?
 
     /// Must be called inside a write transaction; the batch row is created now.
     public convenience init(session: StoreSession, sourcePath: String, format: String, sourceName: String?, startedAt: String) throws {
@@ -339,7 +357,7 @@ public final class QuoteBatchWriter {
         blockInsert = try db.makeStatement(sql: """
         INSERT INTO raw_blocks (batch_id, first_quote_id, count, min_epoch, max_epoch, data) VALUES (?,?,?,?,?,?)
         """)
-        rejectInsert = try db.makeStatement(sql: "INSERT INTO rejects (batch_id, line, field, reason, original) VALUES (?,?,?,?,?)")
+        rejectInsert = try db.makeStatement(sql: "INSERT OR IGNORE INTO rejects (batch_id, line, field, reason, original, identity) VALUES (?,?,?,?,?,?)")
     }
 
     /// Takes a chunk of rows: rejects are stored now, quotes at the next block flush.
@@ -348,7 +366,10 @@ public final class QuoteBatchWriter {
         counts.skipped += chunk.skipped
         for r in chunk.rejects {
             counts.rejected += 1
-            try rejectInsert.execute(arguments: [batchID, r.line, r.reject.field, r.reject.reason, r.original])
+            var h = FNV1a64()
+            h.add(r.reject.field); h.separator(); h.add(r.reject.reason); h.separator(); h.add(r.original)
+            try rejectInsert.execute(arguments: [batchID, r.line, r.reject.field, r.reject.reason, r.original,
+                                                 Int64(bitPattern: h.value & 0x7FFF_FFFF_FFFF_FFFF)])
         }
         guard chunk.count > 0 else { return }
         pending.append(chunk)
@@ -428,6 +449,9 @@ public final class QuoteBatchWriter {
             }
         }
         let added = newKeys.count
+        if added > 0, let blockCheck {
+            try blockCheck(RawBlock(batchID: batchID, firstQuoteID: nextQuoteID, count: added, data: text))
+        }
         if added > 0 {
             let s = blockInsert.sqliteStatement
             sqlite3_reset(s)

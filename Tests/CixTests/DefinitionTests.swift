@@ -26,6 +26,7 @@ import Testing
         }
     }
 
+    /// METHODOLOGY.md §1.1.
     @Test func theShippedDefinitionsLoadAndHashStably() throws {
         let a = try DefinitionLoader.methodology(repoRoot + "/Indices")
         let b = try DefinitionLoader.methodology(repoRoot + "/Indices")
@@ -35,6 +36,7 @@ import Testing
 
     /// An index may measure H100-equivalence by memory bandwidth: B200 ≈ 8 / 3.35 = 2.388 H100s by
     /// bandwidth, 2250 / 989 = 2.275 by BF16.
+    /// METHODOLOGY.md §3.4, §6.4.
     @Test func performanceBasisIsAChoiceOfTheIndexFile() throws {
         let dir = try indicesCopy { $0["indices.yaml"]! = $0["indices.yaml"]!.replacingOccurrences(of: "performance_basis: bf16", with: "performance_basis: bandwidth") }
         let defs = try DefinitionLoader.methodology(dir)
@@ -48,6 +50,7 @@ import Testing
         #expect(abs(bf - 2250.0 / 989) < 1e-12)
     }
 
+    /// METHODOLOGY.md §1.1.
     @Test func brokenEditsAreNamed() throws {
         let unknownChip = try indicesCopy { $0["grades.yaml"]! = $0["grades.yaml"]!.replacingOccurrences(of: "chips: {L40S: 1.0}", with: "chips: {L40X: 1.0}") }
         #expect(failure(unknownChip).contains("grades: L40S.NA.OD accepts unknown chip L40X"))

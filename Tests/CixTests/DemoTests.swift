@@ -28,6 +28,7 @@ import Testing
     /// Two years of the demo market (list prices plus marketplace listings), parsed, normalized and
     /// fixed in memory for the Compute Capacity Composite's grades; the index engine's levels agree
     /// with a naive path that walks from the base through every link, to 1e-9 relative.
+    /// METHODOLOGY.md §3–§6.
     @Test func naivePathAgreesOnTwoYearsOfTheDemoMarket() throws {
         let defs = try DefinitionLoader.methodology(repoRoot + "/Indices")
         let ccc = defs.indices.first { $0.id == "CIX-CCC" }!

@@ -31,6 +31,7 @@ import Testing
         return FileManager.default.contents(atPath: out)!
     }
 
+    /// METHODOLOGY.md §1.2, §1.5, §5.5, §6.3.
     @Test func resultsDoNotDependOnTheOrderDatesAreComputedIn() throws {
         let dir = try tempDir()
         let defs = try DefinitionLoader.methodology(repoRoot + "/Indices")

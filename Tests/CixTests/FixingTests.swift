@@ -16,6 +16,7 @@ func fix(_ o: [GradeObservation], end: Int64 = 86_400) -> Result<WindowResult, I
     /// Offers 2.00 2.10 (A), 2.20 2.30 (B), 2.40 50.00 (C). Median 2.25, MAD 0.15, band 3 × 1.4826 ×
     /// 0.15 = 0.66717: 50.00 is dropped. Source medians 2.05, 2.25, 2.40; three sources cannot respect a
     /// 30% cap, so equal weights; the median of the three is 2.25.
+    /// METHODOLOGY.md §5.2, §5.3, §5.4.
     @Test func outliersAreDroppedAndTheMediansComputedByHand() throws {
         let w = try fix([obs(1, "A", 2.00), obs(2, "A", 2.10), obs(3, "B", 2.20), obs(4, "B", 2.30), obs(5, "C", 2.40), obs(6, "C", 50.00)]).get()
         #expect(w.value == 2.25)
@@ -32,6 +33,7 @@ func fix(_ o: [GradeObservation], end: Int64 = 86_400) -> Result<WindowResult, I
     /// Capacities 1000, 100, 100, 100 GPUs: shares 0.769, 0.077 ×3; the 30% cap binds: A 0.30, the
     /// excess spread pro rata: 0.2333 each. Values 1, 2, 3, 4: cumulative 0.30, 0.533 → 2.00. Uncapped,
     /// A alone would be the median (1.00).
+    /// METHODOLOGY.md §5.4.
     @Test func theSourceCapBinds() throws {
         let w = Stats.cappedWeights([1000, 100, 100, 100], cap: 0.3)
         #expect(abs(w[0] - 0.3) < 1e-15)
@@ -49,6 +51,7 @@ func fix(_ o: [GradeObservation], end: Int64 = 86_400) -> Result<WindowResult, I
 
     /// An offer seen at 00:00 at 2.00 and at 18:00 at 3.00, window ending at 24:00: (2 × 18 + 3 × 6) / 24
     /// = 2.25. Seen first at 12:00: (2 × 6 + 3 × 6) / 12 = 2.50. It counts as one offer.
+    /// METHODOLOGY.md §5.1.
     @Test func aReObservedOfferIsTimeWeighted() throws {
         let a = OfferPricing.timeWeighted([obs(1, "A", 2.00, at: 0), obs(2, "A", 3.00, at: 64_800)], windowEnd: 86_400)
         #expect(a.price == 2.25)
@@ -60,6 +63,7 @@ func fix(_ o: [GradeObservation], end: Int64 = 86_400) -> Result<WindowResult, I
     }
 
     /// Thin data: stale for five days (carrying the last ok value), then suspended, then back.
+    /// METHODOLOGY.md §5.5.
     @Test func staleThenSuspendedThenBack() {
         let ok = WindowResult(value: 2.0, offers: 9, sources: 4, outliers: 0, p25: 0, p75: 0, min: 0, max: 0, ciLow: 0, ciHigh: 0,
                               capacityGPUs: 0, inputsHash: "")
@@ -85,6 +89,7 @@ func fix(_ o: [GradeObservation], end: Int64 = 86_400) -> Result<WindowResult, I
     }
 
     /// Multiplying every price by k multiplies the fixing (and its statistics) by k.
+    /// METHODOLOGY.md §5.3–§5.6.
     @Test(arguments: [0.5, 3.7, 1000])
     func scalingPricesScalesTheFixing(k: Double) throws {
         let base = demoObservations(seed: 11)
@@ -95,6 +100,7 @@ func fix(_ o: [GradeObservation], end: Int64 = 86_400) -> Result<WindowResult, I
         }
     }
 
+    /// METHODOLOGY.md §1.2, §5.
     @Test func quoteOrderDoesNotMatter() throws {
         let base = demoObservations(seed: 12)
         let a = try fix(base).get()
@@ -102,6 +108,7 @@ func fix(_ o: [GradeObservation], end: Int64 = 86_400) -> Result<WindowResult, I
         for _ in 0..<5 { #expect(try fix(base.shuffled(using: &rng)).get() == a) }
     }
 
+    /// METHODOLOGY.md §5.2.
     @Test func oneExtremeOutlierDoesNotMoveTheFixing() throws {
         let base = demoObservations(seed: 13)
         let a = try fix(base).get()
@@ -136,6 +143,7 @@ func fix(_ o: [GradeObservation], end: Int64 = 86_400) -> Result<WindowResult, I
     /// 101.88 on a second base) linked with the Jan-2004 index 100.34 on the new base (Dec 2003 = 100;
     /// unrounded 100.335) gives 104.82 and 102.22. Linking the rounded 100.34 would give 104.83 and
     /// 102.23: linking must use the unrounded value.
+    /// METHODOLOGY.md §6.3, §1.4.
     @Test func statisticsFinlandChainLinking() {
         let unrounded = 100.335 / 100
         #expect(Decimals.format(IndexEngine.link(104.47, relative: unrounded), places: 2) == "104.82")
@@ -153,6 +161,7 @@ func fix(_ o: [GradeObservation], end: Int64 = 86_400) -> Result<WindowResult, I
     /// Two constituents at equal capacity from 2026-01-02 (a Friday; weights from data up to five
     /// business days before): G1 2.0 → 2.2 and G2 4.0 flat give 1000 × (0.5 × 1.1 + 0.5 × 1.0) = 1050.
     /// G3 starts quoting in February: it enters at the 2026-04-01 rebalance with no jump in the level.
+    /// METHODOLOGY.md §6.2, §6.3, §6.4.
     @Test func compositeAcrossARebalanceWithAnEntry() {
         let start = CivilDate(iso: "2025-12-01")!
         func price(_ g: String, _ d: CivilDate) -> ConstituentPrice? {
@@ -189,6 +198,7 @@ func fix(_ o: [GradeObservation], end: Int64 = 86_400) -> Result<WindowResult, I
 
     /// A suspended constituent is held at its last price and flagged; a suspended single-grade index
     /// publishes nothing.
+    /// METHODOLOGY.md §6.5, §6.1.
     @Test func suspendedConstituentsAreHeld() {
         let d0 = CivilDate(iso: "2026-01-05")!
         func price(_ g: String, _ d: CivilDate) -> ConstituentPrice? {
@@ -209,6 +219,7 @@ func fix(_ o: [GradeObservation], end: Int64 = 86_400) -> Result<WindowResult, I
     /// March 2025, gaps): the engine agrees with a naive path that recomputes every level directly from
     /// the base through each link, to 1e-9 relative; and multiplying every price by k leaves every
     /// level unchanged.
+    /// METHODOLOGY.md §6.2, §6.3.
     @Test func engineAgreesWithANaivePathOnTwoYearsOfDemoData() {
         let first = CivilDate(iso: "2024-11-25")!
         let grades = ["H100", "H200", "B200", "A100", "L40S"]

@@ -13,6 +13,7 @@ import Testing
         return o
     }
 
+    /// METHODOLOGY.md §2.3, §2.5.
     @Test func aDemoDayIngestsExactlyWhatWasPlantedAndAgainAddsNothing() throws {
         let dir = try tempDir()
         let market = DemoMarket(seed: 9, quotesPerDay: 3000)
@@ -37,6 +38,7 @@ import Testing
         #expect(try storedQuotes(store).count == planted.valid)
     }
 
+    /// METHODOLOGY.md §2.2.
     @Test func oneRejectPerBadRowWithLineAndField() throws {
         let dir = try tempDir()
         let input = dir + "/errors.csv"
@@ -57,6 +59,7 @@ import Testing
         #expect(stored[1].quote.term == .reserved1y && stored[1].quote.currency == "USD" && stored[1].quote.priceUnit == .month)
     }
 
+    /// METHODOLOGY.md §2.2.
     @Test func everyRejectLineAndField() throws {
         let dir = try tempDir()
         let store = try Store(path: dir + "/s.sqlite")
@@ -71,6 +74,7 @@ import Testing
                             "17:price_basis", "18:available_gpus", "19:(record)", "20:(record)"])
     }
 
+    /// METHODOLOGY.md §2.1.
     @Test func reorderedColumnsBOMCRLFAndExtraColumns() throws {
         let dir = try tempDir()
         let store = try Store(path: dir + "/s.sqlite")
@@ -84,6 +88,7 @@ import Testing
         #expect(q[1].quote.chip == "H100 \"SXM\"" && q[1].line == 4)
     }
 
+    /// METHODOLOGY.md §2.1.
     @Test func jsonLines() throws {
         let dir = try tempDir()
         let store = try Store(path: dir + "/s.sqlite")
@@ -138,6 +143,7 @@ import Testing
         }
     }
 
+    /// METHODOLOGY.md §2.5.
     @Test func aFailedIngestRollsBackCompletely() throws {
         let dir = try tempDir()
         let store = try Store(path: dir + "/s.sqlite")
@@ -157,6 +163,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: "failing.csv.rejects.csv"))
     }
 
+    /// METHODOLOGY.md §2.5.
     @Test func rawQuotesAreImmutable() throws {
         let dir = try tempDir()
         let store = try Store(path: dir + "/s.sqlite")
@@ -167,6 +174,7 @@ import Testing
         #expect(throws: DatabaseError.self) { try store.dbQueue.write { try $0.execute(sql: "DELETE FROM raw_blocks") } }
     }
 
+    /// METHODOLOGY.md §2.2.
     @Test func everyCanonicalFileInSharedDataIngests() throws {
         let dir = try tempDir()
         let store = try Store(path: dir + "/s.sqlite")

@@ -29,6 +29,7 @@ func norm(_ q: RawQuote, fx: FXTable = FXTable([])) -> NormalizedQuote {
 
     /// $0.05 a minute = $3.00 an hour; $2,190 a month = 2190 / 730 = $3.00 an hour; $72 a day = $3.00;
     /// $0.001 a second = $3.60.
+    /// METHODOLOGY.md §3.4.
     @Test func timeUnits() {
         #expect(abs(norm(quote(price: "0.05", unit: "minute")).usdPerGPUHour! - 3.0) < 1e-12)
         #expect(abs(norm(quote(price: "2190", unit: "month")).usdPerGPUHour! - 3.0) < 1e-12)
@@ -52,6 +53,7 @@ func norm(_ q: RawQuote, fx: FXTable = FXTable([])) -> NormalizedQuote {
     }
 
     /// The rate of the quote's UTC date, else the latest earlier one within 7 days; else unpriced.
+    /// METHODOLOGY.md §3.5.
     @Test func fxStaleness() {
         let fx = FXTable([FXRate(currency: "EUR", date: CivilDate(iso: "2025-01-03")!, usdPerUnit: 1.03)])
         let monday = norm(quote(price: "1", currency: "EUR", at: "2025-01-06T10:00:00Z"), fx: fx)
@@ -67,6 +69,7 @@ func norm(_ q: RawQuote, fx: FXTable = FXTable([])) -> NormalizedQuote {
     }
 
     /// Both FX file formats, hand-computed: ECB rows give USD per EUR directly and USD per GBP as USD / GBP.
+    /// METHODOLOGY.md §3.5.
     @Test func fxFileFormats() throws {
         let simple = try FXReader.read(MemoryByteSource("date,currency,usd_per_unit\n2025-01-03,EUR,1.0321\n2025-01-03,GBP,1.2420\n2025-01-03,XXX,1\nbad,EUR,1\n"), path: "r.csv")
         #expect(simple.format == "rates" && simple.rates.count == 2 && simple.rejects.count == 2)
@@ -96,6 +99,7 @@ func norm(_ q: RawQuote, fx: FXTable = FXTable([])) -> NormalizedQuote {
         #expect(referenceData.chips.resolve(text)?.id == id, "\(text)")
     }
 
+    /// METHODOLOGY.md §3.2.
     @Test func locations() {
         let l = referenceData.locations
         func cc(_ src: String, _ loc: String) -> String? { l.resolve(source: src, location: loc)?.country }
@@ -110,6 +114,7 @@ func norm(_ q: RawQuote, fx: FXTable = FXTable([])) -> NormalizedQuote {
 
     /// 8 × H100 SXM on InfiniBand in North America, on-demand: the regional and global grades and both
     /// cluster grades. One GPU, or no InfiniBand/RoCE: no cluster grade.
+    /// METHODOLOGY.md §4.1, §4.2, §4.4.
     @Test func gradeMembershipAndClusterGrades() {
         let ib = norm(quote(gpus: 8, interconnect: "infiniband"))
         #expect(Set(ib.grades) == ["H100-SXM.NA.OD", "H100-SXM.GLOBAL.OD", "H100-SXM-CLUSTER.NA.OD", "H100-SXM-CLUSTER.GLOBAL.OD"])
@@ -134,6 +139,7 @@ func norm(_ q: RawQuote, fx: FXTable = FXTable([])) -> NormalizedQuote {
 
     /// USD per H100-equivalent hour = USD per GPU-hour / (chip BF16 / 989): a B200 at $5.30 is
     /// 5.30 × 989 / 2250 = 5241.7 / 2250 = $2.32964; an A100 at $1.50 is 1.50 × 989 / 312 = $4.75481; an H100 is itself.
+    /// METHODOLOGY.md §3.4.
     @Test func h100Equivalent() {
         let b = norm(quote("B200", price: "5.30"))
         #expect(abs(b.usdPerH100Hour! - 2.329_644_444_444_444) < 1e-12)
@@ -157,6 +163,7 @@ func norm(_ q: RawQuote, fx: FXTable = FXTable([])) -> NormalizedQuote {
         _ = try IngestJob.run(store: s, paths: [f], options: o)
     }
 
+    /// METHODOLOGY.md §3.5, §3.6.
     @Test func unpricedUntilTheRateArrivesThenPriced() throws {
         let s = try store()
         try ingest(s, QuoteColumn.header + "\n2024-11-15T12:00:00Z,seeweb,h100,NVIDIA H100,1,IT,on_demand,2.10,EUR,hour,gpu,,\n")
@@ -174,6 +181,7 @@ func norm(_ q: RawQuote, fx: FXTable = FXTable([])) -> NormalizedQuote {
         #expect(try NormalizeJob.run(store: s, ref: referenceData).examined == 0)
     }
 
+    /// METHODOLOGY.md §3.6.
     @Test func editingACatalogueRenormalizesOnlyWhatChanged() throws {
         let s = try store()
         try ingest(s, QuoteColumn.header + """
@@ -186,7 +194,7 @@ func norm(_ q: RawQuote, fx: FXTable = FXTable([])) -> NormalizedQuote {
         _ = try NormalizeJob.run(store: s, ref: referenceData)
         // A publisher adds Gaudi 3 to the chip catalogue.
         let dir = try tempDir("indices")
-        for f in ["locations.yaml", "grades.yaml"] { try FileManager.default.copyItem(atPath: repoRoot + "/Indices/" + f, toPath: dir + "/" + f) }
+        for f in ["locations.yaml", "grades.yaml", "normalization.yaml"] { try FileManager.default.copyItem(atPath: repoRoot + "/Indices/" + f, toPath: dir + "/" + f) }
         var chips = try String(contentsOfFile: repoRoot + "/Indices/chips.yaml", encoding: .utf8)
         chips += """
           - id: GAUDI3
@@ -211,6 +219,7 @@ func norm(_ q: RawQuote, fx: FXTable = FXTable([])) -> NormalizedQuote {
         #expect(rows[0][3] as String == referenceData.hash, "an unchanged result keeps the run that wrote it")
     }
 
+    /// METHODOLOGY.md §1.2.
     @Test func exportQuotesIsStableCSVAndJSON() throws {
         let dir = try tempDir()
         let db = dir + "/s.sqlite"

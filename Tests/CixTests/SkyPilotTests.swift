@@ -84,6 +84,7 @@ import Testing
 
     /// Every accelerator name in the catalogs maps to a canonical chip or is an explicitly known
     /// unknown (workstation, consumer and older parts no grade trades).
+    /// METHODOLOGY.md §2.4, §3.1.
     @Test func everyAcceleratorNameMapsOrIsReported() throws {
         let knownUnknown: Set<String> = ["P100", "P100 PCIe", "RTX 3070", "M4000", "P4000", "A4000", "RTX6000", "A800", "RTXA5000", "A5000",
                                          "RTX3090", "RTX4000Ada", "A4500", "RTX2000Ada", "RTX3080Ti", "RTX3070", "RTX3080",
@@ -99,6 +100,7 @@ import Testing
         #expect(unknown.subtracting(knownUnknown).isEmpty, "unmapped: \(unknown.subtracting(knownUnknown).sorted())")
     }
 
+    /// METHODOLOGY.md §2.4.
     @Test func variantsComeFromTheInstanceType() {
         #expect(SkyPilotCatalogReader<MemoryByteSource>.chipText(accelerator: "H100", hints: ["1x-H100_SXM-32-65536"]) == "H100 SXM")
         #expect(SkyPilotCatalogReader<MemoryByteSource>.chipText(accelerator: "H100", hints: ["epyc-genoa-h100-nvl-pcie_1x2v4gb"]) == "H100 NVL")

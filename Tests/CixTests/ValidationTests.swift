@@ -2,6 +2,7 @@ import CixCore
 import Testing
 
 @Suite struct ValidationTests {
+    /// METHODOLOGY.md §2.1, §2.2.
     @Test func aValidRowParses() throws {
         let q = try QuoteValidation.validate(validFields()).get()
         #expect(q.observedEpoch == 1_795_532_400)
@@ -49,6 +50,7 @@ import Testing
         #expect(r.reason.hasPrefix(reason), "\(r.reason)")
     }
 
+    /// METHODOLOGY.md §2.2, §3.3.
     @Test func aliasesAndOptionalFields() throws {
         var f = validFields()
         f[QuoteColumn.term.rawValue] = "3yr"
@@ -68,6 +70,7 @@ import Testing
         }
     }
 
+    /// METHODOLOGY.md §2.3.
     @Test func identityIgnoresSpellingButNotSubstance() throws {
         var a = validFields()
         var b = validFields()
@@ -88,6 +91,7 @@ import Testing
 }
 
 @Suite struct TimestampAndDecimalTests {
+    /// METHODOLOGY.md §2.2.
     @Test func timestamps() throws {
         #expect(try Timestamp.parse("1970-01-01T00:00:00Z").get() == 0)
         #expect(try Timestamp.parse("2026-11-24T15:00:00Z").get() == 1_795_532_400)
@@ -103,6 +107,7 @@ import Testing
         #expect(CivilDate(iso: "2026-11-24")!.adding(days: 38).description == "2027-01-01")
     }
 
+    /// METHODOLOGY.md §2.2, §1.4.
     @Test func decimals() {
         #expect(Decimals.parse("2.99") == 2.99)
         #expect(Decimals.parse("0.000694444") == 0.000694444)

@@ -31,8 +31,10 @@ protocol ExportSubcommand: ParsableCommand {
 
 extension ExportSubcommand {
     func run() throws {
-        try ExportJob.run(store: try store.openReadOnly(), kind: Self.kind, range: DateRange(from: options.from, to: options.to),
-                          format: options.format, out: options.out)
+        let warnings = try ExportJob.run(store: try store.openReadOnly(), kind: Self.kind, range: DateRange(from: options.from, to: options.to),
+                                         format: options.format, out: options.out)
+        for w in warnings { printErr("warning: \(w)") }
+        if !warnings.isEmpty { throw ExitCode(ExitStatus.quarantined.rawValue) }
     }
 }
 

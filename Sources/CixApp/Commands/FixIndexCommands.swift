@@ -22,6 +22,7 @@ struct FixCommand: ParsableCommand {
         let s = try FixingJob.run(store: try store.open(), defs: defs, from: dates.first, to: dates.last, arguments: dates.arguments)
         print(definitionsLine(defs))
         print(publishSummary("fixings", dates, s, seconds: Date().timeIntervalSince(t0)))
+        for w in s.warnings { printErr("warning: \(w)") }
     }
 }
 

@@ -30,6 +30,9 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "Do not write <file>.rejects.csv files.")
     var noRejectFiles = false
 
+    @Option(name: .customLong("rejects-dir"), help: "Write <file>.rejects.csv files into this folder (default: beside each input).")
+    var rejectsDir: String?
+
     @Flag(help: "Validate only: report counts and rejects, store nothing (duplicates counted within each file).")
     var check = false
 
@@ -41,6 +44,12 @@ struct IngestCommand: ParsableCommand {
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("no files given") }
+        if let d = rejectsDir {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: d, isDirectory: &isDir), isDir.boolValue else {
+                throw ValidationError("--rejects-dir \(d) is not a folder")
+            }
+        }
         if format == .skypilot {
             guard source?.isEmpty == false else { throw ValidationError("--format skypilot needs --source NAME") }
             guard let at = observedAt else { throw ValidationError("--format skypilot needs --observed-at TIME (the catalogs carry no date)") }
@@ -55,33 +64,46 @@ struct IngestCommand: ParsableCommand {
         options.observedAt = observedAt
         options.writeRejectFiles = !noRejectFiles
         options.checkOnly = check
+        options.rejectsDir = rejectsDir
         let started = Date()
         // Definitions first: a missing or broken Indices/ stops the run before anything is stored.
         let ref = (noNormalize || check) ? nil : try indices.load()
         let s = try store.open()
-        let results = try IngestJob.run(store: s, paths: files, options: options)
         var anyRejected = false
-        for r in results {
-            for w in r.warnings { printErr("warning: \(w)") }
-            let c = r.counts
-            var line = "\(r.path): read \(c.rowsRead), accepted \(c.accepted), duplicates \(c.duplicates), rejected \(c.rejected)"
-            if c.skipped > 0 { line += ", skipped \(c.skipped)" }
-            print(line)
-            for d in r.details { print("  " + d) }
-            if let p = r.rejectsPath { print("  rejects: \(p)") }
-            if c.rejected > 0 { anyRejected = true }
+        var failure: Error?
+        var results: [FileIngestResult] = []
+        do {
+            results = try IngestJob.run(store: s, paths: files, options: options, onFile: { r in
+                for w in r.warnings { printErr("warning: \(w)") }
+                let c = r.counts
+                var line = "\(r.path): read \(c.rowsRead), accepted \(c.accepted), duplicates \(c.duplicates), rejected \(c.rejected)"
+                if c.skipped > 0 { line += ", skipped \(c.skipped)" }
+                print(line)
+                for d in r.details { print("  " + d) }
+                if let p = r.rejectsPath { print("  rejects: \(p)") }
+                if c.rejected > 0 { anyRejected = true }
+            })
+        } catch let e as IngestFailure {
+            // The files before the failing one are stored: still normalize them, then report the failure.
+            failure = e
         }
+        _ = results
+        var quarantined = false
         if let ref {
-            let ns = try NormalizeJob.run(store: s, ref: ref)
+            let ns = try NormalizeJob.run(store: s, ref: ref, progress: ProgressLine("normalizing").update)
             print(definitionsLine(ref, indices.source))
             print(ns.summary)
+            for q in ns.newlyQuarantined { printErr("warning: quarantined: \(q)") }
+            quarantined = !ns.newlyQuarantined.isEmpty
         }
+        if let failure { throw failure }
         if stats {
             let secs = Date().timeIntervalSince(started)
             let rows = results.reduce(0) { $0 + $1.counts.rowsRead }
             printErr(String(format: "stats: %d rows in %.2f s = %.0f rows/s; peak memory %.0f MB",
                             rows, secs, Double(rows) / secs, Double(peakMemoryKB()) / 1024))
         }
+        if quarantined { throw ExitCode(ExitStatus.quarantined.rawValue) }
         if anyRejected { throw ExitCode(ExitStatus.rejects.rawValue) }
     }
 }

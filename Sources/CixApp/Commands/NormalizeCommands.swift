@@ -14,9 +14,11 @@ struct NormalizeCommand: ParsableCommand {
 
     func run() throws {
         let ref = try indices.load()
-        let stats = try NormalizeJob.run(store: try store.open(), ref: ref)
+        let stats = try NormalizeJob.run(store: try store.open(), ref: ref, progress: ProgressLine("normalizing").update)
         print(definitionsLine(ref, indices.source))
         print(stats.summary + "; rows written \(stats.written)")
+        for q in stats.newlyQuarantined { printErr("warning: quarantined: \(q)") }
+        if !stats.newlyQuarantined.isEmpty { throw ExitCode(ExitStatus.quarantined.rawValue) }
     }
 }
 

@@ -54,3 +54,22 @@ struct DateRangeOptions: ParsableArguments {
     var last: CivilDate { date ?? to! }
     var arguments: String { date.map { "--date \($0)" } ?? "--from \(from!) --to \(to!)" }
 }
+
+/// Progress of a long job on standard error: at most one line every 5 seconds, none for short runs.
+final class ProgressLine: @unchecked Sendable {
+    let what: String
+    let started = Date()
+    var last = Date()
+    init(_ what: String) { self.what = what }
+
+    func update(_ done: Int, _ total: Int) {
+        let now = Date()
+        guard now.timeIntervalSince(last) >= 5, total > 0 else { return }
+        last = now
+        let secs = now.timeIntervalSince(started)
+        let rate = Double(done) / max(secs, 1e-9)
+        let eta = rate > 0 ? Double(total - done) / rate : 0
+        printErr(String(format: "%@: %d of %d quotes (%.0f%%), %.0f/s, about %.0f s left", what, done, total,
+                        100 * Double(done) / Double(total), rate, eta))
+    }
+}

@@ -17,6 +17,9 @@ public enum ExitStatus: Int32, Sendable {
     case rejects = 3
     /// A job's own check failed (e.g. `cix demo`: the ingest differs from what was planted).
     case checkFailed = 4
+    /// Finished, but a stored block could not be read back: it was quarantined and left out (the rest
+    /// of the store was processed).
+    case quarantined = 5
 }
 
 public struct Cix: ParsableCommand {
@@ -89,6 +92,7 @@ public enum CixMain {
         case let e as QuoteFileError: return (e.description, .usage)
         case let e as StoreCorruption: return (e.description, .usage)
         case let e as ExplainJob.NotFound: return (e.description, .usage)
+        case let e as StaleInputs: return (e.description, .usage)
         case let e as DemoJob.CheckFailure: return ("demo: " + e.description, .checkFailed)
         case let e as Store.OpenError: return (e.description, .usage)
         default:

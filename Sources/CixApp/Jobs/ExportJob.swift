@@ -44,10 +44,13 @@ public enum ExportJob {
         }
     }
 
-    /// Writes one export to `out` (a file, written atomically) or standard output (nil or "-").
-    public static func run(store: Store, kind: ExportKind, range: DateRange, format: TableFormat, out: String?) throws {
+    /// Writes one export to `out` (a file, written atomically) or standard output (nil or "-");
+    /// returns warnings (blocks left out).
+    @discardableResult
+    public static func run(store: Store, kind: ExportKind, range: DateRange, format: TableFormat, out: String?) throws -> [String] {
         let sink = try TextSink(path: out)
         let w = TableWriter(columns: columns(kind), format: format, sink: sink)
+        var warnings: [String] = []
         try store.read { s in
             switch kind {
             case .fixings:
@@ -73,37 +76,66 @@ public enum ExportJob {
                            .text(r.definitionsHash), .text(r.codeVersion), .int(r.written), .int(r.unchanged)])
                 }
             case .quotes:
-                try quotes(s, range: range, writer: w)
+                warnings = try quotes(s, range: range, writer: w)
             }
         }
         try sink.close()
+        return warnings
     }
 
-    /// One row per normalized quote, by observation time then quote id, with its raw fields as received.
-    static func quotes(_ s: StoreSession, range: DateRange, writer w: TableWriter) throws {
-        var raw: [Int64: StoredQuote] = [:]
-        var loadedBlocks = Set<Int64>()
-        try s.forEachNormalizedRow(fromEpoch: range.startEpoch, toEpoch: range.endEpoch) { n in
-            let id = n.quoteID
-            if raw[id] == nil {
-                guard let first = try s.blockFirstQuoteID(containing: id) else { return }
-                if !loadedBlocks.contains(first) {
-                    if loadedBlocks.count > 64 { raw.removeAll(keepingCapacity: true); loadedBlocks.removeAll() }
-                    loadedBlocks.insert(first)
-                    try s.rawBlock(firstQuoteID: first)?.decode { raw[$0.id] = $0 }
+    /// One row per stored quote, by observation time then quote id, with its raw fields as received and
+    /// its normalized fields (empty, with the reason, when it is not normalized). Read a UTC day at a
+    /// time; a block that cannot be read back is left out and reported.
+    static func quotes(_ s: StoreSession, range: DateRange, writer w: TableWriter) throws -> [String] {
+        var warnings: [String] = []
+        guard let span = try s.rawSpan() else { return warnings }
+        let lo = max(range.startEpoch, span.lowerBound)
+        let hi = range.endEpoch == .max ? span.upperBound + 1 : min(range.endEpoch, span.upperBound + 1)
+        guard lo < hi else { return warnings }
+        let quarantined = try s.quarantinedBlocks()
+        var decoded: [Int64: (info: RawBlockInfo, quotes: [StoredQuote])] = [:]
+        var day = floorDiv(lo, 86_400) * 86_400
+        while day < hi {
+            let a = max(day, lo), b = min(day + 86_400, hi)
+            day += 86_400
+            decoded = decoded.filter { $0.value.info.maxEpoch >= a }
+            for info in try s.rawBlockInfos(fromEpoch: a, toEpoch: b) where decoded[info.firstQuoteID] == nil {
+                if let why = quarantined[info.firstQuoteID] {
+                    warnings.append("quarantined block at quote \(info.firstQuoteID) (\(info.count) quotes) left out: \(why)")
+                    decoded[info.firstQuoteID] = (info, [])
+                    continue
                 }
+                var qs: [StoredQuote] = []
+                do { try s.rawBlock(firstQuoteID: info.firstQuoteID)?.decode { qs.append($0) } } catch let e as StoreCorruption {
+                    warnings.append("unreadable block at quote \(info.firstQuoteID) left out: \(e.description)")
+                    qs = []
+                }
+                decoded[info.firstQuoteID] = (info, qs)
             }
-            guard let sq = raw[id] else { return }
-            var values: [TableValue] = [.int64(id), .int64(sq.batchID), .int(sq.line)]
-            let rawTexts = sq.quote.fieldTexts
-            // Raw fields as received (text, also in JSON: a provider's "2.990" stays "2.990").
-            for c in QuoteColumn.allCases {
-                values.append(.text(rawTexts[c.rawValue].isEmpty && !c.isRequired ? nil : rawTexts[c.rawValue]))
+            var today: [StoredQuote] = []
+            for (_, v) in decoded { for q in v.quotes where q.quote.observedEpoch >= a && q.quote.observedEpoch < b { today.append(q) } }
+            guard !today.isEmpty else { continue }
+            today.sort { ($0.quote.observedEpoch, $0.id) < ($1.quote.observedEpoch, $1.id) }
+            var normalized: [Int64: NormalizedRow] = [:]
+            try s.forEachNormalizedRow(fromEpoch: a, toEpoch: b) { normalized[$0.quoteID] = $0 }
+            for sq in today {
+                var values: [TableValue] = [.int64(sq.id), .int64(sq.batchID), .int(sq.line)]
+                let rawTexts = sq.quote.fieldTexts
+                // Raw fields as received (text, also in JSON: a provider's "2.990" stays "2.990").
+                for c in QuoteColumn.allCases {
+                    values.append(.text(rawTexts[c.rawValue].isEmpty && !c.isRequired ? nil : rawTexts[c.rawValue]))
+                }
+                if let n = normalized[sq.id] {
+                    values += [.text(n.chip), .text(n.country), .text(n.region), .text(n.term), .double(n.usdPerGPUHour),
+                               .double(n.usdPerH100Hour), .double(n.fxRate), .text(n.fxDate), .text(n.grades), .text(n.unpricedReason),
+                               .text(n.unmatchedReason), .text(n.referenceHash)]
+                } else {
+                    values += [.text(nil), .text(nil), .text(nil), .text(nil), .double(nil), .double(nil), .double(nil), .text(nil),
+                               .text(nil), .text("not normalized yet (run cix normalize)"), .text(nil), .text(nil)]
+                }
+                w.row(values)
             }
-            values += [.text(n.chip), .text(n.country), .text(n.region), .text(n.term), .double(n.usdPerGPUHour), .double(n.usdPerH100Hour),
-                       .double(n.fxRate), .text(n.fxDate), .text(n.grades), .text(n.unpricedReason), .text(n.unmatchedReason),
-                       .text(n.referenceHash)]
-            w.row(values)
         }
+        return warnings
     }
 }

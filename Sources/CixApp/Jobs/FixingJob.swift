@@ -10,6 +10,13 @@ public struct PublishStats: Sendable {
     public var unchanged = 0
     public var byStatus: [String: Int] = [:]
     public var runID: Int64 = 0
+    public var warnings: [String] = []
+}
+
+/// A job's inputs were made under other definitions: it refuses to stamp results with definitions
+/// it did not use, and names the command to run first.
+public struct StaleInputs: Error, CustomStringConvertible {
+    public var description: String
 }
 
 /// The clock of a job: a fixed time (tests, reproducible runs) or the wall clock.
@@ -43,6 +50,27 @@ public enum FixingJob {
         return out
     }
 
+    /// §1.1: the normalized quotes must have been written under these reference definitions and the
+    /// FX rates stored now; quotes stored since the last normalization are reported.
+    static func checkNormalization(_ s: StoreSession, defs: MethodologyDefinitions, from: CivilDate, to: CivilDate,
+                                   stats: inout PublishStats) throws {
+        guard let last = try s.lastNormalizationRun() else {
+            if try s.quoteCount() > 0 { throw StaleInputs(description: "the stored quotes are not normalized yet: run cix normalize first") }
+            return
+        }
+        if last.referenceHash != defs.reference.hash {
+            throw StaleInputs(description: "the quotes were normalized under other definitions (chips, locations, grades or normalization.yaml changed): run cix normalize first")
+        }
+        if last.fxHash != (try s.fxSnapshot()).hash {
+            throw StaleInputs(description: "FX rates were stored after the last normalization: run cix normalize first")
+        }
+        let lo = defs.fixing.window(from).start, hi = defs.fixing.window(to).end
+        let pending = try s.rawBlockInfos(afterQuoteID: last.maxQuoteID).filter { $0.maxEpoch > lo && $0.minEpoch <= hi }
+        if !pending.isEmpty {
+            stats.warnings.append("\(pending.reduce(0) { $0 + $1.count }) quotes stored since the last normalization may fall in these windows and are not in any fixing: run cix normalize")
+        }
+    }
+
     /// The stored form of a fixing.
     static func record(_ f: Fixing, defs: MethodologyDefinitions) -> FixingRecord {
         let w = f.window
@@ -69,6 +97,7 @@ public enum FixingJob {
             d = d.adding(days: 1)
         }
         try store.write { s in
+            try checkNormalization(s, defs: defs, from: dates.first ?? from, to: to, stats: &stats)
             let started = clock.now()
             let runID = try s.beginRun(job: "fix", arguments: arguments, startedAt: started, definitions: defs.source.description,
                                        definitionsHash: defs.fixingHash)

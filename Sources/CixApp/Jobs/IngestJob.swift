@@ -19,6 +19,10 @@ public struct IngestOptions: Sendable {
     public var chunkSize = 1 << 20
     /// Validate only: count and report rows, store nothing.
     public var checkOnly = false
+    /// Observation times accepted (§2.2): 2000-01-01 to a day after this clock (epoch seconds; default now).
+    public var clock: Int64? = nil
+    /// Where `<file>.rejects.csv` files go (default: beside each input).
+    public var rejectsDir: String? = nil
     public init() {}
 }
 
@@ -40,8 +44,11 @@ public struct IngestFailure: Error, CustomStringConvertible {
 public enum IngestJob {
     /// Opens every file first (an unreadable one stops the run before anything is written), then
     /// ingests each file in its own transaction.
+    /// `onFile` is called as each file's transaction commits (progress lines; on a later failure the
+    /// files before it stay stored and have been reported).
     public static func run(store: Store, paths: [String], options: IngestOptions,
-                           now: () -> String = { Timestamp.format(Int64(Date().timeIntervalSince1970)) }) throws -> [FileIngestResult] {
+                           now: () -> String = { Timestamp.format(Int64(Date().timeIntervalSince1970)) },
+                           onFile: (FileIngestResult) -> Void = { _ in }) throws -> [FileIngestResult] {
         if paths.filter({ $0 == "-" }).count > 1 { throw IngestFailure(description: "standard input (-) can be read only once") }
         var opened: [(String, QuoteRowReader & AnyObject, String)] = []
         for path in paths {
@@ -50,7 +57,9 @@ public enum IngestJob {
         }
         var results: [FileIngestResult] = []
         for (path, reader, formatName) in opened {
-            results.append(try ingestOne(store: store, path: path, reader: reader, formatName: formatName, options: options, now: now))
+            let r = try ingestOne(store: store, path: path, reader: reader, formatName: formatName, options: options, now: now)
+            results.append(r)
+            onFile(r)
         }
         return results
     }
@@ -58,6 +67,7 @@ public enum IngestJob {
     static func makeReader(path: String, options: IngestOptions) throws -> (QuoteRowReader & AnyObject, String) {
         let source: FileByteSource
         do { source = try FileByteSource(path: path) } catch let e as IOFailure { throw IngestFailure(description: "\(e)") }
+        let limits = ObservationLimits(now: options.clock ?? Int64(Date().timeIntervalSince1970))
         var format = options.format
         if format == .auto {
             let lower = path.lowercased()
@@ -66,9 +76,13 @@ public enum IngestJob {
         do {
             switch format {
             case .csv, .auto:
-                return (try CanonicalCSVReader(source: source, path: path, chunkSize: options.chunkSize), "csv")
+                let r = try CanonicalCSVReader(source: source, path: path, chunkSize: options.chunkSize)
+                r.limits = limits
+                return (r, "csv")
             case .jsonl:
-                return (CanonicalJSONLReader(source: source, path: path), "jsonl")
+                let r = CanonicalJSONLReader(source: source, path: path)
+                r.limits = limits
+                return (r, "jsonl")
             case .skypilot:
                 guard let name = options.sourceName, !name.isEmpty else {
                     throw IngestFailure(description: "--format skypilot needs --source NAME")
@@ -79,7 +93,9 @@ public enum IngestJob {
                 guard case .success = Timestamp.parse(at) else {
                     throw IngestFailure(description: "--observed-at: not an ISO-8601 timestamp with zone: \(at)")
                 }
-                return (try SkyPilotCatalogReader(source: source, path: path, sourceName: name, observedAt: at), "skypilot")
+                let r = try SkyPilotCatalogReader(source: source, path: path, sourceName: name, observedAt: at)
+                r.limits = limits
+                return (r, "skypilot")
             }
         } catch let e as QuoteFileError {
             throw IngestFailure(description: "\(e)")
@@ -92,7 +108,10 @@ public enum IngestJob {
                           options: IngestOptions, now: () -> String) throws -> FileIngestResult {
         let reader = ChunkPrefetcher(source)
         defer { reader.cancel() }
-        let rejectsPath = path == "-" ? "stdin.rejects.csv" : path + ".rejects.csv"
+        var rejectsPath = path == "-" ? "stdin.rejects.csv" : path + ".rejects.csv"
+        if let dir = options.rejectsDir {
+            rejectsPath = dir + "/" + (path == "-" ? "stdin" : URL(fileURLWithPath: path).lastPathComponent) + ".rejects.csv"
+        }
         var rejectsFile: AtomicTextFile?
         defer { rejectsFile?.discard() }
         var batchID: Int64 = 0
@@ -124,6 +143,12 @@ public enum IngestJob {
                     let writer = try s.quoteBatchWriter(sourcePath: path, format: formatName,
                                                         sourceName: options.sourceName, startedAt: now())
                     batchID = writer.batchID
+                    writer.blockCheck = { block in
+                        var n = 0
+                        do { try block.decode { _ in n += 1 } } catch {
+                            throw IngestFailure(description: "\(path): a block of accepted quotes would not read back (\(error)); nothing from this file was stored")
+                        }
+                    }
                     while let chunk = try reader.next() {
                         try report(chunk.rejects)
                         try writer.add(chunk)

@@ -14,12 +14,17 @@ public struct NormalizeStats: Sendable {
     public var graded = 0
     public var unmatched: [UnmatchedReason: Int] = [:]
     public var fullRerun = false
+    /// Quotes in blocks that could not be read back, left out (quarantined, §2.5).
+    public var quarantined = 0
+    /// Blocks quarantined by this run.
+    public var newlyQuarantined: [String] = []
 
     public var summary: String {
         var s = "normalized \(examined): priced \(priced), unpriced \(unpriced), in a grade \(graded)"
         let u = unmatched.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }
         s += ", unmatched \(unmatched.values.reduce(0, +))" + (u.isEmpty ? "" : " (" + u.joined(separator: ", ") + ")")
         if fullRerun { s += "; definitions or FX changed: re-normalized all, \(changed) changed" }
+        if quarantined > 0 { s += "; \(quarantined) quotes in quarantined blocks left out" }
         return s
     }
 }
@@ -28,7 +33,9 @@ public enum NormalizeJob {
     /// Normalizes the quotes that have no result yet; when the definitions or the FX rates differ
     /// from the last run's, re-normalizes every stored quote and rewrites only the rows whose result
     /// changed. One transaction.
-    public static func run(store: Store, ref: ReferenceData, now: String? = nil) throws -> NormalizeStats {
+    /// `progress` is called after each block with the quotes done and the quotes to do.
+    public static func run(store: Store, ref: ReferenceData, now: String? = nil,
+                           progress: ((Int, Int) -> Void)? = nil) throws -> NormalizeStats {
         var stats = NormalizeStats()
         let started = JobClock(now).now()
         try store.write { s in
@@ -41,9 +48,21 @@ public enum NormalizeJob {
             let writer = try s.normalizedWriter(runID: runID, referenceHash: ref.hash)
             // Decoding and normalizing run on a worker thread, one block ahead of the SQLite writes on
             // this one; results are written in block order, so the outcome does not depend on timing.
-            var inFlight: [BlockWork] = []
-            func drain(_ w: BlockWork) throws {
-                let r = try w.wait()
+            let quarantined = try s.quarantinedBlocks()
+            var inFlight: [(BlockWork, RawBlockInfo)] = []
+            var done = 0
+            func drain(_ item: (BlockWork, RawBlockInfo)) throws {
+                let (w, info) = item
+                done += info.count
+                let r: BlockWork.Output
+                do { r = try w.wait() } catch let e as StoreCorruption {
+                    // A block that cannot be read back never stops the rest: quarantine it and go on.
+                    try s.quarantine(firstQuoteID: info.firstQuoteID, reason: e.description, at: started)
+                    stats.quarantined += info.count
+                    stats.newlyQuarantined.append(e.description)
+                    return
+                }
+                progress?(done, total)
                 stats.examined += r.examined
                 stats.priced += r.priced
                 stats.unpriced += r.unpriced
@@ -53,12 +72,18 @@ public enum NormalizeJob {
                 stats.written += r.rows.count
                 for row in r.rows { try writer.write(quoteID: row.quote.id, quote: row.quote.quote, result: row.result, resultHash: row.hash) }
             }
-            // Blocks to look at: all (full re-run) or the new ones.
-            for b in try s.rawBlockInfos(afterQuoteID: full ? 0 : lastMax) {
+            // Blocks to look at: all (full re-run) or the new ones, less the quarantined ones.
+            let blocks = try s.rawBlockInfos(afterQuoteID: full ? 0 : lastMax)
+            let total = blocks.reduce(0) { $0 + $1.count }
+            for b in blocks {
+                if quarantined[b.firstQuoteID] != nil {
+                    stats.quarantined += b.count
+                    continue
+                }
                 let stored = (full || b.firstQuoteID <= lastMax) ? try s.normalizedResultHashes(b) : [:]
                 guard let block = try s.rawBlock(firstQuoteID: b.firstQuoteID) else { continue }
                 let work = BlockWork(block: block, stored: stored, skipStored: !full && b.firstQuoteID <= lastMax, ref: ref, fx: fx.table)
-                inFlight.append(work)
+                inFlight.append((work, b))
                 if inFlight.count > 1 { try drain(inFlight.removeFirst()) }
             }
             for w in inFlight { try drain(w) }

@@ -30,8 +30,8 @@ public struct FXTable: Sendable {
 
     /// The rate a quote observed on `date` uses, with the date it is from; nil when there is none
     /// within the staleness window. USD is always 1.
-    public func rate(_ currency: String, on date: CivilDate) -> (rate: Double, date: CivilDate)? {
-        if currency == "USD" { return (1, date) }
+    public func rate(_ currency: String, on date: CivilDate) -> AppliedRate? {
+        if currency == "USD" { return AppliedRate(rate: 1, date: date) }
         guard let list = byCurrency[currency], !list.isEmpty else { return nil }
         // Last entry with day <= date.
         var lo = 0
@@ -43,6 +43,12 @@ public struct FXTable: Sendable {
         guard lo > 0 else { return nil }
         let e = list[lo - 1]
         guard date.dayNumber - e.day <= Int64(FXTable.maxStalenessDays) else { return nil }
-        return (e.rate, CivilDate(dayNumber: e.day))
+        return AppliedRate(rate: e.rate, date: CivilDate(dayNumber: e.day))
     }
+}
+
+/// The FX rate a quote uses and the date it is from (§3.5).
+public struct AppliedRate: Sendable, Hashable {
+    public var rate: Double
+    public var date: CivilDate
 }

@@ -4,15 +4,35 @@ public struct ReferenceData: Sendable {
     public let chips: ChipCatalogue
     public let locations: LocationCatalogue
     public let grades: GradeCatalogue
+    /// The plausible USD per GPU-hour (§3.7).
+    public let plausiblePrice: PlausibleRange
     /// SHA-256 (hex) of the definition files used, recorded with every result.
     public let hash: String
 
-    public init(chips: ChipCatalogue, locations: LocationCatalogue, grades: GradeCatalogue, hash: String) {
+    public init(chips: ChipCatalogue, locations: LocationCatalogue, grades: GradeCatalogue,
+                plausiblePrice: PlausibleRange = .usdPerGPUHour, hash: String) {
         self.chips = chips
         self.locations = locations
         self.grades = grades
+        self.plausiblePrice = plausiblePrice
         self.hash = hash
     }
+}
+
+/// A closed range of plausible values (METHODOLOGY.md §3.7).
+public struct PlausibleRange: Sendable, Hashable {
+    public var min: Double
+    public var max: Double
+    public init(min: Double, max: Double) {
+        self.min = min
+        self.max = max
+    }
+    public func contains(_ v: Double) -> Bool { v.isFinite && v >= min && v <= max }
+
+    /// Default plausible USD per GPU-hour: a tenth of a cent to a thousand dollars.
+    public static let usdPerGPUHour = PlausibleRange(min: 0.001, max: 1000)
+    /// Plausible FX rates, USD per unit of a currency.
+    public static let usdPerUnit = PlausibleRange(min: 1e-6, max: 1e6)
 }
 
 public struct NormalizedQuote: Sendable, Hashable {
@@ -52,10 +72,15 @@ public enum Normalization {
         let day = Timestamp.utcDate(q.observedEpoch)
         if let r = fx.rate(q.currency, on: day) {
             let usd = perGPUHour * r.rate
-            out.usdPerGPUHour = usd
             out.fxRate = r.rate
             out.fxDate = r.date
-            if let chip { out.usdPerH100Hour = usd / ref.chips.performanceFactor(chip) }
+            if ref.plausiblePrice.contains(usd) {
+                out.usdPerGPUHour = usd
+                if let chip { out.usdPerH100Hour = usd / ref.chips.performanceFactor(chip) }
+            } else {
+                // §3.7: kept and reported, never fixed.
+                out.unpricedReason = "implausible price: \(usd) USD per GPU-hour, outside \(ref.plausiblePrice.min) to \(ref.plausiblePrice.max)"
+            }
         } else {
             out.unpricedReason = "no \(q.currency) rate on \(day) or the \(FXTable.maxStalenessDays) days before"
         }

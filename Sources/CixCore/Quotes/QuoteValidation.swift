@@ -10,15 +10,46 @@ public struct QuoteReject: Error, Sendable, Hashable {
     }
 }
 
+/// The plausible observation times at ingest (METHODOLOGY.md §2.2): from 2000-01-01 to one day after
+/// the ingest's own clock. Applied when quotes arrive, never when stored quotes are read back.
+public struct ObservationLimits: Sendable, Hashable {
+    public var earliest: Int64
+    public var latest: Int64
+
+    /// 2000-01-01T00:00:00Z.
+    public static let earliestEpoch: Int64 = 946_684_800
+    /// How far ahead of the ingest clock an observation may be (clock skew, time zones).
+    public static let aheadSeconds: Int64 = 86_400
+
+    public init(now: Int64) {
+        earliest = ObservationLimits.earliestEpoch
+        latest = now + ObservationLimits.aheadSeconds
+    }
+}
+
 public enum QuoteValidation {
     /// Upper bound on GPUs in one instance or listing; anything larger is a typo.
     public static let maxGPUCount = 100_000
 
+    /// The first control character (U+0000–U+001F except tab, and U+007F) in a field, if any: such a
+    /// byte is never part of a provider's text, and a NUL would truncate the stored record.
+    @inline(__always) static func controlCharacter(_ s: String) -> UInt8? {
+        for b in s.utf8 where (b < 0x20 && b != 9) || b == 0x7F { return b }
+        return nil
+    }
+
     /// Validates one row's field values, given in `QuoteColumn` order (absent optional columns as "").
-    public static func validate(_ f: [String]) -> Result<RawQuote, QuoteReject> {
+    /// `limits` bounds the observation time (ingest only).
+    public static func validate(_ f: [String], limits: ObservationLimits? = nil) -> Result<RawQuote, QuoteReject> {
         precondition(f.count == QuoteColumn.allCases.count)
         func reject(_ c: QuoteColumn, _ reason: String) -> Result<RawQuote, QuoteReject> {
             .failure(QuoteReject(field: c.name, reason: reason))
+        }
+        for c in QuoteColumn.allCases {
+            if let b = controlCharacter(f[c.rawValue]) {
+                let hex = Array("0123456789ABCDEF")
+                return reject(c, "control character U+00\(hex[Int(b >> 4)])\(hex[Int(b & 15)]) in the field")
+            }
         }
         for c in QuoteColumn.allCases where c.isRequired && isBlank(f[c.rawValue]) {
             return reject(c, "required field is empty")
@@ -30,6 +61,10 @@ public enum QuoteValidation {
         case .failure(.missingZone): return reject(.observedAt, "timestamp has no zone (use Z or ±HH:MM): \(observedAt)")
         case .failure(.outOfRange): return reject(.observedAt, "timestamp out of range: \(observedAt)")
         case .failure(.malformed): return reject(.observedAt, "not an ISO-8601 timestamp: \(observedAt)")
+        }
+        if let limits {
+            if epoch < limits.earliest { return reject(.observedAt, "observation before 2000-01-01: \(observedAt)") }
+            if epoch > limits.latest { return reject(.observedAt, "observation more than a day in the future: \(observedAt)") }
         }
         let gpuText = trim(f[QuoteColumn.gpuCount.rawValue])
         guard let gpuCount = parseCount(gpuText) else {

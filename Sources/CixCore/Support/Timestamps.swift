@@ -23,7 +23,10 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     public static func < (a: CivilDate, b: CivilDate) -> Bool { a.dayNumber < b.dayNumber }
 
-    public var components: (year: Int, month: Int, day: Int) { CivilDate.civilFromDays(dayNumber) }
+    public var components: YearMonthDay {
+        let (y, m, d) = CivilDate.civilFromDays(dayNumber)
+        return YearMonthDay(year: y, month: m, day: d)
+    }
 
     /// Monday = 1 … Sunday = 7 (1970-01-01 was a Thursday).
     public var isoWeekday: Int { Int(((dayNumber % 7) + 7 + 3) % 7) + 1 }
@@ -101,6 +104,13 @@ func pad(_ v: Int, _ width: Int) -> String {
     return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
 }
 
+/// A date's year, month (1–12) and day (1–31).
+public struct YearMonthDay: Sendable, Hashable {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+}
+
 public enum Timestamp {
     public enum ParseError: Error, Equatable, Sendable {
         case malformed
@@ -109,7 +119,8 @@ public enum Timestamp {
     }
 
     /// Parses `YYYY-MM-DDTHH:MM[:SS[.fff…]](Z|±HH:MM|±HHMM)` (a space may stand for `T`).
-    /// Returns epoch seconds (fractions are truncated towards the earlier second).
+    /// Returns epoch seconds (fractions are truncated towards the earlier second). Hours 00–23,
+    /// seconds 00–59: `24:00:00` and the leap second `23:59:60` are refused (METHODOLOGY.md §2.2).
     public static func parse(_ text: some StringProtocol) -> Result<Int64, ParseError> {
         let u = Array(text.utf8)
         let n = u.count
@@ -152,9 +163,9 @@ public enum Timestamp {
         }
         guard i == n else { return .failure(.malformed) }
         guard (1...12).contains(mo), d >= 1, d <= CivilDate.daysInMonth(year: y, month: mo),
-              hh <= 24, mi < 60, ss <= 60, !(hh == 24 && (mi != 0 || ss != 0)) else { return .failure(.outOfRange) }
+              hh <= 23, mi < 60, ss <= 59 else { return .failure(.outOfRange) }
         let days = CivilDate.daysFromCivil(y, mo, d)
-        return .success(days * 86_400 + Int64(hh * 3600 + mi * 60 + min(ss, 59)) - Int64(offset))
+        return .success(days * 86_400 + Int64(hh * 3600 + mi * 60 + ss) - Int64(offset))
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ` for epoch seconds.

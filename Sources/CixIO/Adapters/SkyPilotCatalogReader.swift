@@ -13,6 +13,8 @@ import Foundation
 ///   marketplace listing several upstream offers under one instance type) gets `#2`, `#3`, … in file
 ///   order, so distinct offers are never collapsed as duplicates.
 public final class SkyPilotCatalogReader<Source: ByteSource>: QuoteRowReader {
+    /// Observation-time limits applied to every row (§2.2); nil: none.
+    public var limits: ObservationLimits?
     private let csv: CSVReader<Source>
     private var record = CSVRecord()
     private var col: [String: Int] = [:]
@@ -102,7 +104,7 @@ public final class SkyPilotCatalogReader<Source: ByteSource>: QuoteRowReader {
                 f[QuoteColumn.currency.rawValue] = currency
                 f[QuoteColumn.priceUnit.rawValue] = "hour"
                 f[QuoteColumn.priceBasis.rawValue] = "instance"
-                switch QuoteValidation.validate(f) {
+                switch QuoteValidation.validate(f, limits: limits) {
                 case .success(let q): pending.append(.quote(q, line: line))
                 case .failure(let r):
                     // Name the catalog's column, not the canonical field it fed.

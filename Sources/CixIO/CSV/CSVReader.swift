@@ -162,11 +162,17 @@ public final class CSVReader<Source: ByteSource> {
 /// One CSV record: unescaped field bytes back to back, with each field's end offset, and the raw
 /// text of the record as it stood in the file (for reject reports).
 public struct CSVRecord {
+    /// The longest record read whole (README "Quote format"): a longer one is returned with
+    /// `malformed` set, its bytes beyond the limit dropped, so one runaway line cannot exhaust memory.
+    public static let maxBytes = 1 << 20
+
     public var line = 0
     public var data: [UInt8] = []
     public var ends: [Int] = []
     public var raw: [UInt8] = []
     public var malformed: String?
+    /// True when the record was longer than `maxBytes`.
+    public var tooLong = false
 
     public init() {
         data.reserveCapacity(512)
@@ -179,14 +185,26 @@ public struct CSVRecord {
         raw.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
         malformed = nil
+        tooLong = false
     }
 
     @inline(__always) mutating func appendData(_ p: UnsafeMutablePointer<UInt8>, _ n: Int) {
-        if n > 0 { data.append(contentsOf: UnsafeBufferPointer(start: p, count: n)) }
+        guard n > 0 else { return }
+        if data.count + n > CSVRecord.maxBytes { markTooLong(); return }
+        data.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
     }
 
     @inline(__always) mutating func appendRaw(_ p: UnsafeMutablePointer<UInt8>, _ n: Int) {
-        if n > 0 { raw.append(contentsOf: UnsafeBufferPointer(start: p, count: n)) }
+        guard n > 0 else { return }
+        // The raw text is kept for reject reports: at most the limit (its start).
+        let room = CSVRecord.maxBytes - raw.count
+        if room <= 0 { markTooLong(); return }
+        raw.append(contentsOf: UnsafeBufferPointer(start: p, count: min(n, room)))
+        if n > room { markTooLong() }
+    }
+
+    mutating func markTooLong() {
+        if !tooLong { tooLong = true; malformed = "record longer than \(CSVRecord.maxBytes) bytes (the limit): not read" }
     }
 
     @inline(__always) mutating func endField() { ends.append(data.count) }

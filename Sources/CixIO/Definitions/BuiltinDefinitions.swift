@@ -1463,5 +1463,17 @@ providers:
     pl-waw: PL
 
 """#,
+        "normalization.yaml": #"""
+# Normalization parameters (METHODOLOGY.md §3.7). A quote whose price, converted to USD per GPU-hour
+# (§3.4, §3.5), falls outside this range is kept and reported unpriced with the reason; it is never
+# fixed. The range is wide on purpose: it catches unit and basis mistakes (a monthly price written as
+# hourly, an instance price written per GPU) and garbage, not cheap or dear offers.
+methodology_version: "1.1"
+sections: ["3.7"]
+plausible_usd_per_gpu_hour:
+  min: 0.001
+  max: 1000
+
+"""#,
     ]
 }

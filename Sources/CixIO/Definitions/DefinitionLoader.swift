@@ -46,7 +46,8 @@ public enum DefinitionSource: Sendable, Hashable, CustomStringConvertible {
 /// result computed from them).
 public enum DefinitionLoader {
     /// The files the loader reads, in the order they are hashed.
-    public static let fileNames = ["chips.yaml", "locations.yaml", "grades.yaml", "fixing.yaml", "indices.yaml", "calendar.yaml"]
+    public static let fileNames = ["chips.yaml", "locations.yaml", "grades.yaml", "normalization.yaml", "fixing.yaml", "indices.yaml",
+                                   "calendar.yaml"]
 
     /// Top-level keys every definitions file may carry.
     static let headerKeys = ["methodology_version", "sections"]
@@ -63,6 +64,8 @@ public enum DefinitionLoader {
         let (cp, cd) = try source.read("chips.yaml")
         let (lp, ld) = try source.read("locations.yaml")
         let (gp, gd) = try source.read("grades.yaml")
+        let (np, nd) = try source.read("normalization.yaml")
+        let plausible = try normalization(try YAMLValue.parse(nd, path: np))
         let chipsFile = try chips(try YAMLValue.parse(cd, path: cp))
         let locFile = try locations(try YAMLValue.parse(ld, path: lp))
         let gradeList = try grades(try YAMLValue.parse(gd, path: gp))
@@ -71,11 +74,25 @@ public enum DefinitionLoader {
             let locations = try LocationCatalogue(regions: locFile.regions, countries: locFile.countries, regionCodes: locFile.regionCodes,
                                                   providers: locFile.providers)
             let grades = try GradeCatalogue(gradeList, chips: chips, regions: Set(locFile.regions.keys))
-            let hash = sha256Hex(Data((sha256Hex(cd) + sha256Hex(ld) + sha256Hex(gd)).utf8))
-            return ReferenceData(chips: chips, locations: locations, grades: grades, hash: hash)
+            let hash = sha256Hex(Data((sha256Hex(cd) + sha256Hex(ld) + sha256Hex(gd) + sha256Hex(nd)).utf8))
+            return ReferenceData(chips: chips, locations: locations, grades: grades, plausiblePrice: plausible, hash: hash)
         } catch let e as CatalogueError {
             throw DefinitionError(path: source.description, message: e.description)
         }
+    }
+
+    // MARK: normalization.yaml (§3.7)
+
+    static func normalization(_ root: YAMLValue) throws -> PlausibleRange {
+        let m = try root.map()
+        let p = try m.required("plausible_usd_per_gpu_hour")
+        let r = try p.map()
+        let lo = try r.required("min").double(0...1e9, openLower: true)
+        let hi = try r.required("max").double(0...1e9, openLower: true)
+        try r.finish()
+        guard lo < hi else { throw p.fail("min \(lo) must be below max \(hi)") }
+        try m.finish(allowed: headerKeys)
+        return PlausibleRange(min: lo, max: hi)
     }
 
     // MARK: chips.yaml (§3.1)

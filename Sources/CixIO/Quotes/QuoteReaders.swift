@@ -33,6 +33,8 @@ public protocol QuoteRowReader {
 /// Reads the canonical CSV format (METHODOLOGY.md §2.1): header row, columns in any order,
 /// unknown columns ignored with one warning.
 public final class CanonicalCSVReader<Source: ByteSource>: QuoteRowReader, RawRecordSource {
+    /// Observation-time limits applied to every row (§2.2); nil: none.
+    public var limits: ObservationLimits?
     private let csv: CSVReader<Source>
     private var record = CSVRecord()
     /// For each canonical column, its index in the file (or -1).
@@ -99,7 +101,7 @@ public final class CanonicalCSVReader<Source: ByteSource>: QuoteRowReader, RawRe
                 return .reject(QuoteReject(field: QuoteColumn(rawValue: c)!.name, reason: "invalid UTF-8"), line: line, original: record.rawText)
             }
         }
-        switch QuoteValidation.validate(values) {
+        switch QuoteValidation.validate(values, limits: limits) {
         case .success(let q): return .quote(q, line: line)
         case .failure(let r): return .reject(r, line: line, original: record.rawText)
         }
@@ -109,6 +111,8 @@ public final class CanonicalCSVReader<Source: ByteSource>: QuoteRowReader, RawRe
 /// Reads canonical quotes as JSON Lines: one object per line with the canonical field names;
 /// values may be strings or numbers; blank lines are skipped.
 public final class CanonicalJSONLReader<Source: ByteSource>: QuoteRowReader {
+    /// Observation-time limits applied to every row (§2.2); nil: none.
+    public var limits: ObservationLimits?
     private let lines: LineReader<Source>
     public private(set) var warnings: [String] = []
     private var warnedUnknown = false
@@ -119,14 +123,33 @@ public final class CanonicalJSONLReader<Source: ByteSource>: QuoteRowReader {
         self.path = path
     }
 
+    /// JSON true/false come back as NSNumber; tell them from numbers.
+    static func isBoolean(_ n: NSNumber) -> Bool {
+        let t = String(cString: n.objCType)
+        return t == "c" || t == "B"
+    }
+
     public func next() throws -> QuoteRow? {
-        while let (line, bytes) = try lines.next() {
+        while let next = try lines.next() {
+            let (line, bytes) = (next.number, next.bytes)
             var b = bytes[...]
             if line == 1, b.starts(with: [0xEF, 0xBB, 0xBF]) { b = b.dropFirst(3) }
             if b.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
-            let original = String(decoding: b, as: UTF8.self)
-            guard let obj = try? JSONSerialization.jsonObject(with: Data(b)) as? [String: Any] else {
-                return .reject(QuoteReject(field: "(record)", reason: "not a JSON object"), line: line, original: original)
+            let original = String(decoding: b.prefix(4096), as: UTF8.self)
+            if next.tooLong {
+                return .reject(QuoteReject(field: "(record)", reason: "line longer than \(CSVRecord.maxBytes) bytes (the limit): not read"),
+                               line: line, original: original)
+            }
+            let parsed: Any
+            do {
+                parsed = try JSONSerialization.jsonObject(with: Data(b), options: [.fragmentsAllowed])
+            } catch {
+                let why = "\(error)".contains("not representable") ? "a number out of range (beyond ±1.8e308)" : "invalid JSON syntax"
+                return .reject(QuoteReject(field: "(record)", reason: why), line: line, original: original)
+            }
+            guard let obj = parsed as? [String: Any] else {
+                return .reject(QuoteReject(field: "(record)", reason: "valid JSON but not an object: one quote per line as {\"field\": value, …}"),
+                               line: line, original: original)
             }
             var values = [String](repeating: "", count: QuoteColumn.allCases.count)
             for (k, v) in obj {
@@ -141,12 +164,18 @@ public final class CanonicalJSONLReader<Source: ByteSource>: QuoteRowReader {
                 case let s as String: values[c.rawValue] = s
                 case is NSNull: values[c.rawValue] = ""
                 case let n as NSNumber:
+                    if CanonicalJSONLReader.isBoolean(n) {
+                        return .reject(QuoteReject(field: k, reason: "expected a string or number, not true/false"), line: line, original: original)
+                    }
+                    guard n.doubleValue.isFinite else {
+                        return .reject(QuoteReject(field: k, reason: "number out of range"), line: line, original: original)
+                    }
                     values[c.rawValue] = n.stringValue
                 default:
                     return .reject(QuoteReject(field: k, reason: "expected a string or number"), line: line, original: original)
                 }
             }
-            switch QuoteValidation.validate(values) {
+            switch QuoteValidation.validate(values, limits: limits) {
             case .success(let q): return .quote(q, line: line)
             case .failure(let r): return .reject(r, line: line, original: original)
             }
@@ -156,6 +185,14 @@ public final class CanonicalJSONLReader<Source: ByteSource>: QuoteRowReader {
 }
 
 /// Splits a byte stream into LF-terminated lines (a trailing CR is dropped).
+/// One line of a file, numbered from 1, without its line end.
+public struct NumberedLine: Sendable {
+    public var number: Int
+    public var bytes: [UInt8]
+    /// Longer than `CSVRecord.maxBytes`: `bytes` holds only its start.
+    public var tooLong = false
+}
+
 public final class LineReader<Source: ByteSource> {
     private var source: Source
     private var buffer: [UInt8] = []
@@ -169,7 +206,8 @@ public final class LineReader<Source: ByteSource> {
         chunk = chunkSize
     }
 
-    public func next() throws -> (Int, [UInt8])? {
+    public func next() throws -> NumberedLine? {
+        var skipping: [UInt8]? = nil  // the start of a line longer than the limit, while its rest is skipped
         while true {
             if let nl = buffer[start...].firstIndex(of: 10) {
                 var end = nl
@@ -177,15 +215,24 @@ public final class LineReader<Source: ByteSource> {
                 let out = Array(buffer[start..<end])
                 start = nl + 1
                 line += 1
-                return (line, out)
+                if let head = skipping { return NumberedLine(number: line, bytes: head, tooLong: true) }
+                if out.count > CSVRecord.maxBytes { return NumberedLine(number: line, bytes: Array(out.prefix(CSVRecord.maxBytes)), tooLong: true) }
+                return NumberedLine(number: line, bytes: out)
             }
             if eof {
-                guard start < buffer.count else { return nil }
+                guard start < buffer.count || skipping != nil else { return nil }
                 var out = Array(buffer[start...])
                 if out.last == 13 { out.removeLast() }
                 start = buffer.count
                 line += 1
-                return (line, out)
+                if let head = skipping { return NumberedLine(number: line, bytes: head, tooLong: true) }
+                if out.count > CSVRecord.maxBytes { return NumberedLine(number: line, bytes: Array(out.prefix(CSVRecord.maxBytes)), tooLong: true) }
+                return NumberedLine(number: line, bytes: out)
+            }
+            // A line longer than the limit: keep its start, drop the rest until its end (bounded memory).
+            if buffer.count - start > CSVRecord.maxBytes {
+                if skipping == nil { skipping = Array(buffer[start..<(start + CSVRecord.maxBytes)]) }
+                start = buffer.count
             }
             buffer.removeFirst(start)
             start = 0

@@ -5,19 +5,57 @@ import Glibc
 
 /// A buffered text file writer that becomes visible only on `commit()` (write to a temporary name,
 /// then rename), so an interrupted run never leaves a half-written output behind.
+///
+/// A symlink is written through to its target; anything at the path that is not a regular file (a
+/// folder, a device such as /dev/null, a pipe) is refused rather than replaced. The temporary file is
+/// `.NAME.cix-tmp-PID` beside the target; temporaries left by a killed run (their process gone) are
+/// removed when the next one starts.
 public final class AtomicTextFile {
     public let path: String
     private let tmpPath: String
     private var handle: UnsafeMutablePointer<FILE>?
 
-    public init(path: String) throws {
+    /// The final target of `path` (through symlinks; the path itself when nothing is there).
+    static func resolve(_ path: String) -> String {
+        var p = path
+        for _ in 0..<40 {
+            var st = stat()
+            guard lstat(p, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK else { return p }
+            var buf = [CChar](repeating: 0, count: 4096)
+            let n = readlink(p, &buf, buf.count - 1)
+            guard n > 0 else { return p }
+            let target = String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            p = target.hasPrefix("/") ? target : (p as NSString).deletingLastPathComponent + "/" + target
+        }
+        return p
+    }
+
+    public init(path requested: String) throws {
+        let path = AtomicTextFile.resolve(requested)
         self.path = path
-        tmpPath = path + ".tmp-\(getpid())"
+        var st = stat()
+        if stat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
+            throw IOFailure(path: requested, message: "not a regular file: refusing to replace it (give a file path)")
+        }
+        let dir = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        let prefix = "." + name + ".cix-tmp-"
+        AtomicTextFile.removeStale(dir: dir.isEmpty ? "." : dir, prefix: prefix)
+        tmpPath = (dir.isEmpty ? "" : dir + "/") + prefix + "\(getpid())"
         guard let h = fopen(tmpPath, "w") else {
             throw IOFailure(path: path, message: "cannot write: " + String(cString: strerror(errno)))
         }
         handle = h
         setvbuf(h, nil, _IOFBF, 1 << 16)
+    }
+
+    /// Removes temporaries whose process no longer runs.
+    static func removeStale(dir: String, prefix: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
+        for n in names where n.hasPrefix(prefix) {
+            guard let pid = Int32(n.dropFirst(prefix.count)), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(dir + "/" + n) }
+        }
     }
 
     public func write(_ s: String) {
