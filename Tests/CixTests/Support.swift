@@ -92,3 +92,18 @@ var builtCix: String {
     }
     return repoRoot + "/.build/debug/cix"
 }
+
+/// A copy of the shipped Indices/ with edits, for tests of definition changes.
+func editedIndices(_ name: String = #function, edit: (inout [String: String]) -> Void) throws -> String {
+    let dir = try tempDir(name)
+    var files: [String: String] = [:]
+    for f in DefinitionLoader.fileNames { files[f] = try String(contentsOfFile: repoRoot + "/Indices/" + f, encoding: .utf8) }
+    edit(&files)
+    for (f, text) in files { try text.write(toFile: dir + "/" + f, atomically: true, encoding: .utf8) }
+    return dir
+}
+
+func write(_ text: String, to path: String) throws { try text.write(toFile: path, atomically: true, encoding: .utf8) }
+
+/// A canonical CSV with the given data rows.
+func quotesCSV(_ rows: [String]) -> String { QuoteColumn.header + "\n" + rows.joined(separator: "\n") + "\n" }

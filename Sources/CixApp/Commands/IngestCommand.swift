@@ -70,33 +70,26 @@ struct IngestCommand: ParsableCommand {
         let ref = (noNormalize || check) ? nil : try indices.load()
         let s = try store.open()
         var anyRejected = false
-        var failure: Error?
-        var results: [FileIngestResult] = []
-        do {
-            results = try IngestJob.run(store: s, paths: files, options: options, onFile: { r in
-                for w in r.warnings { printErr("warning: \(w)") }
-                let c = r.counts
-                var line = "\(r.path): read \(c.rowsRead), accepted \(c.accepted), duplicates \(c.duplicates), rejected \(c.rejected)"
-                if c.skipped > 0 { line += ", skipped \(c.skipped)" }
-                print(line)
-                for d in r.details { print("  " + d) }
-                if let p = r.rejectsPath { print("  rejects: \(p)") }
-                if c.rejected > 0 { anyRejected = true }
-            })
-        } catch let e as IngestFailure {
-            // The files before the failing one are stored: still normalize them, then report the failure.
-            failure = e
-        }
-        _ = results
+        let inputs = try IngestJob.open(paths: files, options: options)
+        let outcome = try IngestJob.ingestAndNormalize(store: s, inputs: inputs, options: options, ref: ref, onFile: { r in
+            for w in r.warnings { printErr("warning: \(w)") }
+            let c = r.counts
+            var line = "\(r.path): read \(c.rowsRead), accepted \(c.accepted), duplicates \(c.duplicates), rejected \(c.rejected)"
+            if c.skipped > 0 { line += ", skipped \(c.skipped)" }
+            print(line)
+            for d in r.details { print("  " + d) }
+            if let p = r.rejectsPath { print("  rejects: \(p)") }
+            if c.rejected > 0 { anyRejected = true }
+        }, progress: ProgressLine("normalizing").update)
+        let results = outcome.results
         var quarantined = false
-        if let ref {
-            let ns = try NormalizeJob.run(store: s, ref: ref, progress: ProgressLine("normalizing").update)
+        if let ref, let ns = outcome.normalize {
             print(definitionsLine(ref, indices.source))
             print(ns.summary)
             for q in ns.newlyQuarantined { printErr("warning: quarantined: \(q)") }
             quarantined = !ns.newlyQuarantined.isEmpty
         }
-        if let failure { throw failure }
+        if let failure = outcome.failure { throw failure }
         if stats {
             let secs = Date().timeIntervalSince(started)
             let rows = results.reduce(0) { $0 + $1.counts.rowsRead }

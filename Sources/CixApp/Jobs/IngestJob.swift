@@ -49,19 +49,64 @@ public enum IngestJob {
     public static func run(store: Store, paths: [String], options: IngestOptions,
                            now: () -> String = { Timestamp.format(Int64(Date().timeIntervalSince1970)) },
                            onFile: (FileIngestResult) -> Void = { _ in }) throws -> [FileIngestResult] {
-        if paths.filter({ $0 == "-" }).count > 1 { throw IngestFailure(description: "standard input (-) can be read only once") }
-        var opened: [(String, QuoteRowReader & AnyObject, String)] = []
-        for path in paths {
-            let reader = try makeReader(path: path, options: options)
-            opened.append((path, reader.0, reader.1))
+        try run(store: store, inputs: try open(paths: paths, options: options), options: options, now: now, onFile: onFile)
+    }
+
+    /// An opened input: its path, reader and format name.
+    public struct Input {
+        public var path: String
+        public var reader: QuoteRowReader & AnyObject
+        public var format: String
+        public init(path: String, reader: QuoteRowReader & AnyObject, format: String) {
+            self.path = path
+            self.reader = reader
+            self.format = format
         }
+    }
+
+    /// Opens every file (an unreadable one, or one that is not quotes, stops here: nothing is written).
+    public static func open(paths: [String], options: IngestOptions) throws -> [Input] {
+        if paths.filter({ $0 == "-" }).count > 1 { throw IngestFailure(description: "standard input (-) can be read only once") }
+        return try paths.map { path in
+            let reader = try makeReader(path: path, options: options)
+            return Input(path: path, reader: reader.0, format: reader.1)
+        }
+    }
+
+    public static func run(store: Store, inputs: [Input], options: IngestOptions,
+                           now: () -> String = { Timestamp.format(Int64(Date().timeIntervalSince1970)) },
+                           onFile: (FileIngestResult) -> Void = { _ in }) throws -> [FileIngestResult] {
         var results: [FileIngestResult] = []
-        for (path, reader, formatName) in opened {
-            let r = try ingestOne(store: store, path: path, reader: reader, formatName: formatName, options: options, now: now)
+        for i in inputs {
+            let r = try ingestOne(store: store, path: i.path, reader: i.reader, formatName: i.format, options: options, now: now)
             results.append(r)
             onFile(r)
         }
         return results
+    }
+
+    /// What `cix ingest` does: the files in order, each in its own transaction; then the normalization
+    /// of what was stored, also when a later file failed (its failure is returned, the files before it
+    /// stay stored and normalized).
+    public struct Outcome {
+        public var results: [FileIngestResult] = []
+        public var failure: IngestFailure?
+        public var normalize: NormalizeStats?
+    }
+
+    public static func ingestAndNormalize(store: Store, inputs: [Input], options: IngestOptions, ref: ReferenceData?,
+                                          onFile: (FileIngestResult) -> Void = { _ in },
+                                          progress: ((Int, Int) -> Void)? = nil) throws -> Outcome {
+        var out = Outcome()
+        var done: [FileIngestResult] = []
+        do {
+            _ = try run(store: store, inputs: inputs, options: options, onFile: { r in done.append(r); onFile(r) })
+        } catch let e as IngestFailure {
+            out.failure = e
+        }
+        out.results = done
+        if let ref, !options.checkOnly { out.normalize = try NormalizeJob.run(store: store, ref: ref, progress: progress) }
+        return out
     }
 
     static func makeReader(path: String, options: IngestOptions) throws -> (QuoteRowReader & AnyObject, String) {
