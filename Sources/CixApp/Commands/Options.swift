@@ -22,7 +22,7 @@ struct IndicesOptions: ParsableArguments {
 
     var source: DefinitionSource { DefinitionSource.locate(indices) }
 
-    func load() throws -> ReferenceData { try DefinitionLoader.referenceData(source) }
+    func load() throws -> ReferenceData { try DefinitionLoader.methodology(source).reference }
     func methodology() throws -> MethodologyDefinitions { try DefinitionLoader.methodology(source) }
 }
 

@@ -16,8 +16,38 @@ public struct MethodologyDefinitions: Sendable {
     public var source: DefinitionSource
 }
 
+/// Loaded definitions by the hash of their bytes: a process that runs many commands (tests, a server)
+/// parses and validates each distinct set of files once.
+final class DefinitionCache: @unchecked Sendable {
+    static let shared = DefinitionCache()
+    private let lock = NSLock()
+    private var methodology: [String: MethodologyDefinitions] = [:]
+
+    func get(_ key: String) -> MethodologyDefinitions? {
+        lock.lock()
+        defer { lock.unlock() }
+        return methodology[key]
+    }
+
+    func put(_ key: String, _ value: MethodologyDefinitions) {
+        lock.lock()
+        defer { lock.unlock() }
+        if methodology.count > 64 { methodology.removeAll() }
+        methodology[key] = value
+    }
+}
+
 extension DefinitionLoader {
     public static func methodology(_ source: DefinitionSource) throws -> MethodologyDefinitions {
+        var key = source.description
+        for name in fileNames { key += sha256Hex(try source.read(name).data) }
+        if let cached = DefinitionCache.shared.get(key) { return cached }
+        let defs = try loadMethodology(source)
+        DefinitionCache.shared.put(key, defs)
+        return defs
+    }
+
+    static func loadMethodology(_ source: DefinitionSource) throws -> MethodologyDefinitions {
         let ref = try referenceData(source)
         let (fp, fd) = try source.read("fixing.yaml")
         let (ip, id) = try source.read("indices.yaml")

@@ -201,10 +201,15 @@ public final class LineReader<Source: ByteSource> {
     private var line = 0
     private let chunk: Int
 
+    private let scratch: UnsafeMutablePointer<UInt8>
+
     public init(source: Source, chunkSize: Int = 1 << 20) {
         self.source = source
         chunk = chunkSize
+        scratch = .allocate(capacity: chunkSize)
     }
+
+    deinit { scratch.deallocate() }
 
     public func next() throws -> NumberedLine? {
         var skipping: [UInt8]? = nil  // the start of a line longer than the limit, while its rest is skipped
@@ -236,10 +241,8 @@ public final class LineReader<Source: ByteSource> {
             }
             buffer.removeFirst(start)
             start = 0
-            let old = buffer.count
-            buffer.append(contentsOf: repeatElement(0, count: chunk))
-            let n = try buffer.withUnsafeMutableBufferPointer { try source.read(into: $0.baseAddress! + old, count: chunk) }
-            buffer.removeLast(chunk - n)
+            let n = try source.read(into: scratch, count: chunk)
+            buffer.append(contentsOf: UnsafeBufferPointer(start: scratch, count: n))
             if n == 0 { eof = true }
         }
     }
