@@ -37,7 +37,7 @@ let package = Package(
         ]),
         .executableTarget(name: "cix", dependencies: ["CixApp"]),
         .testTarget(name: "CixTests", dependencies: ["CixCore", "CixStore", "CixIO", "CixApp"],
-                    exclude: ["Golden"], resources: [.copy("Fixtures")]),
+                    exclude: ["Golden", "Reference"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

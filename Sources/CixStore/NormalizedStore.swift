@@ -5,7 +5,11 @@ import GRDBSQLite
 
 extension NormalizedQuote {
     /// A stable 64-bit hash of the result, to tell whether a re-run changed it.
-    public var resultHash: Int64 {
+    public var resultHash: Int64 { resultHash(nanos: 0) }
+
+    /// The same, with the observation's fraction of a second (rows written before it was stored, with
+    /// nanos 0, keep their hash; a quote with a fraction gets a new one, so a re-normalization writes it).
+    public func resultHash(nanos: Int32) -> Int64 {
         var h = FNV1a64()
         for s in [chip ?? "-", country ?? "-", region ?? "-", term.rawValue, interconnect.rawValue, unpricedReason ?? "-",
                   grades.joined(separator: " "), unmatched?.rawValue ?? "-", fxDate?.description ?? "-"] {
@@ -17,6 +21,7 @@ extension NormalizedQuote {
         h.add((usdPerGPUHour ?? -1).bitPattern)
         h.add((usdPerH100Hour ?? -1).bitPattern)
         h.add((fxRate ?? -1).bitPattern)
+        if nanos != 0 { h.add(Int64(nanos)) }
         return Int64(bitPattern: h.value & 0x7FFF_FFFF_FFFF_FFFF)
     }
 }
@@ -131,11 +136,16 @@ extension StoreSession {
 
     /// Every priced quote in a grade observed in the window (start, end], as bytes for the fixing's
     /// observation builder (§5.1). Rows are stepped with the SQLite C API: no string is made per row.
+    /// Instants are compared at full precision (§5.1): a quote at end + 0.5 s is after the window, one at
+    /// start + 0.5 s inside it.
     public func forEachGradedQuote(in window: FixingWindow, _ body: (NormalizedQuoteView) -> Void) throws {
         let st = try db.cachedStatement(sql: """
-            SELECT quote_id, source, offer_id, location, observed_epoch, usd_per_gpu_hour, available_gpus, grades, chip
+            SELECT quote_id, source, offer_id, location, observed_epoch, usd_per_gpu_hour, available_gpus, grades, chip,
+                   observed_nanos, gpu_count
             FROM normalized_quotes
-            WHERE observed_epoch > ? AND observed_epoch <= ? AND grades != '' AND usd_per_gpu_hour IS NOT NULL
+            WHERE observed_epoch >= ?1 AND observed_epoch <= ?2
+              AND (observed_epoch > ?1 OR observed_nanos > 0) AND (observed_epoch < ?2 OR observed_nanos = 0)
+              AND grades != '' AND usd_per_gpu_hour IS NOT NULL
             """)
         let s = st.sqliteStatement
         sqlite3_reset(s)
@@ -153,7 +163,8 @@ extension StoreSession {
             let offer: UnsafeRawBufferPointer? = sqlite3_column_type(s, 2) == SQLITE_NULL ? nil : bytes(2)
             let available: Int? = sqlite3_column_type(s, 6) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(s, 6))
             body(NormalizedQuoteView(quoteID: sqlite3_column_int64(s, 0), epoch: sqlite3_column_int64(s, 4),
-                                     usdPerGPUHour: sqlite3_column_double(s, 5), availableGPUs: available,
+                                     nanos: Int32(sqlite3_column_int(s, 9)), usdPerGPUHour: sqlite3_column_double(s, 5),
+                                     availableGPUs: available, gpuCount: Int(sqlite3_column_int64(s, 10)),
                                      source: bytes(1), offerID: offer, location: bytes(3), grades: bytes(7), chip: bytes(8)))
         }
     }
@@ -235,8 +246,8 @@ public final class NormalizedWriter {
         statement = try db.makeStatement(sql: """
             INSERT OR REPLACE INTO normalized_quotes (observed_epoch, quote_id, run_id, reference_hash, result_hash, source, offer_id,
                 location, chip, country, region, term, gpu_count, available_gpus, interconnect, usd_per_gpu_hour, usd_per_h100_hour,
-                fx_rate, fx_date, unpriced_reason, grades, unmatched_reason)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                fx_rate, fx_date, unpriced_reason, grades, unmatched_reason, observed_nanos)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """)
     }
 
@@ -272,6 +283,7 @@ public final class NormalizedWriter {
         text(20, n.unpricedReason)
         text(21, n.grades.joined(separator: " "))
         text(22, n.unmatched?.rawValue)
+        sqlite3_bind_int(s, 23, q.observedNanos)
         let rc = sqlite3_step(s)
         guard rc == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))

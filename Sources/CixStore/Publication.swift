@@ -119,6 +119,20 @@ extension StoreSession {
         }
     }
 
+    /// Keeps each resolved definition a run publishes under (by hash; the first run to use it).
+    public func recordDefinitions(_ defs: [StoredDefinition], runID: Int64) throws {
+        let st = try db.makeStatement(sql: """
+            INSERT OR IGNORE INTO definitions (hash, kind, id, methodology_version, canonical, first_run_id) VALUES (?,?,?,?,?,?)
+            """)
+        for d in defs { try st.execute(arguments: [d.hash, d.kind, d.id, d.version, d.canonical, runID]) }
+    }
+
+    /// A stored definition by its hash.
+    public func definition(hash: String) throws -> StoredDefinition? {
+        try Row.fetchOne(db, sql: "SELECT kind, id, methodology_version, canonical FROM definitions WHERE hash = ?", arguments: [hash])
+            .map { StoredDefinition(kind: $0[0], id: $0[1], version: $0[2], canonical: $0[3]) }
+    }
+
     /// Published rows (of every series) whose run is missing: must be none.
     public func publishedRowsWithoutRun() throws -> Int {
         try Int.fetchOne(db, sql: """

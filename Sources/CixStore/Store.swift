@@ -294,6 +294,23 @@ public final class Store: @unchecked Sendable {
             CREATE UNIQUE INDEX rejects_identity ON rejects(identity) WHERE identity IS NOT NULL;
             """)
         }
+        m.registerMigration("v6-observed-nanos-definitions") { db in
+            try db.execute(sql: """
+            -- The fraction of a second of each observation (§5.1 compares instants at full precision).
+            -- Rows written before this migration have 0 until they are re-normalized.
+            ALTER TABLE normalized_quotes ADD COLUMN observed_nanos INTEGER NOT NULL DEFAULT 0;
+            -- Every resolved definition a published value was computed under, by its hash: old results
+            -- stay explainable after the definitions change (§1.1).
+            CREATE TABLE definitions (
+                hash TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                id TEXT NOT NULL,
+                methodology_version TEXT NOT NULL,
+                canonical TEXT NOT NULL,
+                first_run_id INTEGER REFERENCES publication_runs(id)
+            ) WITHOUT ROWID;
+            """)
+        }
         return m
     }
 }

@@ -30,7 +30,7 @@ public enum ExportJob {
     public static let runColumns = ["run_id", "job", "arguments", "started_at", "finished_at", "definitions", "definitions_hash",
                                     "code_version", "written", "unchanged"]
     public static let quoteColumns = ["quote_id", "batch_id", "line"] + QuoteColumn.allCases.map(\.name) + [
-        "canonical_chip", "country", "market_region", "canonical_term", "usd_per_gpu_hour", "usd_per_h100_hour",
+        "observed_utc", "canonical_chip", "country", "market_region", "canonical_term", "usd_per_gpu_hour", "usd_per_h100_hour",
         "fx_usd_per_unit", "fx_date", "grades", "unpriced_reason", "unmatched_reason", "reference_hash",
     ]
 
@@ -125,6 +125,7 @@ public enum ExportJob {
                 for c in QuoteColumn.allCases {
                     values.append(.text(rawTexts[c.rawValue].isEmpty && !c.isRequired ? nil : rawTexts[c.rawValue]))
                 }
+                values.append(.text(Timestamp.format(sq.quote.observedInstant)))
                 if let n = normalized[sq.id] {
                     values += [.text(n.chip), .text(n.country), .text(n.region), .text(n.term), .double(n.usdPerGPUHour),
                                .double(n.usdPerH100Hour), .double(n.fxRate), .text(n.fxDate), .text(n.grades), .text(n.unpricedReason),

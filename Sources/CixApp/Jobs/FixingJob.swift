@@ -77,7 +77,7 @@ public enum FixingJob {
         return FixingRecord(grade: f.grade, date: f.date.description, status: f.status.rawValue, value: f.value, published: f.published(defs.fixing),
                             offers: f.windowOffers, sources: f.windowSources, outliers: w?.outliers, p25: w?.p25, p75: w?.p75,
                             min: w?.min, max: w?.max, ciLow: w?.ciLow, ciHigh: w?.ciHigh, capacityGPUs: w?.capacityGPUs ?? 0,
-                            carriedFrom: f.carriedFrom?.description, inputsHash: w?.inputsHash, definitionHash: defs.fixingHash)
+                            carriedFrom: f.carriedFrom?.description, inputsHash: w?.inputsHash, definitionHash: defs.fixingHash(grade: f.grade))
     }
 
     /// Computes and publishes the fixing of every grade for each fixing date in [from, to] (§5), in one
@@ -102,6 +102,7 @@ public enum FixingJob {
             let runID = try s.beginRun(job: "fix", arguments: arguments, startedAt: started, definitions: defs.source.description,
                                        definitionsHash: defs.fixingHash)
             stats.runID = runID
+            try s.recordDefinitions(defs.reference.grades.grades.compactMap { defs.fixingDefinitions[$0.id] }, runID: runID)
             let publisher = try s.fixingPublisher(runID: runID, computedAt: started)
             var windows: [Int64: [String: Result<WindowResult, InsufficientData>]] = [:]
             for d in dates {

@@ -11,7 +11,7 @@ public enum IndexJob {
         let used = Set(definitions?.indices.flatMap(\.grades) ?? [])
         var stale: (CivilDate, CivilDate)?
         for f in try s.latestFixings(to: to) {
-            if let defs = definitions, used.contains(f.grade), f.definitionHash != defs.fixingHash, let d = CivilDate(iso: f.date) {
+            if let defs = definitions, used.contains(f.grade), f.definitionHash != defs.fixingHash(grade: f.grade), let d = CivilDate(iso: f.date) {
                 stale = (min(stale?.0 ?? d, d), max(stale?.1 ?? d, d))
             }
             guard let d = CivilDate(iso: f.date), let st = FixingStatus(rawValue: f.status) else { continue }
@@ -34,15 +34,8 @@ public enum IndexJob {
         }
     }
 
-    /// The inputs hash of an index value: FNV-1a 64 over each constituent's grade, weight, link price and
-    /// price (hex).
-    static func inputsHash(_ v: IndexValue) -> String {
-        var h = FNV1a64()
-        for c in v.constituents {
-            h.add(c.grade); h.add(c.weight.bitPattern); h.add(c.linkPrice.bitPattern); h.add(c.price.bitPattern)
-        }
-        return String(h.value, radix: 16)
-    }
+    /// §6.7: the inputs hash of an index value (IndexAudit).
+    static func inputsHash(_ def: IndexDefinition, _ v: IndexValue) -> String { IndexAudit.inputsHash(index: def.id, value: v) }
 
     /// Computes every defined index from its base date and publishes the values for [from, to] (new
     /// versions only where something changed), in one transaction with its publication run. Levels
@@ -56,6 +49,7 @@ public enum IndexJob {
             let runID = try s.beginRun(job: "index", arguments: arguments, startedAt: started, definitions: defs.source.description,
                                        definitionsHash: defs.indexHash)
             stats.runID = runID
+            try s.recordDefinitions(defs.indices.compactMap { defs.indexDefinitions[$0.id] }, runID: runID)
             let publisher = try s.indexLevelPublisher(runID: runID, computedAt: started)
             for (def, series) in try compute(s, defs: defs, through: to) {
                 for v in series where v.date >= from {
@@ -63,7 +57,7 @@ public enum IndexJob {
                     stats.byStatus[v.status.rawValue, default: 0] += 1
                     let level = IndexLevelRecord(index: def.id, date: v.date.description, status: v.status.rawValue, level: v.level,
                                                  published: v.published(def.rounding), linkDate: v.linkDate?.description,
-                                                 inputsHash: inputsHash(v), definitionHash: defs.indexHash)
+                                                 inputsHash: inputsHash(def, v), definitionHash: defs.indexHash(index: def.id))
                     try publisher.publish(level, constituents: v.constituents.map {
                         IndexWeightRecord(index: def.id, date: v.date.description, grade: $0.grade, weight: $0.weight,
                                           linkPrice: $0.linkPrice, price: $0.price, held: $0.held)

@@ -122,7 +122,7 @@ final class BlockWork: @unchecked Sendable {
                     out.examined += 1
                     if n.isPriced { out.priced += 1 } else { out.unpriced += 1 }
                     if let u = n.unmatched { out.unmatched[u, default: 0] += 1 } else { out.graded += 1 }
-                    let h = n.resultHash
+                    let h = n.resultHash(nanos: sq.quote.observedNanos)
                     if let old = stored[sq.id] {
                         if old == h { return }
                         out.changed += 1

@@ -2,17 +2,51 @@ import Crypto
 
 /// The audit hashes of a fixing (METHODOLOGY.md §5.7).
 public enum FixingAudit {
-    /// §5.7: SHA-256 over the window's observations sorted by quote id, each as its quote id and its
-    /// grade price, 8 little-endian bytes each; lower-case hex.
+    /// One observation's line in the inputs hash, from the columns of `cix export quotes`:
+    ///
+    ///     observed_utc|source|offer_id|location|canonical_chip|usd_per_gpu_hour|available_gpus\n
+    ///
+    /// observed_utc as `YYYY-MM-DDTHH:MM:SS[.fffffffff]Z`; offer_id and available_gpus empty when
+    /// absent; usd_per_gpu_hour in its shortest round-trip decimal form (as exported, Python's repr).
+    public static func line(instant: Instant, source: UnsafeRawBufferPointer, offerID: UnsafeRawBufferPointer?,
+                            location: UnsafeRawBufferPointer, chip: UnsafeRawBufferPointer, usdPerGPUHour: Double,
+                            availableGPUs: Int?) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(128)
+        out.append(contentsOf: Timestamp.format(instant).utf8)
+        out.append(124)
+        out.append(contentsOf: source)
+        out.append(124)
+        if let offerID { out.append(contentsOf: offerID) }
+        out.append(124)
+        out.append(contentsOf: location)
+        out.append(124)
+        out.append(contentsOf: chip)
+        out.append(124)
+        out.append(contentsOf: "\(usdPerGPUHour)".utf8)
+        out.append(124)
+        if let a = availableGPUs { out.append(contentsOf: String(a).utf8) }
+        out.append(10)
+        return out
+    }
+
+    /// §5.7: SHA-256 (lower-case hex) of the lines of the window's observations of the grade (every
+    /// priced quote of the grade observed in the window, before offers are formed and outliers dropped),
+    /// sorted bytewise and concatenated. It depends on no store-internal id: anyone can recompute it
+    /// from an export of the window's quotes.
     public static func inputsHash(_ observations: [GradeObservation]) -> String {
-        var h = SHA256()
-        for o in observations.sorted(by: { $0.quoteID < $1.quoteID }) {
-            var id = o.quoteID.littleEndian
-            var bits = o.price.bitPattern.littleEndian
-            withUnsafeBytes(of: &id) { h.update(bufferPointer: $0) }
-            withUnsafeBytes(of: &bits) { h.update(bufferPointer: $0) }
+        var lines = observations.map { o in
+            o.auditLine ?? Array("memory|\(o.quoteID)|\(o.source)|\(o.offer.map { String($0) } ?? "")|\(o.epoch).\(o.nanos)|\(o.price)|\(o.availableGPUs.map(String.init) ?? "")\n".utf8)
         }
+        lines.sort { $0.lexicographicallyPrecedes($1) }
+        var h = SHA256()
+        for l in lines { l.withUnsafeBytes { h.update(bufferPointer: $0) } }
         return hex(h.finalize())
+    }
+
+    /// SHA-256 (lower-case hex) of text.
+    public static func sha256(_ text: String) -> String {
+        hex(SHA256.hash(data: Array(text.utf8)))
     }
 
     static func hex(_ digest: some Sequence<UInt8>) -> String {

@@ -9,41 +9,52 @@ public enum Bootstrap {
         return key.value
     }
 
-    /// §5.6: `samples` times, resample each source's offers with replacement (n draws for n offers, in
-    /// source order, each draw `next() mod n`), recompute each source's weighted median (§5.3) and the
-    /// cross-source weighted median (§5.4, the cross-source weights unchanged: resampling within a
-    /// source keeps its capacity); the interval is the 2.5% and 97.5% type-7 quantiles. Buffers are
-    /// reused: no allocation per sample.
-    public static func interval(_ sources: [SourceSample], crossWeights: [Double], samples: Int, seed: UInt64,
+    /// §5.6, a two-stage (cluster) bootstrap, so the interval reflects the spread between sources as well
+    /// as within them. For each of the `samples` replicates, with one SplitMix64 stream:
+    /// 1. draw S sources with replacement from the S sources in key order: S draws, each `next() mod S`;
+    /// 2. for each drawn source in draw order, draw its n offers with replacement: n draws `next() mod n`;
+    ///    its value is the weighted median (§5.3) of its offer prices with weight count × capacity weight;
+    /// 3. the cross-source weights are §5.4's over the drawn sources (a source drawn twice counts twice,
+    ///    with its capacity each time), and the replicate is the weighted median of the drawn sources'
+    ///    values sorted ascending (ties by draw position).
+    /// The interval is the 2.5% and 97.5% type-7 quantiles of the sorted replicates. Buffers are reused.
+    public static func interval(_ sources: [SourceSample], cap: Double, samples: Int, seed: UInt64,
                                 fallback: Double) -> ConfidenceInterval {
         guard samples > 0, !sources.isEmpty else { return ConfidenceInterval(low: fallback, high: fallback) }
         var rng = SplitMixCore(seed: seed)
         var out: [Double] = []
         out.reserveCapacity(samples)
+        let S = sources.count
         let maxN = sources.map(\.prices.count).max() ?? 0
         var counts = [Double](repeating: 0, count: maxN)
         var w = [Double](repeating: 0, count: maxN)
-        var sourceValues = [Double](repeating: 0, count: sources.count)
-        var order = [Int](repeating: 0, count: sources.count)
-        var sortedValues = [Double](repeating: 0, count: sources.count)
-        var sortedWeights = [Double](repeating: 0, count: sources.count)
+        var drawn = [Int](repeating: 0, count: S)
+        var values = [Double](repeating: 0, count: S)
+        var capacities = [Double?](repeating: nil, count: S)
+        var order = [Int](repeating: 0, count: S)
+        var sortedValues = [Double](repeating: 0, count: S)
+        var sortedWeights = [Double](repeating: 0, count: S)
         for _ in 0..<samples {
-            for (si, s) in sources.enumerated() {
+            for k in 0..<S { drawn[k] = Int(rng.next() % UInt64(S)) }
+            for k in 0..<S {
+                let s = sources[drawn[k]]
                 let n = s.prices.count
                 for i in 0..<n { counts[i] = 0 }
                 for _ in 0..<n { counts[Int(rng.next() % UInt64(n))] += 1 }
                 for i in 0..<n { w[i] = counts[i] * s.weights[i] }
-                sourceValues[si] = s.prices.withUnsafeBufferPointer { v in
+                values[k] = s.prices.withUnsafeBufferPointer { v in
                     w.withUnsafeBufferPointer { wb in
                         Stats.weightedMedian(sortedValues: v, weights: UnsafeBufferPointer(rebasing: wb[0..<n]))
                     }
                 }
+                capacities[k] = s.capacity
             }
-            for i in 0..<order.count { order[i] = i }
-            order.sort { (sourceValues[$0], $0) < (sourceValues[$1], $1) }
+            let cross = CrossSource.weights(capacities: capacities, cap: cap)
+            for k in 0..<S { order[k] = k }
+            order.sort { (values[$0], $0) < (values[$1], $1) }
             for (k, i) in order.enumerated() {
-                sortedValues[k] = sourceValues[i]
-                sortedWeights[k] = crossWeights[i]
+                sortedValues[k] = values[i]
+                sortedWeights[k] = cross[i]
             }
             out.append(sortedValues.withUnsafeBufferPointer { v in
                 sortedWeights.withUnsafeBufferPointer { Stats.weightedMedian(sortedValues: v, weights: $0) }

@@ -58,10 +58,20 @@ public enum FixingEngine {
         evaluate(observations, windowEnd: windowEnd, params: p, seedKey: seedKey).result
     }
 
+    /// What happened to an offer (§5.1–§5.2).
+    public enum OfferStatus: Sendable, Hashable {
+        case kept
+        /// Zero available GPUs over the window: not transactable (§5.1).
+        case soldOut
+        case outlier
+    }
+
     /// Every stage's intermediate result, for a trace (§5: `FixingTrace`).
     public struct Evaluation: Sendable {
         public var result: Result<WindowResult, InsufficientData>
         public var offers: [OfferPrice]
+        public var status: [OfferStatus]
+        /// The filter over the offers that are not sold out.
         public var outliers: OutlierFilter
         public var sources: [SourceSample]
         public var crossWeights: [Double]
@@ -73,26 +83,35 @@ public enum FixingEngine {
     public static func evaluate(_ observations: [GradeObservation], windowEnd: Int64, params p: FixingParameters,
                                 seedKey: UInt64) -> Evaluation {
         let allOffers = OfferPricing.offers(observations, windowEnd: windowEnd)
-        let filter = Outliers.filter(allOffers.map(\.price), k: p.outlierK)
-        let offers = zip(allOffers, filter.kept).filter(\.1).map(\.0)
+        // §5.1: an offer with no GPUs available over the window (every observation reports 0) is sold out.
+        let available = allOffers.filter { $0.available != 0 }
+        let filter = Outliers.filter(available.map(\.price), k: p.outlierK, minRelativeMAD: p.outlierMinRelativeMAD)
+        var status: [OfferStatus] = []
+        status.reserveCapacity(allOffers.count)
+        var j = 0
+        for o in allOffers {
+            if o.available == 0 { status.append(.soldOut); continue }
+            status.append(filter.kept[j] ? .kept : .outlier)
+            j += 1
+        }
+        let offers = zip(available, filter.kept).filter(\.1).map(\.0)
         let sourceCount = Set(offers.map(\.source)).count
         guard Sufficiency.suffices(offers: offers.count, sources: sourceCount, params: p) else {
             return Evaluation(result: .failure(InsufficientData(offers: offers.count, sources: sourceCount)),
-                              offers: allOffers, outliers: filter, sources: [], crossWeights: [], rawCapacities: [])
+                              offers: allOffers, status: status, outliers: filter, sources: [], crossWeights: [], rawCapacities: [])
         }
         let samples = SourceMedians.samples(offers)
         let capacities = samples.map(\.capacity)
         let crossWeights = CrossSource.weights(capacities: capacities, cap: p.sourceCap)
         let value = CrossSource.value(samples.map(\.value), weights: crossWeights)
         let all = offers.map(\.price).sorted()
-        let ci = Bootstrap.interval(samples, crossWeights: crossWeights, samples: p.bootstrapSamples,
-                                    seed: p.bootstrapSeed ^ seedKey, fallback: value)
+        let ci = Bootstrap.interval(samples, cap: p.sourceCap, samples: p.bootstrapSamples, seed: p.bootstrapSeed ^ seedKey, fallback: value)
         let capacity = offers.compactMap(\.available).reduce(0, +)
         let result = WindowResult(value: value, offers: offers.count, sources: samples.count, outliers: filter.dropped,
                                   p25: Stats.quantile(sorted: all, 0.25), p75: Stats.quantile(sorted: all, 0.75),
                                   min: all.first!, max: all.last!, ciLow: ci.low, ciHigh: ci.high,
                                   capacityGPUs: capacity, inputsHash: FixingAudit.inputsHash(observations))
-        return Evaluation(result: .success(result), offers: allOffers, outliers: filter, sources: samples,
+        return Evaluation(result: .success(result), offers: allOffers, status: status, outliers: filter, sources: samples,
                           crossWeights: crossWeights, rawCapacities: CrossSource.rawCapacities(capacities))
     }
 }

@@ -14,6 +14,9 @@ public struct FixingParameters: Sendable, Hashable {
     public var windowHours: Int = 24
     /// Outliers: outside median ± k × 1.4826 × MAD (§5.2).
     public var outlierK: Double = 3
+    /// The dispersion floor of §5.2: the MAD used is at least this fraction of the median, so a wild offer
+    /// is dropped even when all the others agree exactly (MAD = 0).
+    public var outlierMinRelativeMAD: Double = 0.005
     public var sourceCap: Double = 0.30
     public var minSources: Int = 3
     public var minOffers: Int = 5

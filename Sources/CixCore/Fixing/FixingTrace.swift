@@ -8,7 +8,7 @@ public struct FixingTrace: Sendable, Codable, Hashable {
         public var offer: String
         public var observations: Int
         /// §5.1 time weight: seconds from the first observation to the window end.
-        public var heldSeconds: Int64
+        public var heldSeconds: Double
         public var price: Double
         public var availableGPUs: Double?
         /// `kept`, or `dropped` with the reason.
@@ -37,6 +37,8 @@ public struct FixingTrace: Sendable, Codable, Hashable {
     public var offers: [Offer]
     public var outlierMedian: Double?
     public var outlierMAD: Double?
+    /// max(MAD, min_relative_mad × |median|) (§5.2).
+    public var outlierScale: Double?
     /// k × 1.4826 × MAD; nil when the filter dropped nothing by rule (MAD = 0 or fewer than 3 offers).
     public var outlierBand: Double?
     public var outliersDropped: Int
@@ -63,10 +65,12 @@ public struct FixingTrace: Sendable, Codable, Hashable {
         windowStart = Timestamp.format(window.start)
         windowEnd = Timestamp.format(window.end)
         self.observations = observations
-        offers = zip(e.offers, e.outliers.kept).map { o, kept in
+        offers = zip(e.offers, e.status).map { o, st in
             var status = "kept"
-            if !kept, let m = e.outliers.median, let band = e.outliers.band {
-                status = "dropped: outlier, |p − median| = \(abs(o.price - m)) > band \(band)"
+            switch st {
+            case .kept: break
+            case .soldOut: status = "dropped: sold out (0 GPUs available)"
+            case .outlier: status = "dropped: outlier, |p − median| = \(abs(o.price - (e.outliers.median ?? 0))) > band \(e.outliers.band ?? 0)"
             }
             return Offer(source: names[o.source] ?? String(o.source, radix: 16),
                          offer: o.offer.map { names[$0] ?? String($0, radix: 16) } ?? "quote \(o.firstQuoteID)",
@@ -75,6 +79,7 @@ public struct FixingTrace: Sendable, Codable, Hashable {
         }
         outlierMedian = e.outliers.median
         outlierMAD = e.outliers.mad
+        outlierScale = e.outliers.scale
         outlierBand = e.outliers.band
         outliersDropped = e.outliers.dropped
         let rawTotal = e.rawCapacities.reduce(0, +)

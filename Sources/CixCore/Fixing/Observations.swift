@@ -6,12 +6,17 @@
 public struct GradeObservation: Sendable, Hashable {
     public var quoteID: Int64
     public var source: UInt64
-    /// Offer key, or nil for a quote without an offer id (it is its own offer).
+    /// Offer key, or nil for a quote that is its own offer.
     public var offer: UInt64?
     public var epoch: Int64
+    /// Nanoseconds past `epoch`.
+    public var nanos: Int32 = 0
     /// USD per GPU-hour divided by the chip's quality factor in the grade (§4.4).
     public var price: Double
     public var availableGPUs: Int?
+    /// The quote's line in the inputs hash (§5.7), shared by every grade it is in; nil for observations
+    /// made in memory (tests), which the hash then describes by their fields.
+    public var auditLine: [UInt8]? = nil
 
     public init(quoteID: Int64, sourceKey: UInt64, offerKey: UInt64?, epoch: Int64, price: Double, availableGPUs: Int?) {
         self.quoteID = quoteID
@@ -53,6 +58,19 @@ public enum ObservationKeys {
         for b in location { h.add(byte: b) }
         return h.value
     }
+
+    /// The offer key of a quote without an offer_id: its listing (location, canonical chip, GPUs per
+    /// instance), so a source repeating one listing cannot count it as several offers (§5.1).
+    public static func anonymousOffer(location: some Sequence<UInt8>, chip: some Sequence<UInt8>, gpuCount: Int) -> UInt64 {
+        var h = FNV1a64()
+        h.add(byte: 0x7E)
+        for b in location { h.add(byte: b) }
+        h.separator()
+        for b in chip { h.add(byte: b) }
+        h.separator()
+        h.add(Int64(gpuCount))
+        return h.value
+    }
 }
 
 /// A normalized quote as the store hands it to the fixing: numbers, and its texts as bytes valid for
@@ -60,8 +78,10 @@ public enum ObservationKeys {
 public struct NormalizedQuoteView {
     public var quoteID: Int64
     public var epoch: Int64
+    public var nanos: Int32
     public var usdPerGPUHour: Double
     public var availableGPUs: Int?
+    public var gpuCount: Int
     public var source: UnsafeRawBufferPointer
     public var offerID: UnsafeRawBufferPointer?
     public var location: UnsafeRawBufferPointer
@@ -70,13 +90,15 @@ public struct NormalizedQuoteView {
     /// Canonical chip id.
     public var chip: UnsafeRawBufferPointer
 
-    public init(quoteID: Int64, epoch: Int64, usdPerGPUHour: Double, availableGPUs: Int?, source: UnsafeRawBufferPointer,
-                offerID: UnsafeRawBufferPointer?, location: UnsafeRawBufferPointer, grades: UnsafeRawBufferPointer,
-                chip: UnsafeRawBufferPointer) {
+    public init(quoteID: Int64, epoch: Int64, nanos: Int32, usdPerGPUHour: Double, availableGPUs: Int?, gpuCount: Int,
+                source: UnsafeRawBufferPointer, offerID: UnsafeRawBufferPointer?, location: UnsafeRawBufferPointer,
+                grades: UnsafeRawBufferPointer, chip: UnsafeRawBufferPointer) {
         self.quoteID = quoteID
         self.epoch = epoch
+        self.nanos = nanos
         self.usdPerGPUHour = usdPerGPUHour
         self.availableGPUs = availableGPUs
+        self.gpuCount = gpuCount
         self.source = source
         self.offerID = offerID
         self.location = location
@@ -129,16 +151,23 @@ public struct GradeWindowBuilder {
         if members.isEmpty { return }
         let source = ObservationKeys.source(q.source)
         let offer = q.offerID.map { ObservationKeys.offer(offerID: $0, location: q.location) }
+            ?? ObservationKeys.anonymousOffer(location: q.location, chip: q.chip, gpuCount: q.gpuCount)
         if names != nil {
             names![source] = String(decoding: q.source, as: UTF8.self)
-            if let offer, let id = q.offerID {
+            if let id = q.offerID {
                 names![offer] = String(decoding: id, as: UTF8.self) + " @ " + String(decoding: q.location, as: UTF8.self)
+            } else {
+                names![offer] = "(no offer_id) \(String(decoding: q.location, as: UTF8.self)) / \(String(decoding: q.chip, as: UTF8.self)) / \(q.gpuCount) GPUs"
             }
         }
+        let line = FixingAudit.line(instant: Instant(seconds: q.epoch, nanos: q.nanos), source: q.source, offerID: q.offerID,
+                                    location: q.location, chip: q.chip, usdPerGPUHour: q.usdPerGPUHour, availableGPUs: q.availableGPUs)
         for (gi, qf) in members {
-            observations[gi].append(GradeObservation(
-                quoteID: q.quoteID, sourceKey: source, offerKey: offer, epoch: q.epoch,
-                price: QualityFactor.gradePrice(usdPerGPUHour: q.usdPerGPUHour, factor: qf), availableGPUs: q.availableGPUs))
+            var o = GradeObservation(quoteID: q.quoteID, sourceKey: source, offerKey: offer, epoch: q.epoch,
+                                     price: QualityFactor.gradePrice(usdPerGPUHour: q.usdPerGPUHour, factor: qf), availableGPUs: q.availableGPUs)
+            o.nanos = q.nanos
+            o.auditLine = line
+            observations[gi].append(o)
         }
     }
 }
@@ -152,7 +181,7 @@ public struct OfferPrice: Sendable, Hashable {
     public var firstQuoteID: Int64
     public var observations: Int
     /// Seconds from the first observation to the window end (the time weights' total).
-    public var heldSeconds: Int64
+    public var heldSeconds: Double
     public var price: Double
     /// Time-weighted available GPUs, nil when no observation reports it.
     public var available: Double?
@@ -162,29 +191,35 @@ public struct OfferPrice: Sendable, Hashable {
 public struct TimeWeightedPrice: Sendable, Hashable {
     public var price: Double
     public var available: Double?
-    public var heldSeconds: Int64
+    /// Seconds from the first observation to the window end (the weights' total).
+    public var heldSeconds: Double
 }
 
 public enum OfferPricing {
     /// §5.1: each observation holds from its time to the next one (the last to the window end); the
     /// first starts the clock. When all observations are at the window end: the plain mean.
     public static func timeWeighted(_ obs: [GradeObservation], windowEnd: Int64) -> TimeWeightedPrice {
-        let s = obs.sorted { ($0.epoch, $0.quoteID) < ($1.epoch, $1.quoteID) }
-        if s.count == 1 { return TimeWeightedPrice(price: s[0].price, available: s[0].availableGPUs.map(Double.init), heldSeconds: max(windowEnd - s[0].epoch, 0)) }
+        let s = obs.sorted { ($0.epoch, $0.nanos, $0.quoteID) < ($1.epoch, $1.nanos, $1.quoteID) }
+        func seconds(from o: GradeObservation, to t: Int64, _ nanos: Int32) -> Double {
+            max(Double(t - o.epoch) + Double(nanos - o.nanos) / 1e9, 0)
+        }
+        if s.count == 1 {
+            return TimeWeightedPrice(price: s[0].price, available: s[0].availableGPUs.map(Double.init),
+                                     heldSeconds: seconds(from: s[0], to: windowEnd, 0))
+        }
         var total = 0.0
         var weighted = 0.0
         var avail = 0.0
         var availSpan = 0.0
         for (i, o) in s.enumerated() {
-            let until = i + 1 < s.count ? s[i + 1].epoch : windowEnd
-            let span = Double(max(until - o.epoch, 0))
+            let span = i + 1 < s.count ? seconds(from: o, to: s[i + 1].epoch, s[i + 1].nanos) : seconds(from: o, to: windowEnd, 0)
             total += span
             weighted += o.price * span
             if let a = o.availableGPUs { avail += Double(a) * span; availSpan += span }
         }
         let price = total > 0 ? weighted / total : s.map(\.price).reduce(0, +) / Double(s.count)
         let available: Double? = availSpan > 0 ? avail / availSpan : s.last!.availableGPUs.map(Double.init)
-        return TimeWeightedPrice(price: price, available: available, heldSeconds: Int64(total))
+        return TimeWeightedPrice(price: price, available: available, heldSeconds: total)
     }
 
     struct OfferKey: Hashable, Comparable {

@@ -25,11 +25,19 @@ public struct IndexDefinition: Sendable, Hashable {
     /// Calendar days of capacity data behind the weight cut-off ("the prior quarter").
     public var weightLookbackDays: Int
     public var publishedDecimals: Int
+    /// Constituents with a value needed to start the index or to set a new link (§6.5).
+    public var minConstituents: Int
+    /// The share of link weight that must have its own fixing (ok or stale) for a level to be published;
+    /// below it the index is `suspended` that day (§6.5).
+    public var minLiveWeight: Double
+    /// Consecutive suspended fixing days after which the index ceases (§6.6).
+    public var cessationDays: Int
 
     public init(id: String, name: String, kind: Kind, grades: [String], weighting: Weighting = .capacity, weights: [String: Double]? = nil,
                 cap: Double = 1, floor: Double = 0, h100Equivalent: Bool = false, performanceBasis: PerformanceBasis = .bf16,
                 baseDate: CivilDate, baseValue: Double = 1000,
-                weightLagBusinessDays: Int = 5, weightLookbackDays: Int = 91, publishedDecimals: Int = 2) {
+                weightLagBusinessDays: Int = 5, weightLookbackDays: Int = 91, publishedDecimals: Int = 2,
+                minConstituents: Int? = nil, minLiveWeight: Double = 0.5, cessationDays: Int = 30) {
         self.id = id
         self.name = name
         self.kind = kind
@@ -45,6 +53,9 @@ public struct IndexDefinition: Sendable, Hashable {
         self.weightLagBusinessDays = weightLagBusinessDays
         self.weightLookbackDays = weightLookbackDays
         self.publishedDecimals = publishedDecimals
+        self.minConstituents = minConstituents ?? (kind == .single ? 1 : min(2, grades.count))
+        self.minLiveWeight = minLiveWeight
+        self.cessationDays = cessationDays
     }
 
     /// The publication rounding of a level (§1.4).

@@ -18,8 +18,11 @@ public enum IndexStatus: String, Sendable, Codable {
     case ok
     /// Some constituent stale, or held at its last price because suspended.
     case partial
-    /// A single-grade index whose grade is suspended: nothing is published.
+    /// A single-grade index whose grade is suspended, or a composite whose constituents with their own
+    /// fixing carry less than `min_live_weight`: nothing is published (§6.5).
     case suspended
+    /// Suspended for more than `cessation_days` consecutive fixing days: the index has ceased (§6.6).
+    case ceased
     /// Before the (effective) base date.
     case notStarted = "not_started"
 }
@@ -59,23 +62,27 @@ public enum IndexEngine {
                                through end: CivilDate,
                                prices: (String, CivilDate) -> ConstituentPrice?, performance: (String) -> Double) -> [IndexValue] {
         func isFixingDate(_ d: CivilDate) -> Bool { fixingDays == .everyDay || calendar.isBusinessDay(d) }
+        func valued(_ d: CivilDate) -> Int { def.grades.filter { prices($0, d)?.value != nil }.count }
         var out: [IndexValue] = []
-        // Effective base: the first date on or after base_date when some constituent has a value.
+        // §6.5 effective base: the first fixing date on or after base_date with min_constituents values.
         var base = def.baseDate
-        while base <= end, !isFixingDate(base) || !def.grades.contains(where: { prices($0, base)?.value != nil }) { base = base.adding(days: 1) }
+        while base <= end, !isFixingDate(base) || valued(base) < def.minConstituents { base = base.adding(days: 1) }
         guard base <= end else { return [] }
         var linkDate = base
         var linkLevel = def.baseValue
         var members = weights(def, at: base, calendar: calendar, prices: prices, performance: performance)
         var last: [String: Double] = [:]
+        var suspendedRun = 0
+        var ceased = false
+        var everMember = Set(members.map(\.grade))
         var d = base
         while d <= end {
             defer { d = d.adding(days: 1) }
             if !isFixingDate(d) { continue }
             var rel = 0.0
+            var live = 0.0
             var states: [ConstituentState] = []
             var anyHeldOrStale = false
-            var suspendedSingle = false
             for m in members {
                 let (g, w, lp) = (m.grade, m.weight, m.linkPrice)
                 let p = prices(g, d)
@@ -85,25 +92,41 @@ public enum IndexEngine {
                     price = last[g] ?? lp
                     held = true
                     anyHeldOrStale = true
-                    if def.kind == .single { suspendedSingle = true }
-                } else if p?.status == .stale {
-                    anyHeldOrStale = true
+                } else {
+                    live += w
+                    if p?.status == .stale { anyHeldOrStale = true }
                 }
                 last[g] = price!
                 rel += w * price! / lp
                 states.append(ConstituentState(grade: g, weight: w, linkPrice: lp, price: price!, held: held))
             }
             let level = link(linkLevel, relative: rel)
-            let status: IndexStatus = suspendedSingle ? .suspended : (anyHeldOrStale ? .partial : .ok)
-            out.append(IndexValue(date: d, status: status, level: suspendedSingle ? nil : level, linkDate: linkDate, linkLevel: linkLevel,
+            // §6.5: too little of the link weight has its own fixing today: nothing is published.
+            let suspended = live < def.minLiveWeight - 1e-12 || (def.kind == .single && live == 0)
+            suspendedRun = suspended ? suspendedRun + 1 : 0
+            if suspendedRun > def.cessationDays { ceased = true }
+            let status: IndexStatus = ceased ? .ceased : suspended ? .suspended : (anyHeldOrStale ? .partial : .ok)
+            out.append(IndexValue(date: d, status: status, level: (suspended || ceased) ? nil : level, linkDate: linkDate, linkLevel: linkLevel,
                                   constituents: states))
-            // Rebalance after the close of a rebalance date: new link at today's level (no jump).
-            if def.kind == .composite, d > linkDate, calendar.isRebalanceDate(d) {
-                let next = weights(def, at: d, calendar: calendar, prices: prices, performance: performance)
-                if !next.isEmpty {
+            if ceased { continue }
+            // §6.3/§6.4: rebalance after the close of a rebalance date (new link at today's level, no jump);
+            // §6.5 re-entry: on the first business day of another month, a former constituent that left
+            // (no value on a link date) and has a value today brings a new link with fresh weights. A grade
+            // that was never a constituent (a new chip generation) waits for a quarterly rebalance.
+            guard def.kind == .composite, d > linkDate else { continue }
+            let quarterly = calendar.isRebalanceDate(d)
+            let c = d.components
+            let monthStart = calendar.isBusinessDay(d) && calendar.firstBusinessDay(year: c.year, month: c.month) == d
+            let memberSet = Set(members.map(\.grade))
+            let reentry = monthStart && everMember.contains { !memberSet.contains($0) && prices($0, d)?.value != nil }
+            if quarterly || reentry {
+                let next = weights(def, at: d, calendar: calendar, prices: prices, performance: performance,
+                                   only: quarterly ? nil : everMember)
+                if next.count >= def.minConstituents {
                     linkLevel = level
                     linkDate = d
                     members = next
+                    everMember.formUnion(next.map(\.grade))
                 }
             }
         }
@@ -114,8 +137,9 @@ public enum IndexEngine {
     /// weights from the GPU-hours (H100-equivalent if so defined) over the lookback ending `lag`
     /// business days before it; floor and cap applied.
     static func weights(_ def: IndexDefinition, at date: CivilDate, calendar: BusinessCalendar,
-                        prices: (String, CivilDate) -> ConstituentPrice?, performance: (String) -> Double) -> [LinkMember] {
-        let eligible = def.grades.filter { prices($0, date)?.value != nil }
+                        prices: (String, CivilDate) -> ConstituentPrice?, performance: (String) -> Double,
+                        only: Set<String>? = nil) -> [LinkMember] {
+        let eligible = def.grades.filter { prices($0, date)?.value != nil && (only?.contains($0) ?? true) }
         guard !eligible.isEmpty else { return [] }
         var raw: [Double]
         switch def.weighting {

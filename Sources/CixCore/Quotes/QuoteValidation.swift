@@ -56,8 +56,11 @@ public enum QuoteValidation {
         }
         let observedAt = trim(f[QuoteColumn.observedAt.rawValue])
         let epoch: Int64
-        switch Timestamp.parse(observedAt) {
-        case .success(let e): epoch = e
+        var nanos: Int32 = 0
+        switch Timestamp.parseInstant(observedAt) {
+        case .success(let t):
+            epoch = t.seconds
+            nanos = t.nanos
         case .failure(.missingZone): return reject(.observedAt, "timestamp has no zone (use Z or ±HH:MM): \(observedAt)")
         case .failure(.outOfRange): return reject(.observedAt, "timestamp out of range: \(observedAt)")
         case .failure(.malformed): return reject(.observedAt, "not an ISO-8601 timestamp: \(observedAt)")
@@ -107,7 +110,7 @@ public enum QuoteValidation {
         }
         let offer = trim(f[QuoteColumn.offerID.rawValue])
         let inter = trim(f[QuoteColumn.interconnect.rawValue])
-        return .success(RawQuote(
+        var quote = RawQuote(
             observedAt: observedAt, observedEpoch: epoch,
             source: trim(f[QuoteColumn.source.rawValue]),
             offerID: offer.isEmpty ? nil : offer,
@@ -118,7 +121,9 @@ public enum QuoteValidation {
             price: priceText, priceValue: price,
             currency: currency, priceUnit: unit, priceBasis: basis,
             availableGPUs: available,
-            interconnect: inter.isEmpty ? nil : inter))
+            interconnect: inter.isEmpty ? nil : inter)
+        quote.observedNanos = nanos
+        return .success(quote)
     }
 
     /// A whole number, also written with a zero fraction (`8.0`, as some catalogs do).

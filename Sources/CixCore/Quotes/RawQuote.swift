@@ -5,8 +5,10 @@
 /// later stages never parse twice.
 public struct RawQuote: Sendable, Hashable {
     public var observedAt: String
-    /// Seconds since 1970-01-01T00:00:00Z.
+    /// Seconds since 1970-01-01T00:00:00Z (the fraction truncated).
     public var observedEpoch: Int64
+    /// Nanoseconds past `observedEpoch` (0 when the time has no fraction).
+    public var observedNanos: Int32 = 0
     public var source: String
     public var offerID: String?
     public var chip: String
@@ -45,6 +47,9 @@ public struct RawQuote: Sendable, Hashable {
         self.interconnect = interconnect
         identity = computeIdentity()
     }
+
+    /// The observation instant at full precision.
+    public var observedInstant: Instant { Instant(seconds: observedEpoch, nanos: observedNanos) }
 
     /// Identity used for de-duplication (METHODOLOGY.md §2.3): with an offer id, the tuple
     /// (source, offer_id, observed instant, canonical term, location); without one, the whole content.

@@ -51,48 +51,55 @@ public enum Stats {
         v.withUnsafeBufferPointer { vb in w.withUnsafeBufferPointer { weightedMedian(sortedValues: vb, weights: $0) } }
     }
 
-    /// Weights proportional to `raw`, capped at `cap` with the excess spread pro rata over the
-    /// uncapped ones, repeated until none exceeds the cap (METHODOLOGY.md §5.4). When the cap cannot
-    /// hold (n × cap < 1), every weight is 1/n.
+    /// Weights proportional to `raw`, capped at `cap`, the excess spread pro rata over the uncapped ones
+    /// (METHODOLOGY.md §5.4): `boundedWeights` with a floor of 0. When the cap cannot hold
+    /// (n × cap < 1), every weight is 1/n.
     public static func cappedWeights(_ raw: [Double], cap: Double) -> [Double] {
-        let n = raw.count
-        precondition(n > 0)
-        if Double(n) * cap < 1 - 1e-12 { return Array(repeating: 1 / Double(n), count: n) }
-        let total = raw.reduce(0, +)
-        var w = total > 0 ? raw.map { $0 / total } : Array(repeating: 1 / Double(n), count: n)
-        var capped = Array(repeating: false, count: n)
-        for _ in 0..<n {
-            var changed = false
-            for i in 0..<n where !capped[i] && w[i] > cap + 1e-15 { capped[i] = true; changed = true }
-            guard changed else { break }
-            let free = 1 - Double(capped.filter { $0 }.count) * cap
-            let uncappedTotal = (0..<n).filter { !capped[$0] }.reduce(0.0) { $0 + w[$1] }
-            for i in 0..<n {
-                if capped[i] { w[i] = cap } else { w[i] = uncappedTotal > 0 ? w[i] / uncappedTotal * free : free / Double(n - capped.filter { $0 }.count) }
-            }
-        }
-        return w
+        boundedWeights(raw, floor: 0, cap: cap)
     }
 
-    /// Weights with a floor and a cap (each applied by redistributing pro rata), for index weights.
+    /// Bounded proportional weights (METHODOLOGY.md §6.4, and §5.4 with floor 0): with sᵢ = rawᵢ ÷ Σ raw,
+    ///
+    ///     wᵢ = min(cap, max(floor, λ · sᵢ))
+    ///
+    /// for the unique λ > 0 with Σ wᵢ = 1. Floor and cap apply at once, the weights between them keep
+    /// their proportions, and the weights always sum to 1 within [floor, cap]. When that is infeasible
+    /// (n × floor > 1 or n × cap < 1), or no raw value is positive, every weight is 1/n.
+    /// λ is found exactly: Σ wᵢ is continuous and non-decreasing in λ and linear between the breakpoints
+    /// floor ÷ sᵢ and cap ÷ sᵢ; within the segment where it reaches 1, λ = (1 − Σ clipped) ÷ Σ free sᵢ.
     public static func boundedWeights(_ raw: [Double], floor: Double, cap: Double) -> [Double] {
         let n = raw.count
+        precondition(n > 0)
+        let equal = [Double](repeating: 1 / Double(n), count: n)
+        guard Double(n) * floor <= 1 + 1e-12, Double(n) * cap >= 1 - 1e-12, floor <= cap else { return equal }
+        guard raw.allSatisfy({ $0.isFinite && $0 >= 0 }) else { return equal }
         let total = raw.reduce(0, +)
-        var w = total > 0 ? raw.map { $0 / total } : Array(repeating: 1 / Double(n), count: n)
-        guard Double(n) * floor <= 1, Double(n) * cap >= 1 else { return Array(repeating: 1 / Double(n), count: n) }
-        var fixed = Array(repeating: false, count: n)
-        for _ in 0..<(2 * n) {
-            var changed = false
-            for i in 0..<n where !fixed[i] {
-                if w[i] < floor - 1e-15 { w[i] = floor; fixed[i] = true; changed = true }
-                else if w[i] > cap + 1e-15 { w[i] = cap; fixed[i] = true; changed = true }
-            }
-            guard changed else { break }
-            let fixedSum = (0..<n).filter { fixed[$0] }.reduce(0.0) { $0 + w[$1] }
-            let freeSum = (0..<n).filter { !fixed[$0] }.reduce(0.0) { $0 + w[$1] }
-            let target = 1 - fixedSum
-            for i in 0..<n where !fixed[i] { w[i] = freeSum > 0 ? w[i] / freeSum * target : target / Double(n - fixed.filter { $0 }.count) }
+        guard total > 0 else { return equal }
+        if Double(n) * floor >= 1 - 1e-15 { return [Double](repeating: floor, count: n) }
+        if Double(n) * cap <= 1 + 1e-15 { return [Double](repeating: cap, count: n) }
+        let s = raw.map { $0 / total }
+        func sum(_ l: Double) -> Double { s.reduce(0) { $0 + min(cap, max(floor, l * $1)) } }
+        var points: [Double] = []
+        for x in s where x > 0 {
+            points.append(floor / x)
+            points.append(cap / x)
         }
-        return w
+        points.sort()
+        let k = points.firstIndex { sum($0) >= 1 } ?? (points.count - 1)
+        let lo = k > 0 ? points[k - 1] : 0
+        let mid = (lo + points[k]) / 2
+        var clipped = 0.0
+        var freeShare = 0.0
+        for x in s {
+            let v = mid * x
+            if v >= cap { clipped += cap } else if v <= floor { clipped += floor } else { freeShare += x }
+        }
+        let lambda = freeShare > 0 ? (1 - clipped) / freeShare : mid
+        return s.map { x in
+            let v = mid * x
+            if v >= cap { return cap }
+            if v <= floor { return floor }
+            return lambda * x
+        }
     }
 }

@@ -104,6 +104,17 @@ func pad(_ v: Int, _ width: Int) -> String {
     return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
 }
 
+/// An instant: whole seconds since 1970-01-01T00:00:00Z and the nanoseconds past them.
+public struct Instant: Sendable, Hashable, Comparable {
+    public var seconds: Int64
+    public var nanos: Int32
+    public init(seconds: Int64, nanos: Int32 = 0) {
+        self.seconds = seconds
+        self.nanos = nanos
+    }
+    public static func < (a: Instant, b: Instant) -> Bool { (a.seconds, a.nanos) < (b.seconds, b.nanos) }
+}
+
 /// A date's year, month (1–12) and day (1–31).
 public struct YearMonthDay: Sendable, Hashable {
     public var year: Int
@@ -122,6 +133,12 @@ public enum Timestamp {
     /// Returns epoch seconds (fractions are truncated towards the earlier second). Hours 00–23,
     /// seconds 00–59: `24:00:00` and the leap second `23:59:60` are refused (METHODOLOGY.md §2.2).
     public static func parse(_ text: some StringProtocol) -> Result<Int64, ParseError> {
+        parseInstant(text).map(\.seconds)
+    }
+
+    /// Parses like `parse`, keeping the fraction of a second (to the nanosecond; further digits are
+    /// truncated): instants are compared at full precision (§5.1).
+    public static func parseInstant(_ text: some StringProtocol) -> Result<Instant, ParseError> {
         let u = Array(text.utf8)
         let n = u.count
         guard n >= 16, u[4] == 45, u[7] == 45, u[10] == 84 || u[10] == 116 || u[10] == 32, u[13] == 58,
@@ -129,6 +146,7 @@ public enum Timestamp {
               let hh = digits(u, 11, 2), let mi = digits(u, 14, 2) else { return .failure(.malformed) }
         var i = 16
         var ss = 0
+        var nanos: Int32 = 0
         if i < n, u[i] == 58 {
             guard i + 3 <= n, let s = digits(u, i + 1, 2) else { return .failure(.malformed) }
             ss = s
@@ -136,7 +154,12 @@ public enum Timestamp {
             if i < n, u[i] == 46 || u[i] == 44 {
                 i += 1
                 let start = i
-                while i < n, u[i] &- 48 < 10 { i += 1 }
+                var scale: Int32 = 100_000_000
+                while i < n, u[i] &- 48 < 10 {
+                    nanos += Int32(u[i] - 48) * scale
+                    scale /= 10
+                    i += 1
+                }
                 if i == start { return .failure(.malformed) }
             }
         }
@@ -165,7 +188,16 @@ public enum Timestamp {
         guard (1...12).contains(mo), d >= 1, d <= CivilDate.daysInMonth(year: y, month: mo),
               hh <= 23, mi < 60, ss <= 59 else { return .failure(.outOfRange) }
         let days = CivilDate.daysFromCivil(y, mo, d)
-        return .success(days * 86_400 + Int64(hh * 3600 + mi * 60 + ss) - Int64(offset))
+        return .success(Instant(seconds: days * 86_400 + Int64(hh * 3600 + mi * 60 + ss) - Int64(offset), nanos: nanos))
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS[.fffffffff]Z`: UTC, with nine fraction digits when the instant has a fraction
+    /// (the `observed_utc` of the quotes export and of the inputs hash, §5.7).
+    public static func format(_ t: Instant) -> String {
+        let base = format(t.seconds)
+        guard t.nanos > 0 else { return base }
+        let f = String(t.nanos)
+        return String(base.dropLast()) + "." + String(repeating: "0", count: 9 - f.count) + f + "Z"
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ` for epoch seconds.

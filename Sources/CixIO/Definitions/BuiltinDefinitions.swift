@@ -12,7 +12,7 @@ enum BuiltinDefinitions {
 # exchange rules set them: a holiday on a Saturday is observed the Friday before, on a Sunday the Monday
 # after; New Year's Day on a Saturday is not observed (the Friday closes a fiscal year).
 # A date outside `covered_years` is judged by weekday alone.
-methodology_version: "1.0"
+methodology_version: "1.1"
 sections: ["1.6"]
 name: US exchange holidays (NYSE)
 covered_years: [2024, 2030]
@@ -100,7 +100,7 @@ holidays:
 # Specs are dense (no sparsity) per GPU. bf16_tflops drives the H100-equivalent performance factor
 # (bf16_tflops / 989). Figures are from shared/data/market-facts.md §4 (NVIDIA and AMD datasheets)
 # unless `spec_source` says otherwise.
-methodology_version: "1.0"
+methodology_version: "1.1"
 sections: ["3.1", "3.4"]
 reference_chip: H100-SXM
 chips:
@@ -373,13 +373,14 @@ chips:
 
 """#,
         "fixing.yaml": #"""
-# Daily fixing parameters (METHODOLOGY.md §5). Every fixing records the hash of this file together
-# with the hash of the grade definitions it used.
-methodology_version: "1.0"
+# Daily fixing parameters (METHODOLOGY.md §5). Every fixing records the hash of its grade's resolved
+# definition: the grade, these parameters and the methodology version (§1.1).
+methodology_version: "1.1"
 sections: ["5.1", "5.2", "5.3", "5.4", "5.5", "5.6", "5.7"]
 fixing_time_seconds: 57600    # 16:00 UTC
 window_hours: 24              # quotes observed in (fixing time − 24 h, fixing time]
-outlier_k: 3                  # drop offers outside median ± 3 × 1.4826 × MAD
+outlier_k: 3                  # drop offers outside median ± 3 × 1.4826 × max(MAD, 0.005 × median)
+outlier_min_relative_mad: 0.005  # the dispersion floor: a wild offer is dropped even when all others agree
 source_cap: 0.30              # no source above 30% of the cross-source weight
 min_sources: 3
 min_offers: 5
@@ -387,6 +388,7 @@ max_stale_days: 5             # carried forward as stale for 5 days, then suspen
 bootstrap_samples: 200
 bootstrap_seed: 20240101
 published_decimals: 4         # USD per GPU-hour
+fixing_days: every_day        # compute is rented around the clock: a fixing every calendar day (or business_days)
 
 """#,
         "grades.yaml": #"""
@@ -397,7 +399,7 @@ published_decimals: 4         # USD per GPU-hour
 # chips: canonical chip id -> quality factor (1.0 for the par chip; a quote counts as price / factor).
 # regions: market region codes from locations.yaml, or GLOBAL. min_gpus: GPUs per instance (default 1).
 # interconnects: classes accepted (empty or absent: any). Cluster grades need InfiniBand or RoCE and 8 GPUs.
-methodology_version: "1.0"
+methodology_version: "1.1"
 sections: ["4"]
 grades:
   - id: H100-SXM.NA.OD
@@ -1073,8 +1075,8 @@ grades:
 # type: single (level = base_value × fixing / fixing on the base date) or composite (chain-linked
 # Laspeyres, rebalanced on the first business day of January, April, July and October).
 # An index starts on base_date, or on the first later date with a fixing (its effective base date).
-methodology_version: "1.0"
-sections: ["6.1", "6.2", "6.3", "6.4", "6.5"]
+methodology_version: "1.1"
+sections: ["6.1", "6.2", "6.3", "6.4", "6.5", "6.6", "6.7"]
 indices:
   - id: CIX-H100-NA
     name: H100 SXM on-demand, North America
@@ -1128,6 +1130,9 @@ indices:
     base_date: 2025-01-02
     weight_lag_business_days: 5
     weight_lookback_days: 91
+    min_constituents: 3           # to start and to set a link (§6.5)
+    min_live_weight: 0.5          # below this share of weight with its own fixing: suspended that day (§6.5)
+    cessation_days: 30            # suspended for longer: ceased (§6.6)
 
 """#,
         "locations.yaml": #"""
@@ -1138,7 +1143,7 @@ indices:
 # `fr-par-2`, `us-east-1a`); an ISO 3166-1 alpha-2 country code; `Place, CC, Continent` text (Vast.ai,
 # SkyPilot marketplaces; the place may be empty: `, US, NA`); `CC - site` text (PrimeIntellect).
 # Matching is case-insensitive. Anything else is an unknown location (kept, reported unmatched).
-methodology_version: "1.0"
+methodology_version: "1.1"
 sections: ["3.2"]
 regions:
   NA: North America

@@ -14,6 +14,17 @@ public struct MethodologyDefinitions: Sendable {
     public var indexHash: String
     /// Where they were read from (a folder or "built-in").
     public var source: DefinitionSource
+    /// `methodology_version` of fixing.yaml (METHODOLOGY.md's version).
+    public var methodologyVersion: String
+    /// Each grade's resolved fixing definition, whose hash its fixings record (§1.1).
+    public var fixingDefinitions: [String: StoredDefinition]
+    /// Each index's resolved definition, whose hash its levels record (§1.1).
+    public var indexDefinitions: [String: StoredDefinition]
+
+    /// The definition hash a fixing of `grade` records.
+    public func fixingHash(grade: String) -> String { fixingDefinitions[grade]?.hash ?? fixingHash }
+    /// The definition hash a level of `index` records.
+    public func indexHash(index: String) -> String { indexDefinitions[index]?.hash ?? indexHash }
 }
 
 /// Loaded definitions by the hash of their bytes: a process that runs many commands (tests, a server)
@@ -52,13 +63,28 @@ extension DefinitionLoader {
         let (fp, fd) = try source.read("fixing.yaml")
         let (ip, id) = try source.read("indices.yaml")
         let (cp, cd) = try source.read("calendar.yaml")
-        let fixing = try fixingParameters(try YAMLValue.parse(fd, path: fp))
+        let fixingRoot = try YAMLValue.parse(fd, path: fp)
+        let version = try fixingRoot.map().required("methodology_version").string()
+        let fixing = try fixingParameters(fixingRoot)
         let indices = try indexDefinitions(try YAMLValue.parse(id, path: ip), reference: ref)
         let calendar = try calendar(try YAMLValue.parse(cd, path: cp))
         let fh = sha256Hex(Data((ref.hash + sha256Hex(fd) + sha256Hex(cd)).utf8))
         let ih = sha256Hex(Data((fh + sha256Hex(id)).utf8))
+        var fixingDefs: [String: StoredDefinition] = [:]
+        for g in ref.grades.grades {
+            fixingDefs[g.id] = StoredDefinition(kind: "fixing", id: g.id, version: version,
+                                                canonical: CanonicalDefinitions.fixingDefinition(g, params: fixing, calendar: calendar, version: version))
+        }
+        var indexDefs: [String: StoredDefinition] = [:]
+        for d in indices {
+            var perf: [String: Double] = [:]
+            for g in d.grades { perf[g] = IndexEngine.parPerformanceFactor(ref, grade: g, basis: d.performanceBasis) }
+            indexDefs[d.id] = StoredDefinition(kind: "index", id: d.id, version: version, canonical: CanonicalDefinitions.indexDefinition(
+                d, fixingHashes: fixingDefs.mapValues(\.hash), performance: perf, calendar: calendar, version: version))
+        }
         return MethodologyDefinitions(reference: ref, fixing: fixing, indices: indices, calendar: calendar,
-                                      fixingHash: fh, indexHash: ih, source: source)
+                                      fixingHash: fh, indexHash: ih, source: source, methodologyVersion: version,
+                                      fixingDefinitions: fixingDefs, indexDefinitions: indexDefs)
     }
 
     // MARK: fixing.yaml (§5)
@@ -69,6 +95,7 @@ extension DefinitionLoader {
         if let v = m.optional("fixing_time_seconds") { p.fixingTimeSeconds = try v.int(0...86_399) }
         if let v = m.optional("window_hours") { p.windowHours = try v.int(1...168) }
         if let v = m.optional("outlier_k") { p.outlierK = try v.double(0...100, openLower: true) }
+        if let v = m.optional("outlier_min_relative_mad") { p.outlierMinRelativeMAD = try v.double(0...1) }
         if let v = m.optional("source_cap") { p.sourceCap = try v.double(0...1, openLower: true) }
         if let v = m.optional("min_sources") { p.minSources = try v.int(1...1000) }
         if let v = m.optional("min_offers") { p.minOffers = try v.int(1...100_000) }
@@ -132,6 +159,9 @@ extension DefinitionLoader {
             if let v = x.optional("weight_lag_business_days") { d.weightLagBusinessDays = try v.int(0...60) }
             if let v = x.optional("weight_lookback_days") { d.weightLookbackDays = try v.int(1...366) }
             if let v = x.optional("published_decimals") { d.publishedDecimals = try v.int(0...Rounding.maxDecimals) }
+            if let v = x.optional("min_constituents") { d.minConstituents = try v.int(1...grades.count) }
+            if let v = x.optional("min_live_weight") { d.minLiveWeight = try v.double(0...1) }
+            if let v = x.optional("cessation_days") { d.cessationDays = try v.int(1...3660) }
             try x.finish()
             return d
         }

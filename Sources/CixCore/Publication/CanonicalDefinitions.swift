@@ -1,0 +1,85 @@
+/// Canonical text of resolved definitions and their hashes (METHODOLOGY.md §1.1). A published value
+/// records the hash of its own resolved definition, not of whole files: adding an index, or editing a
+/// comment, changes nothing that is already published. The store keeps each canonical text by hash,
+/// so an old value stays explainable after the definitions change.
+public enum CanonicalDefinitions {
+    static func num(_ v: Double) -> String { "\(v)" }
+
+    /// The fixing parameters (§5), one `key=value` line each, in this order.
+    public static func fixing(_ p: FixingParameters) -> String {
+        """
+        fixing_time_seconds=\(p.fixingTimeSeconds)
+        window_hours=\(p.windowHours)
+        outlier_k=\(num(p.outlierK))
+        outlier_min_relative_mad=\(num(p.outlierMinRelativeMAD))
+        source_cap=\(num(p.sourceCap))
+        min_sources=\(p.minSources)
+        min_offers=\(p.minOffers)
+        max_stale_days=\(p.maxStaleDays)
+        bootstrap_samples=\(p.bootstrapSamples)
+        bootstrap_seed=\(p.bootstrapSeed)
+        published_decimals=\(p.publishedDecimals)
+        fixing_days=\(p.fixingDays.rawValue)
+
+        """
+    }
+
+    /// A grade (§4.1): chips with their quality factors sorted by chip id.
+    public static func grade(_ g: GradeDefinition) -> String {
+        """
+        grade=\(g.id)
+        chips=\(g.chips.sorted { $0.key < $1.key }.map { "\($0.key):\(num($0.value))" }.joined(separator: ","))
+        regions=\(g.regions.sorted().joined(separator: ","))
+        term=\(g.term.rawValue)
+        min_gpus=\(g.minGPUs)
+        interconnects=\(g.interconnects.map(\.rawValue).sorted().joined(separator: ","))
+
+        """
+    }
+
+    /// The calendar (§1.6): its name and holidays.
+    public static func calendar(_ c: BusinessCalendar) -> String {
+        "calendar=\(c.name)\nholidays=\(c.holidays.sorted().map { CivilDate(dayNumber: $0).description }.joined(separator: ","))\n"
+    }
+
+    /// The definition a fixing of grade `g` is computed under: the methodology version, the grade, the
+    /// fixing parameters, and the calendar when fixings follow business days.
+    public static func fixingDefinition(_ g: GradeDefinition, params p: FixingParameters, calendar: BusinessCalendar, version: String) -> String {
+        "methodology_version=\(version)\n" + grade(g) + fixing(p) + (p.fixingDays == .businessDays ? CanonicalDefinitions.calendar(calendar) : "")
+    }
+
+    /// The definition an index level is computed under: the methodology version, the index's fields, the
+    /// calendar, each constituent's fixing definition hash and its par chip's performance factor.
+    public static func indexDefinition(_ d: IndexDefinition, fixingHashes: [String: String], performance: [String: Double],
+                                       calendar c: BusinessCalendar, version: String) -> String {
+        var s = "methodology_version=\(version)\nindex=\(d.id)\ntype=\(d.kind.rawValue)\ngrades=\(d.grades.joined(separator: ","))\n"
+        s += "weighting=\(d.weighting.rawValue)\n"
+        s += "weights=\((d.weights ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key):\(num($0.value))" }.joined(separator: ","))\n"
+        s += "cap=\(num(d.cap))\nfloor=\(num(d.floor))\nh100_equivalent=\(d.h100Equivalent)\nperformance_basis=\(d.performanceBasis.rawValue)\n"
+        s += "base_date=\(d.baseDate)\nbase_value=\(num(d.baseValue))\nweight_lag_business_days=\(d.weightLagBusinessDays)\n"
+        s += "weight_lookback_days=\(d.weightLookbackDays)\npublished_decimals=\(d.publishedDecimals)\n"
+        s += "min_constituents=\(d.minConstituents)\nmin_live_weight=\(num(d.minLiveWeight))\ncessation_days=\(d.cessationDays)\n"
+        s += calendar(c)
+        for g in d.grades.sorted() {
+            s += "fixing_definition \(g)=\(fixingHashes[g] ?? "?")\nperformance \(g)=\(num(performance[g] ?? 1))\n"
+        }
+        return s
+    }
+}
+
+/// A resolved definition as stored: its kind (`fixing` or `index`), id, version, canonical text, hash.
+public struct StoredDefinition: Sendable, Hashable {
+    public var kind: String
+    public var id: String
+    public var version: String
+    public var canonical: String
+    public var hash: String
+
+    public init(kind: String, id: String, version: String, canonical: String) {
+        self.kind = kind
+        self.id = id
+        self.version = version
+        self.canonical = canonical
+        hash = FixingAudit.sha256(canonical)
+    }
+}

@@ -1,0 +1,143 @@
+"""An independent re-implementation of METHODOLOGY.md §5.2-§5.7 and §6.7, written from the document,
+used by the Swift tests to check the engine's numbers from outside it.
+
+Usage (reads JSON on stdin, writes JSON on stdout):
+  python3 methodology_reference.py bootstrap   {"sources": [{"prices": [...], "weights": [...], "capacity": x|null}], "cap": .3, "samples": 200, "seed": N}
+  python3 methodology_reference.py inputs-hash {"export": "quotes.csv", "grade": G, "chip_factors": {...}, "start": "...Z", "end": "...Z"}
+  python3 methodology_reference.py index-hash  {"indices": "indices.csv", "weights": "weights.csv", "index": I, "date": D}
+"""
+import csv, hashlib, json, sys
+from datetime import datetime, timezone
+
+MASK = (1 << 64) - 1
+
+
+def splitmix64(state):
+    state = (state + 0x9E3779B97F4A7C15) & MASK
+    z = state
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+    return state, z ^ (z >> 31)
+
+
+def weighted_median(values, weights):
+    """§5.3: values ascending; zero weights skipped; exactly half (within 1e-12 of the total): mean with the next."""
+    pairs = [(v, w) for v, w in zip(values, weights) if w > 0]
+    total = sum(w for _, w in pairs)
+    half = total / 2
+    cum = 0.0
+    for i, (v, w) in enumerate(pairs):
+        cum += w
+        if abs(cum - half) <= 1e-12 * total:
+            return (v + pairs[i + 1][0]) / 2 if i + 1 < len(pairs) else v
+        if cum > half:
+            return v
+    return pairs[-1][0]
+
+
+def bounded_weights(raw, floor, cap):
+    """§6.4 / §5.4: w = min(cap, max(floor, l * s)) with sum 1; found here by bisection on l."""
+    n = len(raw)
+    if n * floor > 1 + 1e-12 or n * cap < 1 - 1e-12 or sum(raw) <= 0:
+        return [1 / n] * n
+    s = [x / sum(raw) for x in raw]
+    lo, hi = 0.0, 1.0
+    while sum(min(cap, max(floor, hi * x)) for x in s) < 1:
+        hi *= 2
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if sum(min(cap, max(floor, mid * x)) for x in s) < 1:
+            lo = mid
+        else:
+            hi = mid
+    return [min(cap, max(floor, hi * x)) for x in s]
+
+
+def cross_weights(capacities, cap):
+    known = sorted(c for c in capacities if c is not None and c > 0)
+    if known:
+        n = len(known)
+        fill = known[n // 2] if n % 2 else (known[n // 2 - 1] + known[n // 2]) / 2
+    else:
+        fill = 1.0
+    raw = [c if c is not None and c > 0 else fill for c in capacities]
+    return bounded_weights(raw, 0.0, cap)
+
+
+def quantile7(sorted_values, q):
+    h = (len(sorted_values) - 1) * q
+    lo = int(h)
+    hi = min(lo + 1, len(sorted_values) - 1)
+    return sorted_values[lo] + (h - lo) * (sorted_values[hi] - sorted_values[lo])
+
+
+def bootstrap(sources, cap, samples, seed):
+    """§5.6: S source draws, then for each drawn source its n offer draws; next() mod n."""
+    state = seed
+    out = []
+    S = len(sources)
+    for _ in range(samples):
+        drawn = []
+        for _ in range(S):
+            state, r = splitmix64(state)
+            drawn.append(r % S)
+        values, caps = [], []
+        for k in drawn:
+            src = sources[k]
+            n = len(src["prices"])
+            counts = [0] * n
+            for _ in range(n):
+                state, r = splitmix64(state)
+                counts[r % n] += 1
+            values.append(weighted_median(src["prices"], [c * w for c, w in zip(counts, src["weights"])]))
+            caps.append(src["capacity"])
+        w = cross_weights(caps, cap)
+        order = sorted(range(S), key=lambda i: (values[i], i))
+        out.append(weighted_median([values[i] for i in order], [w[i] for i in order]))
+    out.sort()
+    return [quantile7(out, 0.025), quantile7(out, 0.975)]
+
+
+def utc(text):
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)
+
+
+def inputs_hash(export, grade, start, end):
+    """§5.7 from the quotes export: the grade's priced quotes with observed_utc in (start, end]."""
+    lo, hi = utc(start), utc(end)
+    lines = []
+    with open(export, newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if grade not in r["grades"].split() or r["usd_per_gpu_hour"] == "":
+                continue
+            t = utc(r["observed_utc"])
+            if not (lo < t <= hi):
+                continue
+            avail = str(int(float(r["available_gpus"]))) if r["available_gpus"] else ""
+            lines.append("|".join([r["observed_utc"], r["source"], r["offer_id"], r["location"], r["canonical_chip"],
+                                   r["usd_per_gpu_hour"], avail]) + "\n")
+    lines.sort(key=lambda s: s.encode("utf-8"))
+    return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+
+
+def index_hash(indices, weights, index, date):
+    """§6.7 from the indices and weights exports."""
+    with open(indices, newline="", encoding="utf-8") as f:
+        row = next(r for r in csv.DictReader(f) if r["index"] == index and r["date"] == date)
+    text = f"{index}|{date}|{row['link_date']}\n"
+    with open(weights, newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["index"] == index and r["date"] == date]
+    for r in sorted(rows, key=lambda r: r["grade"]):
+        text += f"{r['grade']}|{r['weight']}|{r['link_price']}|{r['price']}|{r['held']}\n"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+if __name__ == "__main__":
+    args = json.load(sys.stdin)
+    what = sys.argv[1]
+    if what == "bootstrap":
+        print(json.dumps(bootstrap(args["sources"], args["cap"], args["samples"], args["seed"])))
+    elif what == "inputs-hash":
+        print(json.dumps(inputs_hash(args["export"], args["grade"], args["start"], args["end"])))
+    elif what == "index-hash":
+        print(json.dumps(index_hash(args["indices"], args["weights"], args["index"], args["date"])))
