@@ -241,33 +241,22 @@ func fix(_ o: [GradeObservation], end: Int64 = 86_400) -> Result<WindowResult, I
         let end = first.adding(days: 729)
         let engine = IndexEngine.compute(d, calendar: .weekdays, through: end, prices: { price($0, $1) }, performance: { perf[$0]! })
         #expect(engine.count > 700)
-        // Naive path: for each date, walk from the base through every link, multiplying link relatives.
-        var links: [(CivilDate, [(String, Double, Double)])] = []
-        for v in engine where links.last?.0 != v.linkDate {
-            links.append((v.linkDate!, v.constituents.map { ($0.grade, $0.weight, $0.linkPrice) }))
-        }
-        func heldPrice(_ g: String, _ date: CivilDate) -> Double {
-            var x = date
-            while true {
-                if let v = price(g, x)?.value { return v }
-                x = x.adding(days: -1)
-            }
-        }
+        // Naive path (NaiveIndex): link dates, weights, link prices and levels computed independently.
+        let naive = NaiveIndex(def: d, calendar: .weekdays, prices: { price($0, $1)?.value }, capacity: { price($0, $1)?.capacityGPUs ?? 0 },
+                               performance: { perf[$0]! }).run(through: end)
         var maxRel = 0.0
         for v in engine {
-            var level = d.baseValue
-            for (i, (ld, members)) in links.enumerated() where ld <= v.date {
-                let nextLink = i + 1 < links.count && links[i + 1].0 < v.date ? links[i + 1].0 : nil
-                let at = nextLink ?? v.date
-                level *= members.reduce(0.0) { $0 + $1.1 * heldPrice($1.0, at) / $1.2 }
-                if nextLink == nil { break }
-            }
-            maxRel = max(maxRel, abs(level - v.level!) / level)
+            guard let expected = naive.levels[v.date] else { Issue.record("no naive level on \(v.date)"); continue }
+            #expect((expected == nil) == (v.level == nil))
+            if let e = expected, let l = v.level { maxRel = max(maxRel, abs(e - l) / e) }
         }
         #expect(maxRel < 1e-9)
+        let engineLinks = engine.reduce(into: [CivilDate]()) { if $0.last != $1.linkDate { $0.append($1.linkDate!) } }
+        #expect(engineLinks == naive.links.map(\.date).filter { $0 <= engine.last!.date }.prefix(engineLinks.count).map { $0 })
+        let links = naive.links
         #expect(links.count >= 8, "two years of quarterly rebalances")
-        let b200Later = links.contains { $0.1.contains { $0.0 == "B200" } }
-        let b200AtBase = links[0].1.contains { $0.0 == "B200" }
+        let b200Later = links.contains { $0.weights["B200"] != nil }
+        let b200AtBase = links[0].weights["B200"] != nil
         #expect(b200Later)
         #expect(!b200AtBase)
         let scaled = IndexEngine.compute(d, calendar: .weekdays, through: end, prices: { price($0, $1, k: 7.3) }, performance: { perf[$0]! })

@@ -310,3 +310,42 @@ import Testing
         #expect(level(base: 101.88, january: 100.34) == "102.23")
     }
 }
+
+/// The fixing job on a hand-made store (§5): window ends with fractions of a second, a wild offer with
+/// MAD = 0 among equals, a sold-out offer, a pinned interval and a pinned inputs hash.
+@Suite struct FixingJobByHandTests {
+    @Test func aHandMadeStoreFixesAsComputedByHand() throws {
+        let dir = try tempDir()
+        let s = try Store(path: dir + "/s.sqlite")
+        var rows: [String] = []
+        // Five sources, one offer each at 2.0…2.4 with 8 GPUs: equal capacity shares 0.2 (under the 30%
+        // cap); the weighted median of 2.0 2.1 2.2 2.3 2.4 at equal weights is 2.2.
+        for (i, src) in ["a", "b", "c", "d", "e"].enumerated() {
+            rows.append("2026-11-24T0\(i):00:00Z,\(src),o\(i),H100 SXM,8,us-east-1,on_demand,2.\(i),USD,hour,gpu,8,")
+        }
+        rows.append("2026-11-24T10:00:00Z,f,wild,H100 SXM,8,us-east-1,on_demand,9.99,USD,hour,gpu,8,")      // outlier (§5.2)
+        rows.append("2026-11-24T11:00:00Z,g,soldout,H100 SXM,8,us-east-1,on_demand,1.00,USD,hour,gpu,0,")   // sold out (§5.1)
+        rows.append("2026-11-24T16:00:00.25Z,h,late,H100 SXM,8,us-east-1,on_demand,1.50,USD,hour,gpu,8,")   // after the window end
+        rows.append("2026-11-23T16:00:00Z,h,early,H100 SXM,8,us-east-1,on_demand,1.50,USD,hour,gpu,8,")     // at the start: outside
+        try write(quotesCSV(rows), to: dir + "/q.csv")
+        var o = IngestOptions()
+        o.writeRejectFiles = false
+        _ = try IngestJob.run(store: s, paths: [dir + "/q.csv"], options: o)
+        let defs = try DefinitionLoader.methodology(repoRoot + "/Indices")
+        _ = try NormalizeJob.run(store: s, ref: defs.reference)
+        _ = try FixingJob.run(store: s, defs: defs, from: CivilDate(iso: "2026-11-24")!, to: CivilDate(iso: "2026-11-24")!, now: "t")
+        let f = try s.read { try $0.latestFixing(grade: "H100-SXM.NA.OD", date: CivilDate(iso: "2026-11-24")!) }!
+        #expect(f.status == "ok" && f.value == 2.2 && f.published == "2.2000")
+        #expect(f.offers == 5 && f.sources == 5 && f.outliers == 1 && f.min == 2.0 && f.max == 2.4)
+        #expect(f.capacityGPUs == 40)
+        // Pinned: the two-stage bootstrap (§5.6) with the shipped seed, as Reference/methodology_reference.py
+        // computes it from the document; and the inputs hash (§5.7) of the seven lines in the window.
+        #expect(f.ciLow == 2.0 && f.ciHigh == 2.4, "[\(f.ciLow!), \(f.ciHigh!)]")
+        #expect(f.inputsHash == "8f5f65a9e365fb3722601297f7eb6dc2863b34a6a9aca35b830273ca148f28eb")
+        let lines = ["2026-11-24T00:00:00Z|a|o0|us-east-1|H100-SXM|2.0|8\n", "2026-11-24T01:00:00Z|b|o1|us-east-1|H100-SXM|2.1|8\n",
+                     "2026-11-24T02:00:00Z|c|o2|us-east-1|H100-SXM|2.2|8\n", "2026-11-24T03:00:00Z|d|o3|us-east-1|H100-SXM|2.3|8\n",
+                     "2026-11-24T04:00:00Z|e|o4|us-east-1|H100-SXM|2.4|8\n", "2026-11-24T10:00:00Z|f|wild|us-east-1|H100-SXM|9.99|8\n",
+                     "2026-11-24T11:00:00Z|g|soldout|us-east-1|H100-SXM|1.0|0\n"]
+        #expect(f.inputsHash == FixingAudit.sha256(lines.sorted().joined()))
+    }
+}
