@@ -9,20 +9,7 @@ import Testing
 @Suite(.serialized) struct FixingJobTests {
     /// A small demo market, ingested, FX'd and normalized.
     func demoStore(_ dir: String, days: Int = 12) throws -> (Store, DemoConfig) {
-        var c = DemoConfig()
-        c.days = days
-        c.quotesPerDay = 1500
-        c.end = CivilDate(iso: "2025-03-20")!
-        c.out = dir
-        let m = try DemoJob.generate(c)
-        let s = try Store(path: dir + "/s.sqlite")
-        var o = IngestOptions()
-        o.writeRejectFiles = false
-        _ = try IngestJob.run(store: s, paths: m.files.map { dir + "/" + $0 }, options: o)
-        let fx = try FXReader.read(try FileByteSource(path: dir + "/" + m.fxFile), path: m.fxFile)
-        _ = try s.write { try $0.insertFXRates(fx.rates, sourcePath: m.fxFile, at: "t") }
-        _ = try NormalizeJob.run(store: s, ref: referenceData)
-        return (s, c)
+        try smallDemoStore(dir, days: days)
     }
 
     func export(_ s: Store, _ what: String, _ dir: String) throws -> Data {

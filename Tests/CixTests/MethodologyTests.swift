@@ -349,3 +349,30 @@ import Testing
         #expect(f.inputsHash == FixingAudit.sha256(lines.sorted().joined()))
     }
 }
+
+/// §5.1 contributors and offers: quotes without an offer_id are keyed by their listing, so one source
+/// repeating a listing cannot reach the offer minimum by repetition.
+@Suite struct ContributorTests {
+    @Test func repeatedListingsWithoutIdsCountOnce() throws {
+        let dir = try tempDir()
+        let s = try Store(path: dir + "/s.sqlite")
+        var rows: [String] = []
+        // Source "x" posts the same listing (no offer_id) five times; "y" and "z" one offer each.
+        for h in 0..<5 { rows.append("2026-11-24T0\(h):00:00Z,x,,H100 SXM,8,us-east-1,on_demand,2.\(h),USD,hour,gpu,8,") }
+        rows.append("2026-11-24T06:00:00Z,y,y1,H100 SXM,8,us-east-1,on_demand,2.5,USD,hour,gpu,8,")
+        rows.append("2026-11-24T07:00:00Z,z,z1,H100 SXM,8,us-east-1,on_demand,2.6,USD,hour,gpu,8,")
+        // A different listing of x (another location) is another offer.
+        rows.append("2026-11-24T08:00:00Z,x,,H100 SXM,8,us-west-2,on_demand,2.7,USD,hour,gpu,8,")
+        try write(quotesCSV(rows), to: dir + "/q.csv")
+        var o = IngestOptions()
+        o.writeRejectFiles = false
+        _ = try IngestJob.run(store: s, paths: [dir + "/q.csv"], options: o)
+        let defs = try DefinitionLoader.methodology(repoRoot + "/Indices")
+        _ = try NormalizeJob.run(store: s, ref: defs.reference)
+        let e = try ExplainJob.fixing(store: s, defs: defs, grade: "H100-SXM.NA.OD", date: CivilDate(iso: "2026-11-24")!)
+        // 8 observations, 4 offers (x's repeated listing once, time-weighted), 3 sources: below 5 offers.
+        #expect(e.trace.observations == 8 && e.trace.offers.count == 4)
+        #expect(e.trace.offers.filter { $0.source == "x" }.map(\.observations).sorted() == [1, 5])
+        #expect(e.trace.status == "suspended" && !e.trace.sufficient)
+    }
+}

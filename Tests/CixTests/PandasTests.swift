@@ -27,19 +27,9 @@ import Testing
         assert str(w["weight"].dtype) == "float64" and w["held"].dtype == bool
         print(len(q), len(f), len(i), len(w))
         """
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script, dir]
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(String(decoding: e, as: UTF8.self))")
-        let counts = String(decoding: o, as: UTF8.self).split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let (status, o, e) = try runProcess("/usr/bin/env", ["python3", "-c", script, dir])
+        #expect(status == 0, "\(e)")
+        let counts = o.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         #expect(counts.count == 4 && counts.allSatisfy { $0 > 0 })
     }
 }

@@ -52,6 +52,16 @@ struct ExplainCommand: ParsableCommand {
         subcommands: [ExplainFixing.self, ExplainIndex.self])
 }
 
+/// Prints an explanation as text (with whether it reproduces the stored value) or JSON.
+func printExplanation<T: Encodable & Sendable>(_ e: Explanation<T>, format: ExplainFormat, text: (T, String?) -> String) throws {
+    switch format {
+    case .json: print(try ExplainRender.json(e.trace), terminator: "")
+    case .text:
+        print(text(e.trace, e.stored), terminator: "")
+        print(e.stored == nil ? "not stored yet" : (e.reproduces ? "recomputed value equals the stored one" : "DIFFERS from the stored value"))
+    }
+}
+
 struct ExplainFixing: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fixing", abstract: "A grade's fixing on a date, stage by stage (§5): offers, outliers, sources, weights, fallback.")
@@ -62,14 +72,8 @@ struct ExplainFixing: ParsableCommand {
     @Option(help: "text or json.") var format: ExplainFormat = .text
 
     func run() throws {
-        let defs = try indices.methodology()
-        let e = try ExplainJob.fixing(store: try store.openReadOnly(), defs: defs, grade: grade, date: date)
-        switch format {
-        case .json: print(try ExplainRender.json(e.trace), terminator: "")
-        case .text:
-            print(ExplainRender.text(e.trace, stored: e.stored), terminator: "")
-            print(e.stored == nil ? "not stored yet" : (e.reproduces ? "recomputed value equals the stored one" : "DIFFERS from the stored value"))
-        }
+        let e = try ExplainJob.fixing(store: try store.openReadOnly(), defs: try indices.methodology(), grade: grade, date: date)
+        try printExplanation(e, format: format, text: ExplainRender.text)
     }
 }
 
@@ -83,14 +87,8 @@ struct ExplainIndex: ParsableCommand {
     @Option(help: "text or json.") var format: ExplainFormat = .text
 
     func run() throws {
-        let defs = try indices.methodology()
-        let e = try ExplainJob.index(store: try store.openReadOnly(), defs: defs, index: index, date: date)
-        switch format {
-        case .json: print(try ExplainRender.json(e.trace), terminator: "")
-        case .text:
-            print(ExplainRender.text(e.trace, stored: e.stored), terminator: "")
-            print(e.stored == nil ? "not stored yet" : (e.reproduces ? "recomputed level equals the stored one" : "DIFFERS from the stored level"))
-        }
+        let e = try ExplainJob.index(store: try store.openReadOnly(), defs: try indices.methodology(), index: index, date: date)
+        try printExplanation(e, format: format, text: ExplainRender.text)
     }
 }
 

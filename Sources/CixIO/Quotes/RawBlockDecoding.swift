@@ -29,3 +29,30 @@ extension RawBlock {
         guard i == count else { throw StoreCorruption("raw block at quote \(first): \(i) records, expected \(count)") }
     }
 }
+
+extension RawBlock {
+    /// The check made on every block before it is written (§2.5): the block parses back with the CSV
+    /// reader into exactly `count` well-formed records of a line number and the 13 fields, and its first
+    /// record validates. (Every row was validated when it was read; what this proves is that the
+    /// encoding round-trips. A full decode of every block measured 2.7× slower ingest: 137k against
+    /// 370k quotes/s at 5M quotes.)
+    public func verifyReadable() throws {
+        let reader = CSVReader(source: MemoryByteSource(data), chunkSize: 1 << 16)
+        var rec = CSVRecord()
+        var i = 0
+        while try reader.next(into: &rec) {
+            guard rec.malformed == nil, rec.count == QuoteColumn.allCases.count + 1, !rec.ends.isEmpty,
+                  rec.data[0..<rec.ends[0]].allSatisfy({ $0 >= 48 && $0 <= 57 }), rec.ends[0] > 0 else {
+                throw StoreCorruption("block at quote \(firstQuoteID): record \(i) would not read back")
+            }
+            if i == 0 {
+                let fields = (1...QuoteColumn.allCases.count).map { rec.field($0) ?? "" }
+                guard case .success = QuoteValidation.validate(fields) else {
+                    throw StoreCorruption("block at quote \(firstQuoteID): its first record would not validate")
+                }
+            }
+            i += 1
+        }
+        guard i == count else { throw StoreCorruption("block at quote \(firstQuoteID): \(i) records, expected \(count)") }
+    }
+}
