@@ -30,26 +30,61 @@ public enum Bootstrap {
         var w = [Double](repeating: 0, count: maxN)
         var drawn = [Int](repeating: 0, count: S)
         var values = [Double](repeating: 0, count: S)
-        var capacities = [Double?](repeating: nil, count: S)
+        var capacities = [Double](repeating: 0, count: S)
+        var known = [Double](repeating: 0, count: S)
+        var cross = [Double](repeating: 0, count: S)
+        var scratch = [Int](repeating: 0, count: S)
         var order = [Int](repeating: 0, count: S)
         var sortedValues = [Double](repeating: 0, count: S)
         var sortedWeights = [Double](repeating: 0, count: S)
+        // The sources flattened once (no reference counting in the loops below).
+        var offsets = [Int](repeating: 0, count: S + 1)
+        var flatPrices: [Double] = []
+        var flatWeights: [Double] = []
+        var sourceCaps = [Double](repeating: 0, count: S)
+        for (i, src) in sources.enumerated() {
+            flatPrices += src.prices
+            flatWeights += src.weights
+            offsets[i + 1] = flatPrices.count
+            sourceCaps[i] = src.capacity ?? 0
+        }
         for _ in 0..<samples {
             for k in 0..<S { drawn[k] = Int(rng.next() % UInt64(S)) }
             for k in 0..<S {
-                let s = sources[drawn[k]]
-                let n = s.prices.count
+                let si = drawn[k]
+                let lo = offsets[si]
+                let n = offsets[si + 1] - lo
                 for i in 0..<n { counts[i] = 0 }
                 for _ in 0..<n { counts[Int(rng.next() % UInt64(n))] += 1 }
-                for i in 0..<n { w[i] = counts[i] * s.weights[i] }
-                values[k] = s.prices.withUnsafeBufferPointer { v in
+                for i in 0..<n { w[i] = counts[i] * flatWeights[lo + i] }
+                values[k] = flatPrices.withUnsafeBufferPointer { v in
                     w.withUnsafeBufferPointer { wb in
-                        Stats.weightedMedian(sortedValues: v, weights: UnsafeBufferPointer(rebasing: wb[0..<n]))
+                        Stats.weightedMedian(sortedValues: UnsafeBufferPointer(rebasing: v[lo..<(lo + n)]),
+                                             weights: UnsafeBufferPointer(rebasing: wb[0..<n]))
                     }
                 }
-                capacities[k] = s.capacity
+                capacities[k] = sourceCaps[si]
             }
-            let cross = CrossSource.weights(capacities: capacities, cap: cap)
+            // §5.4 over the drawn sources, without allocating: a source without capacity data takes the
+            // median positive capacity of the drawn ones (1 each when none has any), then the cap.
+            var nk = 0
+            for k in 0..<S where capacities[k] > 0 { known[nk] = capacities[k]; nk += 1 }
+            if nk < S {
+                var fill = 1.0
+                if nk > 0 {
+                    known.withUnsafeMutableBufferPointer { b in
+                        var part = UnsafeMutableBufferPointer(rebasing: b[0..<nk])
+                        part.sort()
+                        fill = nk % 2 == 1 ? part[nk / 2] : (part[nk / 2 - 1] + part[nk / 2]) / 2
+                    }
+                }
+                for k in 0..<S where !(capacities[k] > 0) { capacities[k] = fill }
+            }
+            capacities.withUnsafeBufferPointer { r in
+                cross.withUnsafeMutableBufferPointer { wb in
+                    scratch.withUnsafeMutableBufferPointer { Stats.cappedWeights(raw: r, cap: cap, into: wb, order: $0) }
+                }
+            }
             for k in 0..<S { order[k] = k }
             order.sort { (values[$0], $0) < (values[$1], $1) }
             for (k, i) in order.enumerated() {

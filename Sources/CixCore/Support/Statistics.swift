@@ -55,7 +55,55 @@ public enum Stats {
     /// (METHODOLOGY.md §5.4): `boundedWeights` with a floor of 0. When the cap cannot hold
     /// (n × cap < 1), every weight is 1/n.
     public static func cappedWeights(_ raw: [Double], cap: Double) -> [Double] {
-        boundedWeights(raw, floor: 0, cap: cap)
+        var w = [Double](repeating: 0, count: raw.count)
+        var order = [Int](repeating: 0, count: raw.count)
+        raw.withUnsafeBufferPointer { r in
+            w.withUnsafeMutableBufferPointer { wb in
+                order.withUnsafeMutableBufferPointer { cappedWeights(raw: r, cap: cap, into: wb, order: $0) }
+            }
+        }
+        return w
+    }
+
+    /// `boundedWeights` with a floor of 0, without allocating (the bootstrap calls it 200 times a
+    /// fixing): by water-filling, which gives the same λ. Take the raw values from the largest down;
+    /// while the largest remaining one would exceed the cap at λ = (weight left) ÷ (raw left), cap it.
+    /// The others get raw × (weight left) ÷ (raw left).
+    public static func cappedWeights(raw: UnsafeBufferPointer<Double>, cap: Double, into w: UnsafeMutableBufferPointer<Double>,
+                                     order: UnsafeMutableBufferPointer<Int>) {
+        let n = raw.count
+        precondition(n > 0 && w.count >= n && order.count >= n)
+        var total = 0.0
+        var valid = true
+        for x in raw { if !(x.isFinite && x >= 0) { valid = false }; total += x }
+        guard Double(n) * cap >= 1 - 1e-12, valid, total > 0 else {
+            for i in 0..<n { w[i] = 1 / Double(n) }
+            return
+        }
+        if Double(n) * cap <= 1 + 1e-15 {
+            for i in 0..<n { w[i] = cap }
+            return
+        }
+        // Indices by raw value, largest first (insertion sort: n is small).
+        for i in 0..<n { order[i] = i }
+        if n > 1 {
+            for i in 1..<n {
+                let k = order[i]
+                var j = i
+                while j > 0 && raw[order[j - 1]] < raw[k] { order[j] = order[j - 1]; j -= 1 }
+                order[j] = k
+            }
+        }
+        var left = 1.0
+        var rawLeft = total
+        var capped = 0
+        while capped < n, rawLeft > 0, raw[order[capped]] * left / rawLeft > cap {
+            w[order[capped]] = cap
+            left -= cap
+            rawLeft -= raw[order[capped]]
+            capped += 1
+        }
+        for k in capped..<n { w[order[k]] = rawLeft > 0 ? raw[order[k]] * left / rawLeft : left / Double(n - capped) }
     }
 
     /// Bounded proportional weights (METHODOLOGY.md §6.4, and §5.4 with floor 0): with sᵢ = rawᵢ ÷ Σ raw,
@@ -68,6 +116,7 @@ public enum Stats {
     /// λ is found exactly: Σ wᵢ is continuous and non-decreasing in λ and linear between the breakpoints
     /// floor ÷ sᵢ and cap ÷ sᵢ; within the segment where it reaches 1, λ = (1 − Σ clipped) ÷ Σ free sᵢ.
     public static func boundedWeights(_ raw: [Double], floor: Double, cap: Double) -> [Double] {
+        if floor == 0 { return cappedWeights(raw, cap: cap) }
         let n = raw.count
         precondition(n > 0)
         let equal = [Double](repeating: 1 / Double(n), count: n)
