@@ -43,6 +43,16 @@ struct SeriesTable: Sendable {
     static let indexLevels = SeriesTable(name: "index_levels", keys: ["index_id", "date"], values: [
         "status", "level", "published", "link_date", "inputs_hash", "definition_hash",
     ])
+    static let settlements = SeriesTable(name: "settlements", keys: ["contract", "date"], values: [
+        "settle", "volume", "open_interest", "source_path",
+    ])
+    static let curves = SeriesTable(name: "curves", keys: ["root", "date", "contract"], values: [
+        "months_ahead", "price", "published", "warnings", "inputs_hash", "definition_hash",
+    ])
+    static let futuresIndexLevels = SeriesTable(name: "futures_index_levels", keys: ["index_id", "date"], values: [
+        "status", "er", "tr", "cdr", "tbr", "tbill_rate", "holdings", "settlement_source", "roll_yield", "er_published",
+        "tr_published", "inputs_hash", "definition_hash",
+    ])
 }
 
 /// Publishes values of one series inside a write transaction: compares each with its latest version

@@ -311,6 +311,75 @@ public final class Store: @unchecked Sendable {
             ) WITHOUT ROWID;
             """)
         }
+        m.registerMigration("v7-futures") { db in
+            try db.execute(sql: """
+            -- Exchange settlements (§7.3): versioned like every published series (a changed settle is a
+            -- new version, the old kept), with the run that stored them.
+            CREATE TABLE settlements (
+                contract TEXT NOT NULL,
+                date TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                settle REAL NOT NULL,
+                volume INTEGER,
+                open_interest INTEGER,
+                source_path TEXT NOT NULL,
+                run_id INTEGER NOT NULL REFERENCES publication_runs(id),
+                computed_at TEXT NOT NULL,
+                PRIMARY KEY (contract, date, version)
+            );
+            -- T-bill rates in percent (§7.6); for a date the latest ingest wins, every file's rows are kept.
+            CREATE TABLE rates (
+                id INTEGER PRIMARY KEY,
+                date TEXT NOT NULL,
+                rate REAL NOT NULL,
+                source_path TEXT NOT NULL,
+                ingested_at TEXT NOT NULL
+            );
+            CREATE INDEX rates_date ON rates(date);
+            -- Model curves (§7.4): one row per root, date and listed contract.
+            CREATE TABLE curves (
+                root TEXT NOT NULL,
+                date TEXT NOT NULL,
+                contract TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                months_ahead INTEGER NOT NULL,
+                price REAL,
+                published TEXT,
+                warnings TEXT NOT NULL,
+                inputs_hash TEXT NOT NULL,
+                definition_hash TEXT NOT NULL,
+                run_id INTEGER NOT NULL REFERENCES publication_runs(id),
+                computed_at TEXT NOT NULL,
+                PRIMARY KEY (root, date, contract, version)
+            );
+            -- Rolling futures indices (§7.5–§7.7).
+            CREATE TABLE futures_index_levels (
+                index_id TEXT NOT NULL,
+                date TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                status TEXT NOT NULL,
+                er REAL NOT NULL,
+                tr REAL NOT NULL,
+                cdr REAL NOT NULL,
+                tbr REAL NOT NULL,
+                tbill_rate REAL,
+                holdings TEXT NOT NULL,
+                settlement_source TEXT NOT NULL,
+                roll_yield REAL,
+                er_published TEXT,
+                tr_published TEXT,
+                inputs_hash TEXT NOT NULL,
+                definition_hash TEXT NOT NULL,
+                run_id INTEGER NOT NULL REFERENCES publication_runs(id),
+                computed_at TEXT NOT NULL,
+                PRIMARY KEY (index_id, date, version)
+            );
+            CREATE TRIGGER settlements_immutable BEFORE UPDATE ON settlements BEGIN SELECT RAISE(ABORT, 'settlements are immutable'); END;
+            CREATE TRIGGER curves_immutable BEFORE UPDATE ON curves BEGIN SELECT RAISE(ABORT, 'published curves are immutable'); END;
+            CREATE TRIGGER futures_index_levels_immutable BEFORE UPDATE ON futures_index_levels
+                BEGIN SELECT RAISE(ABORT, 'published futures index levels are immutable'); END;
+            """)
+        }
         return m
     }
 }

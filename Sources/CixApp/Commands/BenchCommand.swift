@@ -11,7 +11,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks at realistic scale (build with -c release).",
-        subcommands: [BenchIngest.self, BenchNormalize.self, BenchFix.self])
+        subcommands: [BenchIngest.self, BenchNormalize.self, BenchFix.self, BenchFutures.self])
 }
 
 struct BenchIngest: ParsableCommand {
@@ -119,5 +119,30 @@ struct BenchFix: ParsableCommand {
         _ = try FixingJob.run(store: s, defs: defs, from: b, to: b)
         _ = try IndexJob.run(store: s, defs: defs, from: b, to: b)
         print(String(format: "one day (%@): fixings and index levels in %.2f s", b.description, Date().timeIntervalSince(t3)))
+    }
+}
+
+struct BenchFutures: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "futures",
+        abstract: "Time every model curve and rolling futures index over the whole history of a store (e.g. the one `cix demo` made).")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var indices: IndicesOptions
+
+    func run() throws {
+        let s = try store.open()
+        let defs = try indices.methodology()
+        let span = try s.read { try $0.normalizedSpan() }
+        guard span.count > 0 else { throw CixError("bench futures: the store has no normalized quotes (run cix demo first)") }
+        let a = Timestamp.utcDate(span.minEpoch), b = Timestamp.utcDate(span.maxEpoch)
+        let t0 = Date()
+        let c = try FuturesJob.curves(store: s, defs: defs, from: a, to: b)
+        let t1 = Date()
+        let i = try FuturesJob.indices(store: s, defs: defs, from: a, to: b)
+        let t2 = Date()
+        print(String(format: "%@ to %@: %d daily curves (%d futures) in %.2f s, %d rolling index days (%d indices) in %.2f s; total %.2f s",
+                     a.description, b.description, c.computed, defs.futures.count, t1.timeIntervalSince(t0), i.computed,
+                     defs.rollingIndices.count, t2.timeIntervalSince(t1), t2.timeIntervalSince(t0)))
     }
 }

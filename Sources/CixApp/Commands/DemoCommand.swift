@@ -71,6 +71,8 @@ struct DemoCommand: ParsableCommand {
         let fst = r.fixings.byStatus.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         print("fixings: \(r.fixings.computed) grade-days (\(fst)) in \(secs("fix")) s")
         print("indices: \(r.indices.computed) index-days in \(secs("index")) s")
+        let arb = r.curves.byStatus["arbitrage warning", default: 0]
+        print("futures: \(r.settlements.reduce(0) { $0 + $1.stored }) settlements, \(r.rates.reduce(0) { $0 + $1.stored }) T-bill rates, \(r.curves.computed) curves (\(arb) with arbitrage warnings), \(r.futuresIndices.computed) rolling index days in \(secs("futures")) s")
         print("exports: " + r.exports.joined(separator: ", "))
         print("outputs: \(out)/ (quotes/, fx/, manifest.json, exports/, quote rejects in quotes/*.rejects.csv); store: \(dbPath)")
     }

@@ -7,7 +7,8 @@ import Foundation
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Export stored data as CSV or JSON Lines.",
-        subcommands: [ExportQuotes.self, ExportFixings.self, ExportIndices.self, ExportWeights.self, ExportRuns.self])
+        subcommands: [ExportQuotes.self, ExportFixings.self, ExportIndices.self, ExportWeights.self, ExportRuns.self,
+                      ExportSettlements.self, ExportCurves.self, ExportFuturesIndices.self])
 }
 
 /// Common export options: date range (UTC, inclusive), format, output.
@@ -75,6 +76,30 @@ struct ExportRuns: ExportSubcommand {
     static let configuration = CommandConfiguration(
         commandName: "runs", abstract: "One row per publication run.")
     static let kind = ExportKind.runs
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var options: ExportOptions
+}
+
+struct ExportSettlements: ExportSubcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "settlements", abstract: "One row per contract and date (latest version): exchange settlements.")
+    static let kind = ExportKind.settlements
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var options: ExportOptions
+}
+
+struct ExportCurves: ExportSubcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "curves", abstract: "One row per futures root, date and listed contract: the model curve (§7.4).")
+    static let kind = ExportKind.curves
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var options: ExportOptions
+}
+
+struct ExportFuturesIndices: ExportSubcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "futures-indices", abstract: "One row per rolling futures index and business day: ER, TR, CDR, TBR, holdings (§7.5–§7.7).")
+    static let kind = ExportKind.futuresIndices
     @OptionGroup var store: StoreOptions
     @OptionGroup var options: ExportOptions
 }

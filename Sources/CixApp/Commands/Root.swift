@@ -28,7 +28,8 @@ public struct Cix: ParsableCommand {
         abstract: "Compute-capacity benchmark index engine: GPU rental quotes in; normalized prices, grade fixings and benchmark indices out.",
         version: "cix \(CixVersion.current)",
         subcommands: [IngestCommand.self, FXCommand.self, NormalizeCommand.self, GradesCommand.self, FixCommand.self, IndexCommand.self,
-                      ExplainCommand.self, RunsCommand.self, ExportCommand.self, DemoCommand.self, BenchCommand.self])
+                      FuturesCommand.self, RatesCommand.self, ExplainCommand.self, RunsCommand.self, ExportCommand.self, DemoCommand.self,
+                      BenchCommand.self])
     public init() {}
 }
 

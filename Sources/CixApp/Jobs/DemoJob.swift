@@ -21,6 +21,9 @@ public struct DemoManifest: Codable, Sendable {
     public var quotesPerDay: Int
     public var files: [String]
     public var fxFile: String
+    /// Exchange-style CXH settlements and the T-bill rate series (§7).
+    public var settlementsFile: String = "futures/cxh-settlements.csv"
+    public var ratesFile: String = "rates/dtb3.csv"
     public var days: [DemoDayCounts]
     public var totals: DemoDayCounts
 }
@@ -52,6 +55,14 @@ public enum DemoJob {
         let fx = try AtomicTextFile(path: c.out + "/fx/eurofxref-hist.csv")
         fx.write(market.ecbRatesCSV(from: first, to: c.end))
         try fx.commit()
+        try fm.createDirectory(atPath: c.out + "/futures", withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: c.out + "/rates", withIntermediateDirectories: true)
+        let st = try AtomicTextFile(path: c.out + "/futures/cxh-settlements.csv")
+        st.write(market.settlementsCSV(root: "CXH", from: first, to: c.end))
+        try st.commit()
+        let rt = try AtomicTextFile(path: c.out + "/rates/dtb3.csv")
+        rt.write(market.tbillCSV(from: first.adding(days: -10), to: c.end))
+        try rt.commit()
         var totals = DemoDayCounts(date: "total")
         for d in days {
             totals.rows += d.rows
@@ -85,6 +96,8 @@ public enum DemoJob {
         var r = PipelineRequest(from: c.first, to: c.end)
         r.quoteFiles = manifest.files.map { c.out + "/" + $0 }
         r.fxFiles = [c.out + "/" + manifest.fxFile]
+        r.settlementFiles = [c.out + "/" + manifest.settlementsFile]
+        r.rateFiles = [c.out + "/" + manifest.ratesFile]
         r.exportsDir = c.out + "/exports"
         r.quoteExport = DateRange(from: c.end.adding(days: -6), to: c.end)
         r.ingest.writeRejectFiles = true

@@ -5,7 +5,8 @@ import Foundation
 
 /// What `cix export` can write (README "Exports").
 public enum ExportKind: String, Sendable, CaseIterable {
-    case quotes, fixings, indices, weights, runs
+    case quotes, fixings, indices, weights, runs, settlements, curves
+    case futuresIndices = "futures-indices"
 }
 
 /// An inclusive range of UTC dates; nil ends are open.
@@ -34,8 +35,17 @@ public enum ExportJob {
         "fx_usd_per_unit", "fx_date", "grades", "unpriced_reason", "unmatched_reason", "reference_hash",
     ]
 
+    public static let settlementColumns = ["contract", "date", "version", "settle", "volume", "open_interest", "source_path"]
+    public static let curveColumns = ["root", "date", "contract", "version", "months_ahead", "price", "published", "warnings",
+                                      "inputs_hash", "definition_hash"]
+    public static let futuresIndexColumns = ["index", "date", "version", "status", "er", "tr", "cdr", "tbr", "tbill_rate", "holdings",
+                                             "settlement_source", "roll_yield", "er_published", "tr_published", "inputs_hash", "definition_hash"]
+
     public static func columns(_ kind: ExportKind) -> [String] {
         switch kind {
+        case .settlements: settlementColumns
+        case .curves: curveColumns
+        case .futuresIndices: futuresIndexColumns
         case .quotes: quoteColumns
         case .fixings: fixingColumns
         case .indices: indexColumns
@@ -74,6 +84,22 @@ public enum ExportJob {
                 for r in try s.publicationRuns() {
                     w.row([.int64(r.id), .text(r.job), .text(r.arguments), .text(r.startedAt), .text(r.finishedAt), .text(r.definitions),
                            .text(r.definitionsHash), .text(r.codeVersion), .int(r.written), .int(r.unchanged)])
+                }
+            case .settlements:
+                for r in try s.latestSettlements(from: range.from, to: range.to) {
+                    w.row([.text(r.contract), .text(r.date), .int(r.version), .double(r.settle), .int(r.volume), .int(r.openInterest),
+                           .text(r.sourcePath)])
+                }
+            case .curves:
+                for r in try s.latestCurves(from: range.from, to: range.to) {
+                    w.row([.text(r.root), .text(r.date), .text(r.contract), .int(r.version), .int(r.monthsAhead), .double(r.price),
+                           .number(r.published), .text(r.warnings), .text(r.inputsHash), .text(r.definitionHash)])
+                }
+            case .futuresIndices:
+                for r in try s.latestFuturesIndexLevels(from: range.from, to: range.to) {
+                    w.row([.text(r.index), .text(r.date), .int(r.version), .text(r.status), .double(r.er), .double(r.tr), .double(r.cdr),
+                           .double(r.tbr), .double(r.tbillRate), .text(r.holdings), .text(r.settlementSource), .double(r.rollYield),
+                           .number(r.erPublished), .number(r.trPublished), .text(r.inputsHash), .text(r.definitionHash)])
                 }
             case .quotes:
                 warnings = try quotes(s, range: range, writer: w)

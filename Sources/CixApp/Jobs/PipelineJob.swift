@@ -7,6 +7,9 @@ import Foundation
 public struct PipelineRequest: Sendable {
     public var quoteFiles: [String] = []
     public var fxFiles: [String] = []
+    /// Exchange settlements and T-bill rates (§7).
+    public var settlementFiles: [String] = []
+    public var rateFiles: [String] = []
     /// Dates to fix and index.
     public var from: CivilDate
     public var to: CivilDate
@@ -28,6 +31,10 @@ public struct PipelineReport: Sendable {
     public var normalize = NormalizeStats()
     public var fixings = PublishStats()
     public var indices = PublishStats()
+    public var settlements: [InputFileResult] = []
+    public var rates: [InputFileResult] = []
+    public var curves = PublishStats()
+    public var futuresIndices = PublishStats()
     public var exports: [String] = []
     public var seconds: [String: Double] = [:]
 }
@@ -57,10 +64,20 @@ public enum PipelineJob {
         report.fixings = try timed("fix") { try FixingJob.run(store: store, defs: defs, from: r.from, to: r.to, now: now, arguments: args) }
         progress("fixings: \(report.fixings.computed) grade-days")
         report.indices = try timed("index") { try IndexJob.run(store: store, defs: defs, from: r.from, to: r.to, now: now, arguments: args) }
+        if !r.settlementFiles.isEmpty || !r.rateFiles.isEmpty || !defs.rollingIndices.isEmpty {
+            try timed("futures") {
+                report.settlements = try FuturesJob.ingestSettlements(store: store, defs: defs, paths: r.settlementFiles,
+                                                                      writeRejectFiles: r.ingest.writeRejectFiles, now: now)
+                report.rates = try FuturesJob.ingestRates(store: store, paths: r.rateFiles, writeRejectFiles: r.ingest.writeRejectFiles, now: now)
+                report.curves = try FuturesJob.curves(store: store, defs: defs, from: r.from, to: r.to, now: now, arguments: args)
+                report.futuresIndices = try FuturesJob.indices(store: store, defs: defs, from: r.from, to: r.to, now: now, arguments: args)
+            }
+            progress("futures: \(report.curves.computed) curves, \(report.futuresIndices.computed) rolling index days")
+        }
         if let dir = r.exportsDir {
             try timed("export") {
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-                for kind in [ExportKind.fixings, .indices, .weights, .runs] {
+                for kind in [ExportKind.fixings, .indices, .weights, .runs, .settlements, .curves, .futuresIndices] {
                     let path = dir + "/\(kind.rawValue).csv"
                     try ExportJob.run(store: store, kind: kind, range: DateRange(), format: .csv, out: path)
                     report.exports.append(path)

@@ -391,11 +391,66 @@ published_decimals: 4         # USD per GPU-hour
 fixing_days: every_day        # compute is rented around the clock: a fixing every calendar day (or business_days)
 
 """#,
+        "futures.yaml": #"""
+# Compute futures and rolling futures indices (METHODOLOGY.md §7).
+# A futures contract on an underlying grade settles on the average of its daily fixings over the
+# contract month (monthly_average) or on the month's last fixing (final_fixing). Tickers are root +
+# month code (F G H J K M N Q U V X Z) + two-digit year: CXHJ26 is April 2026. The model curve takes its
+# shape from the reserved-term strip (term_grades: months -> grade) and its level from the underlying.
+# The strips stop at 6 months: the 1-year grades mix hyperscalers' list commitments (about 7 USD per
+# GPU-hour for an H100) with marketplace ones (about 2), which would make every curve non-monotone.
+methodology_version: "1.1"
+sections: ["7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "7.7"]
+futures:
+  - root: CXH
+    name: H100 SXM compute, North America
+    underlying: H100-SXM.NA.OD
+    settlement: monthly_average
+    contract_gpu_hours: 1000
+    tick: 0.0001
+    listed_months: 12
+    term_grades: {1: H100-SXM.NA.1M, 3: H100-SXM.NA.3M, 6: H100-SXM.NA.6M}
+  - root: CXG
+    name: H100 SXM compute, global
+    underlying: H100-SXM.GLOBAL.OD
+    settlement: monthly_average
+    contract_gpu_hours: 1000
+    tick: 0.0001
+    listed_months: 12
+    term_grades: {1: H100-SXM.GLOBAL.1M, 3: H100-SXM.GLOBAL.3M, 6: H100-SXM.GLOBAL.6M}
+# schedule: front (in month M hold M+1 until the roll, M+2 after), {deferred: k} (k months further),
+# or {months: [12 offsets]} (the contract held after month M's roll is M + months[M-1]).
+rolling_indices:
+  - id: CXH-ROLL
+    name: CXH front-month rolling index
+    futures: CXH
+    schedule: front
+    roll_days: [5, 9]
+    base_date: 2025-01-02
+    base_value: 100
+  - id: CXH-ROLL-D2
+    name: CXH rolling index, two months deferred
+    futures: CXH
+    schedule: {deferred: 2}
+    base_date: 2025-01-02
+  - id: CXG-ROLL
+    name: CXG front-month rolling index
+    futures: CXG
+    schedule: front
+    base_date: 2025-01-02
+  - id: CXG-ROLL-D2
+    name: CXG rolling index, two months deferred
+    futures: CXG
+    schedule: {deferred: 2}
+    base_date: 2025-01-02
+
+"""#,
         "grades.yaml": #"""
 # Standard contract grades (METHODOLOGY.md §4). A quote belongs to every grade whose chips, region,
 # term, minimum GPUs per instance and interconnect it meets: a regional grade and the global one at once.
 #
-# id: FAMILY.REGION.TERM (OD on-demand, SPOT spot or interruptible, 1Y one-year reserved).
+# id: FAMILY.REGION.TERM (OD on-demand, SPOT spot or interruptible, 1M/3M/6M/1Y reserved for 1, 3, 6, 12 months;
+# the H100 SXM term strips feed the futures curve model, METHODOLOGY.md §7.4).
 # chips: canonical chip id -> quality factor (1.0 for the par chip; a quote counts as price / factor).
 # regions: market region codes from locations.yaml, or GLOBAL. min_gpus: GPUs per instance (default 1).
 # interconnects: classes accepted (empty or absent: any). Cluster grades need InfiniBand or RoCE and 8 GPUs.
@@ -412,6 +467,21 @@ grades:
     chips: {H100-SXM: 1.0}
     regions: [NA]
     term: spot
+  - id: H100-SXM.NA.1M
+    description: H100 SXM 80GB, North America, 1-month reserved
+    chips: {H100-SXM: 1.0}
+    regions: [NA]
+    term: reserved_1m
+  - id: H100-SXM.NA.3M
+    description: H100 SXM 80GB, North America, 3-month reserved
+    chips: {H100-SXM: 1.0}
+    regions: [NA]
+    term: reserved_3m
+  - id: H100-SXM.NA.6M
+    description: H100 SXM 80GB, North America, 6-month reserved
+    chips: {H100-SXM: 1.0}
+    regions: [NA]
+    term: reserved_6m
   - id: H100-SXM.NA.1Y
     description: H100 SXM 80GB, North America, 1-year reserved
     chips: {H100-SXM: 1.0}
@@ -487,6 +557,21 @@ grades:
     chips: {H100-SXM: 1.0}
     regions: [GLOBAL]
     term: spot
+  - id: H100-SXM.GLOBAL.1M
+    description: H100 SXM 80GB, global, 1-month reserved
+    chips: {H100-SXM: 1.0}
+    regions: [GLOBAL]
+    term: reserved_1m
+  - id: H100-SXM.GLOBAL.3M
+    description: H100 SXM 80GB, global, 3-month reserved
+    chips: {H100-SXM: 1.0}
+    regions: [GLOBAL]
+    term: reserved_3m
+  - id: H100-SXM.GLOBAL.6M
+    description: H100 SXM 80GB, global, 6-month reserved
+    chips: {H100-SXM: 1.0}
+    regions: [GLOBAL]
+    term: reserved_6m
   - id: H100-SXM.GLOBAL.1Y
     description: H100 SXM 80GB, all market regions, 1-year reserved
     chips: {H100-SXM: 1.0}

@@ -21,6 +21,12 @@ public struct MethodologyDefinitions: Sendable {
     /// Each index's resolved definition, whose hash its levels record (§1.1).
     public var indexDefinitions: [String: StoredDefinition]
 
+    /// Futures and rolling futures indices (futures.yaml, §7), and the hash of that file with the
+    /// fixing definitions of their underlyings.
+    public var futures: [FuturesDefinition] = []
+    public var rollingIndices: [RollingIndexDefinition] = []
+    public var futuresHash: String = ""
+
     /// The definition hash a fixing of `grade` records.
     public func fixingHash(grade: String) -> String { fixingDefinitions[grade]?.hash ?? fixingHash }
     /// The definition hash a level of `index` records.
@@ -82,9 +88,15 @@ extension DefinitionLoader {
             indexDefs[d.id] = StoredDefinition(kind: "index", id: d.id, version: version, canonical: CanonicalDefinitions.indexDefinition(
                 d, fixingHashes: fixingDefs.mapValues(\.hash), performance: perf, calendar: calendar, version: version))
         }
-        return MethodologyDefinitions(reference: ref, fixing: fixing, indices: indices, calendar: calendar,
-                                      fixingHash: fh, indexHash: ih, source: source, methodologyVersion: version,
-                                      fixingDefinitions: fixingDefs, indexDefinitions: indexDefs)
+        let (up, ud) = try source.read("futures.yaml")
+        let (futures, rolling) = try futuresDefinitions(try YAMLValue.parse(ud, path: up), reference: ref, indices: indices)
+        var defs = MethodologyDefinitions(reference: ref, fixing: fixing, indices: indices, calendar: calendar,
+                                          fixingHash: fh, indexHash: ih, source: source, methodologyVersion: version,
+                                          fixingDefinitions: fixingDefs, indexDefinitions: indexDefs)
+        defs.futures = futures
+        defs.rollingIndices = rolling
+        defs.futuresHash = sha256Hex(Data((fh + sha256Hex(ud)).utf8))
+        return defs
     }
 
     // MARK: fixing.yaml (§5)

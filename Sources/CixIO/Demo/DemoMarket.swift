@@ -245,7 +245,7 @@ public struct DemoMarket: Sendable {
             for (loc, region) in n.locations {
                 for (text, chip, gpus, ic) in n.chips {
                     let terms: [Term] = n.unit == .month ? [.onDemand, .reserved1m] :
-                        (n.source == "runpod" ? [.onDemand, .spot] : [.onDemand, .reserved1m, .reserved6m, .reserved1y])
+                        (n.source == "runpod" ? [.onDemand, .spot] : [.onDemand, .reserved1m, .reserved3m, .reserved6m, .reserved1y])
                     o.append(ListOffer(source: n.source, offerID: "\(n.source)-\(chip.lowercased())-\(gpus)x", chipText: text, chip: chip, gpus: gpus,
                                        basis: .gpu, unit: n.unit, location: loc, region: region, currency: n.currency, interconnect: ic,
                                        terms: terms, kind: .neocloud(markup: n.markup), available: n.capacity))

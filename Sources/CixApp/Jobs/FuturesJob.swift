@@ -1,0 +1,238 @@
+import CixCore
+import CixIO
+import CixStore
+import Foundation
+
+/// One settlements or rates file's outcome.
+public struct InputFileResult: Sendable {
+    public var path: String
+    public var rowsRead = 0
+    /// Rows that made a new version (settlements) or were stored (rates).
+    public var stored = 0
+    public var unchanged = 0
+    public var rejected = 0
+    public var rejectsPath: String?
+    public var warnings: [String] = []
+}
+
+/// The futures layer's jobs (METHODOLOGY.md §7).
+public enum FuturesJob {
+    static func writeRejects(_ rejects: [InputReject], path: String, enabled: Bool) throws -> String? {
+        let rp = path + ".rejects.csv"
+        guard enabled else { return nil }
+        guard !rejects.isEmpty else {
+            if FileManager.default.fileExists(atPath: rp) { try? FileManager.default.removeItem(atPath: rp) }
+            return nil
+        }
+        let f = try AtomicTextFile(path: rp)
+        f.write("line,field,reason,original\n")
+        for r in rejects { f.write("\(r.line),\(csvField(r.field)),\(csvField(r.reason)),\(csvField(r.original))\n") }
+        try f.commit()
+        return rp
+    }
+
+    /// §7.3: stores exchange settlements, each file in one transaction with its publication run; a
+    /// changed settle for a stored date and contract is a new version; bad rows go to the rejects table
+    /// and `FILE.rejects.csv`.
+    public static func ingestSettlements(store: Store, defs: MethodologyDefinitions, paths: [String], writeRejectFiles: Bool = true,
+                                         now: String? = nil) throws -> [InputFileResult] {
+        let clock = JobClock(now)
+        let parsed = try paths.map { p in
+            (p, try SettlementsReader.read(try FileByteSource(path: p), path: p, futures: defs.futures, calendar: defs.calendar))
+        }
+        var out: [InputFileResult] = []
+        for (path, r) in parsed {
+            var res = InputFileResult(path: path, rowsRead: r.rowsRead, rejected: r.rejects.count, warnings: r.warnings)
+            try store.write { s in
+                let at = clock.now()
+                let run = try s.beginRun(job: "futures ingest", arguments: path, startedAt: at, definitions: defs.source.description,
+                                         definitionsHash: defs.futuresHash)
+                let pub = try s.settlementPublisher(runID: run, computedAt: at)
+                for row in r.rows {
+                    try pub.publish(SettlementRecord(contract: row.contract.ticker, date: row.date.description, settle: row.settle,
+                                                     volume: row.volume, openInterest: row.openInterest, sourcePath: path))
+                }
+                res.stored = pub.written
+                res.unchanged = pub.unchanged
+                _ = try s.recordInputFile(path: path, format: "settlements", startedAt: at, rowsRead: r.rowsRead, accepted: pub.written,
+                                          duplicates: pub.unchanged, rejects: r.rejects.map { ($0.line, $0.field, $0.reason, $0.original) })
+                try s.finishRun(run, finishedAt: clock.now(), written: pub.written, unchanged: pub.unchanged)
+            }
+            res.rejectsPath = try writeRejects(r.rejects, path: path, enabled: writeRejectFiles)
+            out.append(res)
+        }
+        return out
+    }
+
+    /// §7.6: stores T-bill rates (percent), each file in one transaction.
+    public static func ingestRates(store: Store, paths: [String], writeRejectFiles: Bool = true, now: String? = nil) throws -> [InputFileResult] {
+        let clock = JobClock(now)
+        let parsed = try paths.map { p in (p, try RatesReader.read(try FileByteSource(path: p), path: p)) }
+        var out: [InputFileResult] = []
+        for (path, r) in parsed {
+            try store.write { s in
+                let at = clock.now()
+                try s.insertRates(r.rates, sourcePath: path, at: at)
+                _ = try s.recordInputFile(path: path, format: "rates", startedAt: at, rowsRead: r.rowsRead, accepted: r.rates.count,
+                                          duplicates: 0, rejects: r.rejects.map { ($0.line, $0.field, $0.reason, $0.original) })
+            }
+            out.append(InputFileResult(path: path, rowsRead: r.rowsRead, stored: r.rates.count, rejected: r.rejects.count,
+                                       rejectsPath: try writeRejects(r.rejects, path: path, enabled: writeRejectFiles)))
+        }
+        return out
+    }
+
+    /// Latest fixings of some grades, by grade and day number.
+    static func fixings(_ s: StoreSession, grades: Set<String>, through: CivilDate) throws -> [String: [Int64: Double]] {
+        var out: [String: [Int64: Double]] = [:]
+        for f in try s.latestFixings(to: through) where grades.contains(f.grade) {
+            if let v = f.value, let d = CivilDate(iso: f.date) { out[f.grade, default: [:]][d.dayNumber] = v }
+        }
+        return out
+    }
+
+    /// §7.4's definition of a futures contract's curve: the definition, its strip and the fixing definitions it reads.
+    static func curveDefinition(_ f: FuturesDefinition, _ defs: MethodologyDefinitions) -> StoredDefinition {
+        var text = "methodology_version=\(defs.methodologyVersion)\nfutures=\(f.root)\nunderlying=\(f.underlying)\n"
+        text += "settlement=\(f.settlement.rawValue)\ncontract_gpu_hours=\(f.contractGPUHours)\ntick=\(f.tick)\nlisted_months=\(f.listedMonths)\n"
+        for (m, g) in f.termGrades.sorted(by: { $0.key < $1.key }) { text += "term \(m)=\(g) \(defs.fixingHash(grade: g))\n" }
+        text += "underlying_definition=\(defs.fixingHash(grade: f.underlying))\n" + CanonicalDefinitions.calendar(defs.calendar)
+        return StoredDefinition(kind: "futures", id: f.root, version: defs.methodologyVersion, canonical: text)
+    }
+
+    /// The published decimals of a tick (0.0001 → 4).
+    static func tickDecimals(_ tick: Double) -> Int {
+        var d = 0
+        var t = tick
+        while d < Rounding.maxDecimals, (t - t.rounded()).magnitude > 1e-12 { t *= 10; d += 1 }
+        return d
+    }
+
+    /// The model curve of one futures definition on one date (nil without the underlying or the strip).
+    static func curve(_ f: FuturesDefinition, on d: CivilDate, fixings: [String: [Int64: Double]]) -> ForwardCurve? {
+        guard let spot = fixings[f.underlying]?[d.dayNumber], !f.termGrades.isEmpty else { return nil }
+        var strip: [TermPoint] = []
+        for (m, g) in f.termGrades {
+            guard let v = fixings[g]?[d.dayNumber] else { return nil }
+            strip.append(TermPoint(months: m, price: v))
+        }
+        return ForwardCurve(strip: strip, spot: spot)
+    }
+
+    /// §7.4: computes and publishes the model curve of every futures definition on a grade with a term
+    /// strip, for every business day in [from, to].
+    public static func curves(store: Store, defs: MethodologyDefinitions, from: CivilDate, to: CivilDate, now: String? = nil,
+                              arguments: String = "") throws -> PublishStats {
+        let clock = JobClock(now)
+        var stats = PublishStats()
+        let withStrip = defs.futures.filter { !$0.termGrades.isEmpty }
+        try store.write { s in
+            let at = clock.now()
+            let run = try s.beginRun(job: "futures curve", arguments: arguments, startedAt: at, definitions: defs.source.description,
+                                     definitionsHash: defs.futuresHash)
+            stats.runID = run
+            let cdefs = withStrip.map { curveDefinition($0, defs) }
+            try s.recordDefinitions(cdefs, runID: run)
+            let grades = Set(withStrip.flatMap { [$0.underlying] + $0.termGrades.values })
+            let fx = try fixings(s, grades: grades, through: to)
+            let pub = try s.curvePublisher(runID: run, computedAt: at)
+            for (f, cdef) in zip(withStrip, cdefs) {
+                let rounding = Rounding(decimals: tickDecimals(f.tick))
+                for d in defs.calendar.businessDays(from: from, to: to) {
+                    guard let c = curve(f, on: d, fixings: fx) else { continue }
+                    stats.computed += 1
+                    if !c.warnings.isEmpty {
+                        stats.warnings.append("\(f.root) \(d): " + c.warnings.joined(separator: "; "))
+                        stats.byStatus["arbitrage warning", default: 0] += 1
+                    }
+                    let strip = f.termGrades.keys.sorted().map { "\($0):\(fx[f.termGrades[$0]!]![d.dayNumber]!)" }.joined(separator: " ")
+                    let inputs = FixingAudit.sha256("\(d)|\(f.underlying)=\(c.spot)|\(strip)\n")
+                    for ahead in 0..<f.listedMonths {
+                        let k = Contract(root: f.root, month: ContractMonth(d).adding(months: ahead))
+                        guard k.isListed(on: d, listedMonths: f.listedMonths, calendar: defs.calendar) else { continue }
+                        let v = c.value(of: k, on: d, settlement: f.settlement) { fx[f.underlying]?[$0.dayNumber] }
+                        try pub.publish(CurveRecord(root: f.root, date: d.description, contract: k.ticker, monthsAhead: ahead, price: v,
+                                                    published: v.flatMap { rounding.format($0) }, warnings: c.warnings.joined(separator: "; "),
+                                                    inputsHash: inputs, definitionHash: cdef.hash))
+                    }
+                }
+            }
+            stats.newVersions = pub.written
+            stats.unchanged = pub.unchanged
+            try s.finishRun(run, finishedAt: clock.now(), written: pub.written, unchanged: pub.unchanged)
+        }
+        return stats
+    }
+
+    /// The rolling indices' values through `to` (§7.5–§7.7), from settlements (which win), stored curves,
+    /// rates and the underlying's fixings.
+    static func computeIndices(_ s: StoreSession, defs: MethodologyDefinitions, through to: CivilDate) throws -> [(RollingIndexDefinition, [RollingIndexValue])] {
+        var settle: [String: [Int64: Double]] = [:]
+        for r in try s.latestSettlements(to: to) { if let d = CivilDate(iso: r.date) { settle[r.contract, default: [:]][d.dayNumber] = r.settle } }
+        var model: [String: [Int64: Double]] = [:]
+        for r in try s.latestCurves(to: to) { if let d = CivilDate(iso: r.date), let p = r.price { model[r.contract, default: [:]][d.dayNumber] = p } }
+        let rateByDate = try s.rates()
+        let rateDays = rateByDate.compactMap { k, v in CivilDate(iso: k).map { ($0.dayNumber, v) } }.sorted { $0.0 < $1.0 }
+        func rate(_ d: CivilDate) -> Double? {
+            var lo = 0, hi = rateDays.count
+            while lo < hi { let m = (lo + hi) / 2; if rateDays[m].0 <= d.dayNumber { lo = m + 1 } else { hi = m } }
+            return lo > 0 ? rateDays[lo - 1].1 : nil
+        }
+        let fx = try fixings(s, grades: Set(defs.futures.map(\.underlying)), through: to)
+        return defs.rollingIndices.map { ri in
+            let f = defs.futures.first { $0.root == ri.futures }!
+            let v = RollingIndexEngine.compute(ri, root: f.root, calendar: defs.calendar, through: to, price: { c, d in
+                if let p = settle[c.ticker]?[d.dayNumber] { return ContractPrice(value: p, exchange: true) }
+                if let p = model[c.ticker]?[d.dayNumber] { return ContractPrice(value: p, exchange: false) }
+                return nil
+            }, rate: rate, spot: { fx[f.underlying]?[$0.dayNumber] })
+            return (ri, v)
+        }
+    }
+
+    static func indexDefinition(_ ri: RollingIndexDefinition, _ defs: MethodologyDefinitions) -> StoredDefinition {
+        let f = defs.futures.first { $0.root == ri.futures }!
+        var text = "methodology_version=\(defs.methodologyVersion)\nrolling_index=\(ri.id)\nfutures=\(ri.futures)\n"
+        switch ri.schedule {
+        case .front: text += "schedule=front\n"
+        case .deferred(let k): text += "schedule=deferred \(k)\n"
+        case .table(let t): text += "schedule=months \(t.map(String.init).joined(separator: ","))\n"
+        }
+        text += "roll_days=\(ri.rollDays.lowerBound)-\(ri.rollDays.upperBound)\nbase_date=\(ri.baseDate)\nbase_value=\(ri.baseValue)\n"
+        text += "published_decimals=\(ri.publishedDecimals)\ncurve_definition=\(curveDefinition(f, defs).hash)\n"
+        return StoredDefinition(kind: "rolling_index", id: ri.id, version: defs.methodologyVersion, canonical: text)
+    }
+
+    /// §7.5–§7.7: computes every rolling index from its start and publishes the days in [from, to].
+    public static func indices(store: Store, defs: MethodologyDefinitions, from: CivilDate, to: CivilDate, now: String? = nil,
+                               arguments: String = "") throws -> PublishStats {
+        let clock = JobClock(now)
+        var stats = PublishStats()
+        try store.write { s in
+            let at = clock.now()
+            let run = try s.beginRun(job: "futures index", arguments: arguments, startedAt: at, definitions: defs.source.description,
+                                     definitionsHash: defs.futuresHash)
+            stats.runID = run
+            let idefs = defs.rollingIndices.map { indexDefinition($0, defs) }
+            try s.recordDefinitions(idefs, runID: run)
+            let pub = try s.futuresIndexPublisher(runID: run, computedAt: at)
+            for ((ri, values), idef) in zip(try computeIndices(s, defs: defs, through: to), idefs) {
+                for v in values where v.date >= from {
+                    stats.computed += 1
+                    stats.byStatus[v.status.rawValue, default: 0] += 1
+                    let prices = v.prices.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                    let inputs = FixingAudit.sha256("\(ri.id)|\(v.date)|\(v.holdingsText)|\(prices)|\(v.tbillRate.map { "\($0)" } ?? "")\n")
+                    try pub.publish(FuturesIndexRecord(
+                        index: ri.id, date: v.date.description, status: v.status.rawValue, er: v.er, tr: v.tr, cdr: v.cdr, tbr: v.tbr,
+                        tbillRate: v.tbillRate, holdings: v.holdingsText, settlementSource: v.settlementSource, rollYield: v.rollYield,
+                        erPublished: ri.rounding.format(v.er), trPublished: ri.rounding.format(v.tr), inputsHash: inputs,
+                        definitionHash: idef.hash))
+                }
+            }
+            stats.newVersions = pub.written
+            stats.unchanged = pub.unchanged
+            try s.finishRun(run, finishedAt: clock.now(), written: pub.written, unchanged: pub.unchanged)
+        }
+        return stats
+    }
+}

@@ -1,0 +1,144 @@
+import CixCore
+import Foundation
+
+/// A rejected row of a settlements or rates file: line, field, reason, original text.
+public struct InputReject: Sendable, Hashable {
+    public var line: Int
+    public var field: String
+    public var reason: String
+    public var original: String
+}
+
+/// One settlement row as read (§7.3).
+public struct SettlementRow: Sendable, Hashable {
+    public var line: Int
+    public var date: CivilDate
+    public var contract: Contract
+    public var settle: Double
+    public var volume: Int?
+    public var openInterest: Int?
+}
+
+/// Reads `date,contract,settle[,volume,open_interest]` (header required, any column order, unknown
+/// columns ignored with a warning). A row is rejected, naming the field, for: a date that is not
+/// YYYY-MM-DD or does not exist; a ticker that is malformed or of an unknown root; a contract already
+/// expired on that date (after its last trading day) or not yet listed; a settle that is not a positive
+/// number; a volume or open interest that is not a whole number ≥ 0.
+public enum SettlementsReader {
+    public struct Result: Sendable {
+        public var rows: [SettlementRow] = []
+        public var rejects: [InputReject] = []
+        public var rowsRead = 0
+        public var warnings: [String] = []
+    }
+
+    public static func read<S: ByteSource>(_ source: S, path: String, futures: [FuturesDefinition], calendar: BusinessCalendar) throws -> Result {
+        let csv = CSVReader(source: source)
+        var rec = CSVRecord()
+        guard try csv.next(into: &rec) else { throw QuoteFileError(path: path, line: 1, message: "empty file: expected a header row") }
+        let header = rec.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        var col: [String: Int] = [:]
+        var unknown: [String] = []
+        for (i, h) in header.enumerated() {
+            if ["date", "contract", "settle", "volume", "open_interest"].contains(h) {
+                guard col[h] == nil else { throw QuoteFileError(path: path, line: 1, message: "header: column \(h) appears twice") }
+                col[h] = i
+            } else { unknown.append(h) }
+        }
+        let missing = ["date", "contract", "settle"].filter { col[$0] == nil }
+        guard missing.isEmpty else {
+            throw QuoteFileError(path: path, line: 1, message: "not a settlements file: missing column(s) \(missing.joined(separator: ", ")); expected date,contract,settle[,volume,open_interest]")
+        }
+        var out = Result()
+        if !unknown.isEmpty { out.warnings.append("\(path): ignoring unknown column(s) \(unknown.joined(separator: ", "))") }
+        let roots = futures.map(\.root)
+        let byRoot = Dictionary(uniqueKeysWithValues: futures.map { ($0.root, $0) })
+        while try csv.next(into: &rec) {
+            out.rowsRead += 1
+            let original = rec.rawText
+            func reject(_ field: String, _ reason: String) { out.rejects.append(InputReject(line: rec.line, field: field, reason: reason, original: original)) }
+            if let m = rec.malformed { reject("(record)", "malformed CSV: \(m)"); continue }
+            guard rec.count == header.count else { reject("(record)", "expected \(header.count) fields, found \(rec.count)"); continue }
+            let f = rec.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+            if let b = f.joined().utf8.first(where: { ($0 < 0x20 && $0 != 9) || $0 == 0x7F }) {
+                reject("(record)", "control character \(b) in the row"); continue
+            }
+            let dateText = f[col["date"]!]
+            guard let date = CivilDate(iso: dateText) else { reject("date", "not a date that exists (YYYY-MM-DD): \(dateText)"); continue }
+            let ticker = f[col["contract"]!]
+            guard let contract = Contract.parse(ticker, roots: roots) else {
+                if roots.contains(where: { ticker.hasPrefix($0) }) {
+                    reject("contract", "malformed ticker (root + month code F G H J K M N Q U V X Z + two-digit year): \(ticker)")
+                } else {
+                    reject("contract", "unknown root in \(ticker) (futures.yaml defines \(roots.joined(separator: ", ")))")
+                }
+                continue
+            }
+            let def = byRoot[contract.root]!
+            if date > contract.lastTradingDay(calendar) {
+                reject("contract", "\(ticker) expired on \(contract.lastTradingDay(calendar)), before \(date)"); continue
+            }
+            guard contract.isListed(on: date, listedMonths: def.listedMonths, calendar: calendar) else {
+                reject("contract", "\(ticker) is not listed on \(date) (\(def.listedMonths) months are listed)"); continue
+            }
+            let settleText = f[col["settle"]!]
+            guard let settle = Decimals.parse(settleText), settle > 0, settle.isFinite else {
+                reject("settle", "not a positive number: \(settleText)"); continue
+            }
+            var volume: Int?
+            if let c = col["volume"], !f[c].isEmpty {
+                guard let v = QuoteValidation.parseCount(f[c]), v >= 0 else { reject("volume", "not a whole number ≥ 0: \(f[c])"); continue }
+                volume = v
+            }
+            var oi: Int?
+            if let c = col["open_interest"], !f[c].isEmpty {
+                guard let v = QuoteValidation.parseCount(f[c]), v >= 0 else { reject("open_interest", "not a whole number ≥ 0: \(f[c])"); continue }
+                oi = v
+            }
+            out.rows.append(SettlementRow(line: rec.line, date: date, contract: contract, settle: settle, volume: volume, openInterest: oi))
+        }
+        return out
+    }
+}
+
+/// Reads the 91-day T-bill rate in percent: `date,rate`, or the public daily series' `observation_date,DTB3`
+/// (`.` for a day without a value: skipped). Rates outside 0 to 100 are rejected.
+public enum RatesReader {
+    public struct Result: Sendable {
+        public var rates: [(date: String, rate: Double)] = []
+        public var rejects: [InputReject] = []
+        public var rowsRead = 0
+        public var format = ""
+    }
+
+    public static func read<S: ByteSource>(_ source: S, path: String) throws -> Result {
+        let csv = CSVReader(source: source)
+        var rec = CSVRecord()
+        guard try csv.next(into: &rec) else { throw QuoteFileError(path: path, line: 1, message: "empty file") }
+        let header = rec.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        var out = Result()
+        if header.starts(with: ["date", "rate"]) { out.format = "rates" } else if header.starts(with: ["observation_date", "dtb3"]) {
+            out.format = "dtb3"
+        } else {
+            throw QuoteFileError(path: path, line: 1, message: "not a rates file: expected date,rate or observation_date,DTB3")
+        }
+        var seen: [String: (Int, Double)] = [:]
+        while try csv.next(into: &rec) {
+            out.rowsRead += 1
+            let f = rec.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+            func reject(_ field: String, _ reason: String) {
+                out.rejects.append(InputReject(line: rec.line, field: field, reason: reason, original: rec.rawText))
+            }
+            guard f.count >= 2 else { reject("(record)", "expected 2 fields"); continue }
+            guard let d = CivilDate(iso: f[0]) else { reject(header[0], "not a date that exists: \(f[0])"); continue }
+            if f[1] == "." || f[1].isEmpty { continue }
+            guard let r = Decimals.parse(f[1]), r >= 0, r < 100 else { reject(header[1], "not a rate in percent from 0 to 100: \(f[1])"); continue }
+            if let prev = seen[d.description], prev.1 != r {
+                throw QuoteFileError(path: path, line: rec.line, message: "\(d) is given twice with different rates (lines \(prev.0) and \(rec.line))")
+            }
+            seen[d.description] = (rec.line, r)
+            out.rates.append((d.description, r))
+        }
+        return out
+    }
+}

@@ -1,0 +1,84 @@
+import CixCore
+import Foundation
+
+extension DefinitionLoader {
+    /// futures.yaml (METHODOLOGY.md §7): futures on grades or indices, and rolling indices on them.
+    static func futuresDefinitions(_ root: YAMLValue, reference ref: ReferenceData, indices: [IndexDefinition])
+        throws -> ([FuturesDefinition], [RollingIndexDefinition]) {
+        let m = try root.map()
+        var roots = Set<String>()
+        let futures = try m.required("futures").list().map { v -> FuturesDefinition in
+            let x = try v.map()
+            let rv = try x.required("root")
+            let r = try rv.string()
+            guard r.count >= 2, r.count <= 6, r.allSatisfy({ $0.isUppercase && $0.isLetter }) else {
+                throw rv.fail("a root is 2 to 6 capital letters, not \(r)")
+            }
+            guard roots.insert(r).inserted else { throw rv.fail("root \(r) appears twice") }
+            let uv = try x.required("underlying")
+            let u = try uv.string()
+            guard ref.grades.grade(id: u) != nil || indices.contains(where: { $0.id == u }) else {
+                throw uv.fail("\(r): underlying \(u) is neither a grade nor an index")
+            }
+            var d = FuturesDefinition(root: r, name: try x.optional("name")?.string() ?? r, underlying: u)
+            if let v = x.optional("settlement") { d.settlement = try v.choice(FuturesDefinition.Settlement.self) }
+            if let v = x.optional("contract_gpu_hours") { d.contractGPUHours = try v.double(0...1e9, openLower: true) }
+            if let v = x.optional("tick") { d.tick = try v.double(0...1, openLower: true) }
+            if let v = x.optional("listed_months") { d.listedMonths = try v.int(1...60) }
+            if let tv = x.optional("term_grades") {
+                for e in try tv.map().all() {
+                    guard let months = Int(e.key), [1, 3, 6, 12, 24, 36].contains(months) else {
+                        throw e.value.fail("term months must be 1, 3, 6, 12, 24 or 36, not \(e.key)")
+                    }
+                    let g = try e.value.string()
+                    guard ref.grades.grade(id: g) != nil else { throw e.value.fail("\(r): unknown term grade \(g)") }
+                    d.termGrades[months] = g
+                }
+                guard ref.grades.grade(id: u) != nil else { throw tv.fail("\(r): a term strip needs an underlying grade") }
+            }
+            try x.finish()
+            return d
+        }
+        var ids = Set<String>()
+        let rolling = try (m.optional("rolling_indices")?.list() ?? []).map { v -> RollingIndexDefinition in
+            let x = try v.map()
+            let iv = try x.required("id")
+            let id = try iv.string()
+            guard ids.insert(id).inserted else { throw iv.fail("rolling index \(id) appears twice") }
+            let fv = try x.required("futures")
+            let f = try fv.string()
+            guard roots.contains(f) else { throw fv.fail("\(id): unknown futures root \(f)") }
+            var d = RollingIndexDefinition(id: id, name: try x.optional("name")?.string() ?? id, futures: f,
+                                           baseDate: try x.required("base_date").date())
+            let sv = try x.required("schedule")
+            if sv.scalarText == "front" {
+                d.schedule = .front
+            } else if case .mapping = sv.node {
+                let sm = try sv.map()
+                if let k = sm.optional("deferred") {
+                    d.schedule = .deferred(try k.int(1...24))
+                } else if let t = sm.optional("months") {
+                    let months = try t.list().map { try $0.int(1...36) }
+                    guard months.count == 12 else { throw t.fail("months: give 12 offsets, one per calendar month") }
+                    d.schedule = .table(months)
+                } else {
+                    throw sv.fail("schedule: front, {deferred: k} or {months: [12 offsets]}")
+                }
+                try sm.finish()
+            } else {
+                throw sv.fail("schedule: front, {deferred: k} or {months: [12 offsets]}")
+            }
+            if let rv = x.optional("roll_days") {
+                let days = try rv.list().map { try $0.int(1...23) }
+                guard days.count == 2, days[0] <= days[1] else { throw rv.fail("roll_days: [first, last] business day of the month") }
+                d.rollDays = days[0]...days[1]
+            }
+            if let v = x.optional("base_value") { d.baseValue = try v.double(0...1e9, openLower: true) }
+            if let v = x.optional("published_decimals") { d.publishedDecimals = try v.int(0...Rounding.maxDecimals) }
+            try x.finish()
+            return d
+        }
+        try m.finish(allowed: headerKeys)
+        return (futures, rolling)
+    }
+}
