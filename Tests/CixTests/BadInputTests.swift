@@ -163,7 +163,7 @@ import Testing
         let defs = try DefinitionLoader.methodology(defsDir)
         #expect(defs.fixing.maxStaleDays == 0)
         let r = try FixingJob.run(store: s, defs: defs, from: c.first, to: c.end, now: "t")
-        #expect(r.byStatus["stale"] == nil && r.computed == 3 * 126)
+        #expect(r.byStatus["stale"] == nil && r.computed == 3 * 132)
     }
 
     @Test func demoEndBefore2001IsAUsageError() {

@@ -31,7 +31,7 @@ import Testing
         let a = try DefinitionLoader.methodology(repoRoot + "/Indices")
         let b = try DefinitionLoader.methodology(repoRoot + "/Indices")
         #expect(a.fixingHash == b.fixingHash && a.indexHash == b.indexHash && a.fixingHash.count == 64)
-        #expect(a.indices.count == 9 && a.reference.grades.grades.count == 126)
+        #expect(a.indices.count == 9 && a.reference.grades.grades.count == 132, "126 + the H100 SXM 1, 3 and 6-month strips of NA and GLOBAL (§7.4)")
     }
 
     /// An index may measure H100-equivalence by memory bandwidth: B200 ≈ 8 / 3.35 = 2.388 H100s by
