@@ -140,6 +140,15 @@ import Testing
         #expect(turn.warnings.count == 1 && turn.warnings[0].contains("non-monotone"))
     }
 
+    /// §7.5: the demo's settlements carry a term premium that changes sign, so its CXH curve is in
+    /// contango part of the time and in backwardation the rest.
+    @Test func theDemoTermPremiumChangesSign() {
+        var d = CivilDate(iso: "2024-11-25")!
+        var signs = Set<Bool>()
+        while d <= CivilDate(iso: "2026-11-24")! { signs.insert(DemoMarket.termPremium(on: d) > 0); d = d.adding(days: 7) }
+        #expect(signs == [true, false])
+    }
+
     /// §7.2 final settlement: the average of the month's fixings.
     @Test func monthlyAverageSettlement() {
         let def = FuturesDefinition(root: "CXH", name: "x", underlying: "G")

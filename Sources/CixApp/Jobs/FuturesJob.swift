@@ -183,7 +183,8 @@ public enum FuturesJob {
             let f = defs.futures.first { $0.root == ri.futures }!
             let v = RollingIndexEngine.compute(ri, root: f.root, calendar: defs.calendar, through: to, price: { c, d in
                 if let p = settle[c.ticker]?[d.dayNumber] { return ContractPrice(value: p, exchange: true) }
-                if let p = model[c.ticker]?[d.dayNumber] { return ContractPrice(value: p, exchange: false) }
+                // §7.7: a model price that is zero or negative (a curve with an arbitrage warning) is no price.
+                if let p = model[c.ticker]?[d.dayNumber], p > 0 { return ContractPrice(value: p, exchange: false) }
                 return nil
             }, rate: rate, spot: { fx[f.underlying]?[$0.dayNumber] })
             return (ri, v)
