@@ -189,3 +189,76 @@ extension StoreSession {
         }
     }
 }
+
+/// A stored fund NAV day (§8.3).
+public struct FundNAVRecord: Sendable, Hashable {
+    public var fund: String
+    public var date: String
+    public var version: Int = 0
+    public var status: String
+    public var navPerShare: Double
+    public var navPublished: String?
+    public var sharesOutstanding: Double
+    public var netAssets: Double
+    public var cash: Double
+    public var futuresGain: Double
+    public var interest: Double
+    public var feeAccrued: Double
+    public var feePaid: Double
+    public var transactionCosts: Double
+    public var contractsTraded: Double
+    public var positions: String
+    public var trackingDifference: Double?
+    public var definitionHash: String
+
+    public init(fund: String, date: String, status: String, navPerShare: Double, navPublished: String?, sharesOutstanding: Double,
+                netAssets: Double, cash: Double, futuresGain: Double, interest: Double, feeAccrued: Double, feePaid: Double,
+                transactionCosts: Double, contractsTraded: Double, positions: String, trackingDifference: Double?, definitionHash: String) {
+        self.fund = fund
+        self.date = date
+        self.status = status
+        self.navPerShare = navPerShare
+        self.navPublished = navPublished
+        self.sharesOutstanding = sharesOutstanding
+        self.netAssets = netAssets
+        self.cash = cash
+        self.futuresGain = futuresGain
+        self.interest = interest
+        self.feeAccrued = feeAccrued
+        self.feePaid = feePaid
+        self.transactionCosts = transactionCosts
+        self.contractsTraded = contractsTraded
+        self.positions = positions
+        self.trackingDifference = trackingDifference
+        self.definitionHash = definitionHash
+    }
+
+    var values: [DatabaseValueConvertible?] {
+        [status, navPerShare, navPublished, sharesOutstanding, netAssets, cash, futuresGain, interest, feeAccrued, feePaid,
+         transactionCosts, contractsTraded, positions, trackingDifference, definitionHash]
+    }
+}
+
+extension StoreSession {
+    public func fundNAVPublisher(runID: Int64, computedAt: String) throws -> RecordPublisher<FundNAVRecord> {
+        RecordPublisher(try SeriesPublisher(db: db, table: .fundNAV, runID: runID, computedAt: computedAt),
+                        key: { [$0.fund, $0.date] }, values: { $0.values })
+    }
+
+    public func latestFundNAV(fund: String? = nil, from: CivilDate? = nil, to: CivilDate? = nil) throws -> [FundNAVRecord] {
+        var (cond, args) = StoreSession.dateCondition(from, to)
+        if let fund {
+            cond = (cond.map { $0 + " AND " } ?? "") + "t.fund_id = ?"
+            args.append(fund)
+        }
+        let cols = ["fund_id", "date", "version"] + SeriesTable.fundNAV.values
+        return try Row.fetchAll(db, sql: SeriesTable.fundNAV.latestSQL(columns: cols, where: cond), arguments: StatementArguments(args)).map {
+            var r = FundNAVRecord(fund: $0[0], date: $0[1], status: $0[3], navPerShare: $0[4], navPublished: $0[5], sharesOutstanding: $0[6],
+                                  netAssets: $0[7], cash: $0[8], futuresGain: $0[9], interest: $0[10], feeAccrued: $0[11], feePaid: $0[12],
+                                  transactionCosts: $0[13], contractsTraded: $0[14], positions: $0[15], trackingDifference: $0[16],
+                                  definitionHash: $0[17])
+            r.version = $0[2]
+            return r
+        }
+    }
+}

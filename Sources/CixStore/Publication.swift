@@ -49,6 +49,10 @@ struct SeriesTable: Sendable {
     static let curves = SeriesTable(name: "curves", keys: ["root", "date", "contract"], values: [
         "months_ahead", "price", "published", "warnings", "inputs_hash", "definition_hash",
     ])
+    static let fundNAV = SeriesTable(name: "fund_nav", keys: ["fund_id", "date"], values: [
+        "status", "nav_per_share", "nav_published", "shares_outstanding", "net_assets", "cash", "futures_gain", "interest",
+        "fee_accrued", "fee_paid", "transaction_costs", "contracts_traded", "positions", "tracking_difference", "definition_hash",
+    ])
     static let futuresIndexLevels = SeriesTable(name: "futures_index_levels", keys: ["index_id", "date"], values: [
         "status", "er", "tr", "cdr", "tbr", "tbill_rate", "holdings", "settlement_source", "roll_yield", "er_published",
         "tr_published", "inputs_hash", "definition_hash",

@@ -380,6 +380,35 @@ public final class Store: @unchecked Sendable {
                 BEGIN SELECT RAISE(ABORT, 'published futures index levels are immutable'); END;
             """)
         }
+        m.registerMigration("v8-fund-nav") { db in
+            try db.execute(sql: """
+            -- Fund NAV days (§8): versioned, with the run that published them.
+            CREATE TABLE fund_nav (
+                fund_id TEXT NOT NULL,
+                date TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                status TEXT NOT NULL,
+                nav_per_share REAL NOT NULL,
+                nav_published TEXT,
+                shares_outstanding REAL NOT NULL,
+                net_assets REAL NOT NULL,
+                cash REAL NOT NULL,
+                futures_gain REAL NOT NULL,
+                interest REAL NOT NULL,
+                fee_accrued REAL NOT NULL,
+                fee_paid REAL NOT NULL,
+                transaction_costs REAL NOT NULL,
+                contracts_traded REAL NOT NULL,
+                positions TEXT NOT NULL,
+                tracking_difference REAL,
+                definition_hash TEXT NOT NULL,
+                run_id INTEGER NOT NULL REFERENCES publication_runs(id),
+                computed_at TEXT NOT NULL,
+                PRIMARY KEY (fund_id, date, version)
+            );
+            CREATE TRIGGER fund_nav_immutable BEFORE UPDATE ON fund_nav BEGIN SELECT RAISE(ABORT, 'published NAVs are immutable'); END;
+            """)
+        }
         return m
     }
 }

@@ -117,6 +117,7 @@ import Testing
     /// The binary carries the shipped definitions byte for byte (regenerated with CIX_RECORD_GOLDEN=1).
     @Test func builtInDefinitionsAreTheShippedFiles() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: repoRoot + "/Indices").filter { $0.hasSuffix(".yaml") }.sorted()
+            + FileManager.default.contentsOfDirectory(atPath: repoRoot + "/Indices/flows").filter { $0.hasSuffix(".csv") }.sorted().map { "flows/" + $0 }
         if recordGolden {
             var out = "// Generated from Indices/ by `CIX_RECORD_GOLDEN=1 swift test --filter BuiltinDefinitionsTests`; do not edit.\n"
             out += "// A test fails when this copy differs from Indices/, so a released binary always carries the shipped definitions.\n\n"

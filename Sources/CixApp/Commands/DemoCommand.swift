@@ -73,6 +73,7 @@ struct DemoCommand: ParsableCommand {
         print("indices: \(r.indices.computed) index-days in \(secs("index")) s")
         let arb = r.curves.byStatus["arbitrage warning", default: 0]
         print("futures: \(r.settlements.reduce(0) { $0 + $1.stored }) settlements, \(r.rates.reduce(0) { $0 + $1.stored }) T-bill rates, \(r.curves.computed) curves (\(arb) with arbitrage warnings), \(r.futuresIndices.computed) rolling index days in \(secs("futures")) s")
+        print("funds: \(r.funds.computed) NAV days for \(defs.funds.count) funds in \(secs("funds")) s")
         print("exports: " + r.exports.joined(separator: ", "))
         print("outputs: \(out)/ (quotes/, fx/, manifest.json, exports/, quote rejects in quotes/*.rejects.csv); store: \(dbPath)")
     }

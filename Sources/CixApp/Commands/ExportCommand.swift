@@ -8,7 +8,7 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Export stored data as CSV or JSON Lines.",
         subcommands: [ExportQuotes.self, ExportFixings.self, ExportIndices.self, ExportWeights.self, ExportRuns.self,
-                      ExportSettlements.self, ExportCurves.self, ExportFuturesIndices.self])
+                      ExportSettlements.self, ExportCurves.self, ExportFuturesIndices.self, ExportFunds.self])
 }
 
 /// Common export options: date range (UTC, inclusive), format, output.
@@ -102,4 +102,17 @@ struct ExportFuturesIndices: ExportSubcommand {
     static let kind = ExportKind.futuresIndices
     @OptionGroup var store: StoreOptions
     @OptionGroup var options: ExportOptions
+}
+
+struct ExportFunds: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "funds", abstract: "One row per fund and business day: NAV per share, shares, net assets, cash, gains, interest, fees, costs, positions (§8).")
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var options: ExportOptions
+    @Option(help: "Only this fund.") var fund: String?
+
+    func run() throws {
+        try ExportJob.run(store: try store.openReadOnly(), kind: .funds, range: DateRange(from: options.from, to: options.to),
+                          format: options.format, out: options.out, fund: fund)
+    }
 }

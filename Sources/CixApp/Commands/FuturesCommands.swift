@@ -90,3 +90,58 @@ struct RatesIngest: ParsableCommand {
         if results.contains(where: { $0.rejected > 0 }) { throw ExitCode(ExitStatus.rejects.rawValue) }
     }
 }
+
+struct FundCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fund", abstract: "Rolling-futures funds: daily NAV and design comparison (METHODOLOGY.md §8).",
+        subcommands: [FundNAVCommand.self, FundCompare.self])
+}
+
+struct FundNAVCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nav", abstract: "Compute and publish the daily NAV of the funds in funds.yaml (§8.2).")
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var indices: IndicesOptions
+    @Option(name: .customLong("fund"), help: "A fund id (repeatable; default every fund).") var funds: [String] = []
+    @OptionGroup var dates: DateRangeOptions
+
+    func run() throws {
+        let defs = try indices.methodology()
+        let t0 = Date()
+        let s = try FundJob.nav(store: try store.open(), defs: defs, funds: funds, from: dates.first, to: dates.last, arguments: dates.arguments)
+        print(definitionsLine(defs))
+        print(publishSummary("fund NAV days", dates, s, seconds: Date().timeIntervalSince(t0)))
+    }
+}
+
+struct FundCompare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare", abstract: "Side by side: returns, volatility, drawdown, tracking, roll yield, fees, costs, correlation with spot (§8.4).")
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var indices: IndicesOptions
+    @Argument(help: "Fund ids (default: every fund).") var funds: [String] = []
+    @Option(help: "First date (default: each fund's inception).", transform: parseDateOption) var from: CivilDate?
+    @Option(help: "Last date (default: the last day with a fixing).", transform: parseDateOption) var to: CivilDate?
+    @Option(help: "Also write the table as CSV to this file.") var out: String?
+
+    func run() throws {
+        let defs = try indices.methodology()
+        let s = try store.openReadOnly()
+        let end = try to ?? s.read { Timestamp.utcDate(try $0.normalizedSpan().maxEpoch) }
+        let rows = try FundJob.compare(store: s, defs: defs, funds: funds, from: from, to: end)
+        func pct(_ v: Double?) -> String { v.map { String(format: "%.2f%%", $0 * 100) } ?? "-" }
+        print("fund                 total    annual   vol      max dd   track.err track.diff roll yield fees paid    costs      corr spot")
+        for r in rows {
+            print(String(format: "%-20@ %-8@ %-8@ %-8@ %-8@ %-9@ %-10@ %-10@ %-12.2f %-10.2f %@", r.fund as NSString, pct(r.totalReturn) as NSString,
+                         pct(r.annualizedReturn) as NSString, pct(r.annualizedVolatility) as NSString, pct(r.maxDrawdown) as NSString,
+                         pct(r.trackingError) as NSString, pct(r.trackingDifference) as NSString, pct(r.cumulativeRollYield) as NSString,
+                         r.feesPaid, r.transactionCosts, (r.correlationWithSpot.map { String(format: "%.3f", $0) } ?? "-") as NSString))
+        }
+        if let out {
+            let sink = try TextSink(path: out)
+            let w = TableWriter(columns: FundJob.compareColumns, format: .csv, sink: sink)
+            for row in FundJob.compareRows(rows) { w.row(row) }
+            try sink.close()
+        }
+    }
+}

@@ -28,7 +28,7 @@ public struct Cix: ParsableCommand {
         abstract: "Compute-capacity benchmark index engine: GPU rental quotes in; normalized prices, grade fixings and benchmark indices out.",
         version: "cix \(CixVersion.current)",
         subcommands: [IngestCommand.self, FXCommand.self, NormalizeCommand.self, GradesCommand.self, FixCommand.self, IndexCommand.self,
-                      FuturesCommand.self, RatesCommand.self, ExplainCommand.self, RunsCommand.self, ExportCommand.self, DemoCommand.self,
+                      FuturesCommand.self, RatesCommand.self, FundCommand.self, ExplainCommand.self, RunsCommand.self, ExportCommand.self, DemoCommand.self,
                       BenchCommand.self])
     public init() {}
 }
@@ -94,6 +94,7 @@ public enum CixMain {
         case let e as StoreCorruption: return (e.description, .usage)
         case let e as ExplainJob.NotFound: return (e.description, .usage)
         case let e as StaleInputs: return (e.description, .usage)
+        case let e as FundError: return (e.description, .usage)
         case let e as DemoJob.CheckFailure: return ("demo: " + e.description, .checkFailed)
         case let e as Store.OpenError: return (e.description, .usage)
         default:

@@ -7,6 +7,7 @@ import Foundation
 public enum ExportKind: String, Sendable, CaseIterable {
     case quotes, fixings, indices, weights, runs, settlements, curves
     case futuresIndices = "futures-indices"
+    case funds
 }
 
 /// An inclusive range of UTC dates; nil ends are open.
@@ -41,8 +42,13 @@ public enum ExportJob {
     public static let futuresIndexColumns = ["index", "date", "version", "status", "er", "tr", "cdr", "tbr", "tbill_rate", "holdings",
                                              "settlement_source", "roll_yield", "er_published", "tr_published", "inputs_hash", "definition_hash"]
 
+    public static let fundColumns = ["fund", "date", "version", "status", "nav_per_share", "nav_published", "shares_outstanding", "net_assets",
+                                     "cash", "futures_gain", "interest", "fee_accrued", "fee_paid", "transaction_costs", "contracts_traded",
+                                     "positions", "tracking_difference", "definition_hash"]
+
     public static func columns(_ kind: ExportKind) -> [String] {
         switch kind {
+        case .funds: fundColumns
         case .settlements: settlementColumns
         case .curves: curveColumns
         case .futuresIndices: futuresIndexColumns
@@ -57,7 +63,8 @@ public enum ExportJob {
     /// Writes one export to `out` (a file, written atomically) or standard output (nil or "-");
     /// returns warnings (blocks left out).
     @discardableResult
-    public static func run(store: Store, kind: ExportKind, range: DateRange, format: TableFormat, out: String?) throws -> [String] {
+    public static func run(store: Store, kind: ExportKind, range: DateRange, format: TableFormat, out: String?,
+                           fund: String? = nil) throws -> [String] {
         let sink = try TextSink(path: out)
         let w = TableWriter(columns: columns(kind), format: format, sink: sink)
         var warnings: [String] = []
@@ -100,6 +107,13 @@ public enum ExportJob {
                     w.row([.text(r.index), .text(r.date), .int(r.version), .text(r.status), .double(r.er), .double(r.tr), .double(r.cdr),
                            .double(r.tbr), .double(r.tbillRate), .text(r.holdings), .text(r.settlementSource), .double(r.rollYield),
                            .number(r.erPublished), .number(r.trPublished), .text(r.inputsHash), .text(r.definitionHash)])
+                }
+            case .funds:
+                for r in try s.latestFundNAV(fund: fund, from: range.from, to: range.to) {
+                    w.row([.text(r.fund), .text(r.date), .int(r.version), .text(r.status), .double(r.navPerShare), .number(r.navPublished),
+                           .double(r.sharesOutstanding), .double(r.netAssets), .double(r.cash), .double(r.futuresGain), .double(r.interest),
+                           .double(r.feeAccrued), .double(r.feePaid), .double(r.transactionCosts), .double(r.contractsTraded),
+                           .text(r.positions), .double(r.trackingDifference), .text(r.definitionHash)])
                 }
             case .quotes:
                 warnings = try quotes(s, range: range, writer: w)

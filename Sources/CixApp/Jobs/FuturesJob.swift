@@ -164,30 +164,45 @@ public enum FuturesJob {
         return stats
     }
 
-    /// The rolling indices' values through `to` (§7.5–§7.7), from settlements (which win), stored curves,
-    /// rates and the underlying's fixings.
-    static func computeIndices(_ s: StoreSession, defs: MethodologyDefinitions, through to: CivilDate) throws -> [(RollingIndexDefinition, [RollingIndexValue])] {
+    /// Prices, rates and underlying fixings as the rolling indices and funds read them (§7.5–§7.6).
+    struct Market {
         var settle: [String: [Int64: Double]] = [:]
-        for r in try s.latestSettlements(to: to) { if let d = CivilDate(iso: r.date) { settle[r.contract, default: [:]][d.dayNumber] = r.settle } }
         var model: [String: [Int64: Double]] = [:]
-        for r in try s.latestCurves(to: to) { if let d = CivilDate(iso: r.date), let p = r.price { model[r.contract, default: [:]][d.dayNumber] = p } }
-        let rateByDate = try s.rates()
-        let rateDays = rateByDate.compactMap { k, v in CivilDate(iso: k).map { ($0.dayNumber, v) } }.sorted { $0.0 < $1.0 }
+        var rateDays: [(Int64, Double)] = []
+        var fixings: [String: [Int64: Double]] = [:]
+
+        /// The exchange settlement, else a positive model price (§7.5, §7.7).
+        func price(_ c: Contract, _ d: CivilDate) -> ContractPrice? {
+            if let p = settle[c.ticker]?[d.dayNumber] { return ContractPrice(value: p, exchange: true) }
+            if let p = model[c.ticker]?[d.dayNumber], p > 0 { return ContractPrice(value: p, exchange: false) }
+            return nil
+        }
+
+        /// The rate of `d`, else the latest earlier one (percent).
         func rate(_ d: CivilDate) -> Double? {
             var lo = 0, hi = rateDays.count
             while lo < hi { let m = (lo + hi) / 2; if rateDays[m].0 <= d.dayNumber { lo = m + 1 } else { hi = m } }
             return lo > 0 ? rateDays[lo - 1].1 : nil
         }
-        let fx = try fixings(s, grades: Set(defs.futures.map(\.underlying)), through: to)
+    }
+
+    static func market(_ s: StoreSession, defs: MethodologyDefinitions, through to: CivilDate) throws -> Market {
+        var m = Market()
+        for r in try s.latestSettlements(to: to) { if let d = CivilDate(iso: r.date) { m.settle[r.contract, default: [:]][d.dayNumber] = r.settle } }
+        for r in try s.latestCurves(to: to) { if let d = CivilDate(iso: r.date), let p = r.price { m.model[r.contract, default: [:]][d.dayNumber] = p } }
+        m.rateDays = try s.rates().compactMap { k, v in CivilDate(iso: k).map { ($0.dayNumber, v) } }.sorted { $0.0 < $1.0 }
+        m.fixings = try fixings(s, grades: Set(defs.futures.map(\.underlying)), through: to)
+        return m
+    }
+
+    /// The rolling indices' values through `to` (§7.5–§7.7), from settlements (which win), stored curves,
+    /// rates and the underlying's fixings.
+    static func computeIndices(_ s: StoreSession, defs: MethodologyDefinitions, through to: CivilDate) throws -> [(RollingIndexDefinition, [RollingIndexValue])] {
+        let m = try market(s, defs: defs, through: to)
         return defs.rollingIndices.map { ri in
             let f = defs.futures.first { $0.root == ri.futures }!
-            let v = RollingIndexEngine.compute(ri, root: f.root, calendar: defs.calendar, through: to, price: { c, d in
-                if let p = settle[c.ticker]?[d.dayNumber] { return ContractPrice(value: p, exchange: true) }
-                // §7.7: a model price that is zero or negative (a curve with an arbitrage warning) is no price.
-                if let p = model[c.ticker]?[d.dayNumber], p > 0 { return ContractPrice(value: p, exchange: false) }
-                return nil
-            }, rate: rate, spot: { fx[f.underlying]?[$0.dayNumber] })
-            return (ri, v)
+            return (ri, RollingIndexEngine.compute(ri, root: f.root, calendar: defs.calendar, through: to, price: m.price, rate: m.rate,
+                                                   spot: { m.fixings[f.underlying]?[$0.dayNumber] }))
         }
     }
 

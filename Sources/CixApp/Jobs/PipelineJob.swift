@@ -35,6 +35,7 @@ public struct PipelineReport: Sendable {
     public var rates: [InputFileResult] = []
     public var curves = PublishStats()
     public var futuresIndices = PublishStats()
+    public var funds = PublishStats()
     public var exports: [String] = []
     public var seconds: [String: Double] = [:]
 }
@@ -74,12 +75,23 @@ public enum PipelineJob {
             }
             progress("futures: \(report.curves.computed) curves, \(report.futuresIndices.computed) rolling index days")
         }
+        if !defs.funds.isEmpty {
+            report.funds = try timed("funds") { try FundJob.nav(store: store, defs: defs, from: r.from, to: r.to, now: now, arguments: args) }
+        }
         if let dir = r.exportsDir {
             try timed("export") {
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-                for kind in [ExportKind.fixings, .indices, .weights, .runs, .settlements, .curves, .futuresIndices] {
+                for kind in [ExportKind.fixings, .indices, .weights, .runs, .settlements, .curves, .futuresIndices, .funds] {
                     let path = dir + "/\(kind.rawValue).csv"
                     try ExportJob.run(store: store, kind: kind, range: DateRange(), format: .csv, out: path)
+                    report.exports.append(path)
+                }
+                if !defs.funds.isEmpty {
+                    let path = dir + "/fund-compare.csv"
+                    let sink = try TextSink(path: path)
+                    let w = TableWriter(columns: FundJob.compareColumns, format: .csv, sink: sink)
+                    for row in FundJob.compareRows(try FundJob.compare(store: store, defs: defs, funds: nil, from: nil, to: r.to)) { w.row(row) }
+                    try sink.close()
                     report.exports.append(path)
                 }
                 if let q = r.quoteExport {

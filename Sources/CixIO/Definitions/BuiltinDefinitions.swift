@@ -391,6 +391,55 @@ published_decimals: 4         # USD per GPU-hour
 fixing_days: every_day        # compute is rented around the clock: a fixing every calendar day (or business_days)
 
 """#,
+        "funds.yaml": #"""
+# Rolling-futures fund designs (METHODOLOGY.md §8). Each fund holds CXH futures (futures.yaml) with
+# T-bill collateral and whole contracts, and charges 0.85% a year accrued daily and paid at month end.
+# design: front (roll_days), deferred (deferred_months beyond the front) or ladder (ladder_months
+# equal positions, each rolled out before its averaging month). flows: a CSV relative to this folder.
+methodology_version: "1.1"
+sections: ["8.1", "8.2", "8.3", "8.4"]
+funds:
+  - id: CXH-FRONT
+    name: Compute front-month fund (CXH, 5-day roll)
+    futures: CXH
+    design: front
+    roll_days: [5, 9]
+    inception: 2025-01-02
+    initial_nav: 25.00
+    initial_shares: 200000
+    exposure: 1.0
+    contracts: whole
+    expense_ratio: 0.0085
+    cost_per_contract: 1.00
+    collateral: tbill
+    flows: flows/cxh-front.csv
+  - id: CXH-LADDER
+    name: Compute 12-month ladder fund (CXH)
+    futures: CXH
+    design: ladder
+    ladder_months: 12
+    inception: 2025-01-02
+    initial_nav: 25.00
+    initial_shares: 200000
+    contracts: whole
+    expense_ratio: 0.0085
+    cost_per_contract: 1.00
+    collateral: tbill
+    flows: flows/cxh-ladder.csv
+  - id: CXH-D2
+    name: Compute deferred fund (CXH, two months beyond the front)
+    futures: CXH
+    design: deferred
+    deferred_months: 2
+    inception: 2025-01-02
+    initial_nav: 25.00
+    initial_shares: 200000
+    contracts: whole
+    expense_ratio: 0.0085
+    cost_per_contract: 1.00
+    collateral: tbill
+
+"""#,
         "futures.yaml": #"""
 # Compute futures and rolling futures indices (METHODOLOGY.md §7).
 # A futures contract on an underlying grade settles on the average of its daily fixings over the
@@ -399,6 +448,7 @@ fixing_days: every_day        # compute is rented around the clock: a fixing eve
 # shape from the reserved-term strip (term_grades: months -> grade) and its level from the underlying.
 # The strips stop at 6 months: the 1-year grades mix hyperscalers' list commitments (about 7 USD per
 # GPU-hour for an H100) with marketplace ones (about 2), which would make every curve non-monotone.
+# 14 months are listed, so a 12-month ladder fund (funds.yaml) can hold the next 12 and roll into the 13th.
 methodology_version: "1.1"
 sections: ["7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "7.7"]
 futures:
@@ -408,7 +458,7 @@ futures:
     settlement: monthly_average
     contract_gpu_hours: 1000
     tick: 0.0001
-    listed_months: 12
+    listed_months: 14
     term_grades: {1: H100-SXM.NA.1M, 3: H100-SXM.NA.3M, 6: H100-SXM.NA.6M}
   - root: CXG
     name: H100 SXM compute, global
@@ -416,7 +466,7 @@ futures:
     settlement: monthly_average
     contract_gpu_hours: 1000
     tick: 0.0001
-    listed_months: 12
+    listed_months: 14
     term_grades: {1: H100-SXM.GLOBAL.1M, 3: H100-SXM.GLOBAL.3M, 6: H100-SXM.GLOBAL.6M}
 # schedule: front (in month M hold M+1 until the roll, M+2 after), {deferred: k} (k months further),
 # or {months: [12 offsets]} (the contract held after month M's roll is M + months[M-1]).
@@ -1563,6 +1613,22 @@ sections: ["3.7"]
 plausible_usd_per_gpu_hour:
   min: 0.001
   max: 1000
+
+"""#,
+        "flows/cxh-front.csv": #"""
+date,shares
+2025-02-03,50000
+2025-04-15,-20000
+2025-09-02,100000
+2026-03-16,-60000
+2026-08-03,25000
+
+"""#,
+        "flows/cxh-ladder.csv": #"""
+date,shares
+2025-03-03,30000
+2025-11-03,-15000
+2026-05-01,40000
 
 """#,
     ]

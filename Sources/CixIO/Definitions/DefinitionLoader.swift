@@ -39,6 +39,17 @@ public enum DefinitionSource: Sendable, Hashable, CustomStringConvertible {
             return ("built-in/" + name, Data(text.utf8))
         }
     }
+
+    /// The names of the flows files (`flows/*.csv`), for the definitions cache key.
+    func flowFiles() -> [String] {
+        switch self {
+        case .folder(let dir):
+            return ((try? FileManager.default.contentsOfDirectory(atPath: dir + "/flows")) ?? []).filter { $0.hasSuffix(".csv") }
+                .sorted().map { "flows/" + $0 }
+        case .builtIn:
+            return BuiltinDefinitions.files.keys.filter { $0.hasPrefix("flows/") }.sorted()
+        }
+    }
 }
 
 /// Loads the methodology-as-data files into immutable reference data, validated on load (types,
@@ -47,7 +58,7 @@ public enum DefinitionSource: Sendable, Hashable, CustomStringConvertible {
 public enum DefinitionLoader {
     /// The files the loader reads, in the order they are hashed.
     public static let fileNames = ["chips.yaml", "locations.yaml", "grades.yaml", "normalization.yaml", "fixing.yaml", "indices.yaml",
-                                   "calendar.yaml", "futures.yaml"]
+                                   "calendar.yaml", "futures.yaml", "funds.yaml"]
 
     /// Top-level keys every definitions file may carry.
     static let headerKeys = ["methodology_version", "sections"]

@@ -26,6 +26,9 @@ public struct MethodologyDefinitions: Sendable {
     public var futures: [FuturesDefinition] = []
     public var rollingIndices: [RollingIndexDefinition] = []
     public var futuresHash: String = ""
+    /// Fund designs (funds.yaml, §8), flows loaded, and the hash of funds.yaml with the futures hash.
+    public var funds: [FundDefinition] = []
+    public var fundsHash: String = ""
 
     /// The definition hash a fixing of `grade` records.
     public func fixingHash(grade: String) -> String { fixingDefinitions[grade]?.hash ?? fixingHash }
@@ -57,7 +60,7 @@ final class DefinitionCache: @unchecked Sendable {
 extension DefinitionLoader {
     public static func methodology(_ source: DefinitionSource) throws -> MethodologyDefinitions {
         var key = source.description
-        for name in fileNames { key += sha256Hex(try source.read(name).data) }
+        for name in fileNames + source.flowFiles() { key += sha256Hex(try source.read(name).data) }
         if let cached = DefinitionCache.shared.get(key) { return cached }
         let defs = try loadMethodology(source)
         DefinitionCache.shared.put(key, defs)
@@ -96,6 +99,11 @@ extension DefinitionLoader {
         defs.futures = futures
         defs.rollingIndices = rolling
         defs.futuresHash = sha256Hex(Data((fh + sha256Hex(ud)).utf8))
+        let (np, nd) = try source.read("funds.yaml")
+        defs.funds = try fundDefinitions(try YAMLValue.parse(nd, path: np), source: source, futures: futures)
+        var flowBytes = ""
+        for f in defs.funds { if let n = f.flowsFile { flowBytes += sha256Hex(try source.read(n).data) } }
+        defs.fundsHash = sha256Hex(Data((defs.futuresHash + sha256Hex(nd) + flowBytes).utf8))
         return defs
     }
 

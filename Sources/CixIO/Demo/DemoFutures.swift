@@ -2,16 +2,22 @@ import CixCore
 import Foundation
 
 extension DemoMarket {
-    /// The demo's term premium per month ahead on a day: +1.5% to −1.0% and back over about 14 months,
-    /// so the CXH curve is in contango part of the time and in backwardation the rest.
+    /// The demo's term premium on a day, in regimes: contango (+3%) until July 2025, a ramp through
+    /// August, backwardation (−2%) from September 2025 to April 2026, a ramp through May, contango (+2.5%)
+    /// from June 2026. Within a regime it is constant, so the curve's shape changes only at the ramps.
     public static func termPremium(on d: CivilDate) -> Double {
-        let t = Double(d.dayNumber - CivilDate(iso: "2024-11-25")!.dayNumber)
-        return 0.0025 + 0.0125 * sin(2 * Double.pi * t / 420)
+        interpolate([(CivilDate(iso: "2020-01-01")!, 0.03), (CivilDate(iso: "2025-07-31")!, 0.03), (CivilDate(iso: "2025-09-01")!, -0.02),
+                     (CivilDate(iso: "2026-04-30")!, -0.02), (CivilDate(iso: "2026-06-01")!, 0.025), (CivilDate(iso: "2030-01-01")!, 0.025)],
+                    d, logScale: false)
     }
 
+    /// The demo curve's shape: spot × (1 + π × 3 (1 − e^(−months/3))): steepest at the front, flat far out,
+    /// as commodity curves usually are (so the front month pays most of a contango).
+    public static func termShape(premium: Double, monthsAhead a: Double) -> Double { 1 + premium * 3 * (1 - exp(-a / 3)) }
+
     /// Exchange-style settlements of `root` on the H100 SXM North America level for every weekday in
-    /// [from, to]: each listed month (the current one and the next 11, until its last weekday) at the
-    /// spot level × (1 + premium × months ahead), with noise, to the 0.0001 tick; volume and open interest.
+    /// [from, to]: each listed month (the current one and the next 13, until its last weekday) at the
+    /// spot level × `termShape`, with noise, to the 0.0001 tick; volume and open interest.
     public func settlementsCSV(root: String, from: CivilDate, to: CivilDate) -> String {
         var out = "date,contract,settle,volume,open_interest\n"
         var d = from
@@ -23,13 +29,12 @@ extension DemoMarket {
             let premium = DemoMarket.termPremium(on: d)
             var r = SplitMix64.keyed(seed, 41, UInt64(d.dayNumber))
             let month = ContractMonth(d)
-            for ahead in 0..<12 {
+            for ahead in 0..<14 {
                 let m = month.adding(months: ahead)
                 var last = m.lastDay
                 while last.isoWeekday > 5 { last = last.adding(days: -1) }
                 if d > last { continue }
-                // The current month averages the days gone (at spot) and the days left (at the forward).
-                let fwd = spot * (1 + premium * Double(ahead))
+                let fwd = spot * DemoMarket.termShape(premium: premium, monthsAhead: Double(ahead))
                 let settle = fwd * (1 + 0.002 * r.normal())
                 let c = Contract(root: root, month: m)
                 out += "\(d),\(c.ticker),\(Decimals.format(settle, places: 4)),\(200 + r.int(5000) / (ahead + 1)),\(1000 + r.int(20000) / (ahead + 1))\n"

@@ -1,0 +1,134 @@
+import CixCore
+import CixIO
+import CixStore
+import Foundation
+
+/// Fund NAVs and design comparisons (METHODOLOGY.md §8).
+public enum FundJob {
+    /// The resolved definition a fund's NAV records.
+    static func definition(_ f: FundDefinition, _ defs: MethodologyDefinitions) -> StoredDefinition {
+        var t = "methodology_version=\(defs.methodologyVersion)\nfund=\(f.id)\nfutures=\(f.futures)\n"
+        switch f.design {
+        case .front: t += "design=front\n"
+        case .deferred(let k): t += "design=deferred \(k)\n"
+        case .ladder(let n): t += "design=ladder \(n)\n"
+        }
+        t += "roll_days=\(f.rollDays.lowerBound)-\(f.rollDays.upperBound)\ninception=\(f.inception)\ninitial_nav=\(f.initialNAV)\n"
+        t += "initial_shares=\(f.initialShares)\nexposure=\(f.exposure)\ncontracts=\(f.contracts.rawValue)\nexpense_ratio=\(f.expenseRatio)\n"
+        t += "cost_per_contract=\(f.costPerContract)\nexposure_band=\(f.exposureBand)\n"
+        switch f.collateral {
+        case .tbill: t += "collateral=tbill\n"
+        case .none: t += "collateral=none\n"
+        case .fixed(let r): t += "collateral=\(r)\n"
+        }
+        t += "flows=" + f.flows.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",") + "\n"
+        if let fut = defs.futures.first(where: { $0.root == f.futures }) { t += "curve_definition=\(FuturesJob.curveDefinition(fut, defs).hash)\n" }
+        return StoredDefinition(kind: "fund", id: f.id, version: defs.methodologyVersion, canonical: t)
+    }
+
+    /// The design's own total-return index (§8.3): fractional, exposure 1, no fee, no costs, T-bill
+    /// collateral, no flows; and its contract return (the same without collateral).
+    static func benchmarks(_ f: FundDefinition, _ defs: MethodologyDefinitions, _ m: FuturesJob.Market, through to: CivilDate) throws
+        -> (tr: [CivilDate: Double], cdr: [CivilDate: Double]) {
+        var tr = f
+        tr.contracts = .fractional
+        tr.exposure = 1
+        tr.expenseRatio = 0
+        tr.costPerContract = 0
+        tr.collateral = .tbill
+        tr.flows = [:]
+        var er = tr
+        er.collateral = .none
+        let h = defs.futures.first { $0.root == f.futures }!.contractGPUHours
+        let trDays = try NAVEngine.compute(tr, contractGPUHours: h, calendar: defs.calendar, through: to, price: m.price, rate: m.rate)
+        let erDays = try NAVEngine.compute(er, contractGPUHours: h, calendar: defs.calendar, through: to, price: m.price, rate: m.rate)
+        return (Dictionary(uniqueKeysWithValues: trDays.map { ($0.date, $0.navPerShare) }),
+                Dictionary(uniqueKeysWithValues: erDays.map { ($0.date, $0.dailyReturn) }))
+    }
+
+    /// Every selected fund's days through `to`, with its benchmarks.
+    static func compute(_ s: StoreSession, defs: MethodologyDefinitions, funds ids: [String]?, through to: CivilDate) throws
+        -> [(FundDefinition, [FundDay], [CivilDate: Double], [CivilDate: Double], [CivilDate: Double])] {
+        let selected = try select(defs, ids)
+        let m = try FuturesJob.market(s, defs: defs, through: to)
+        return try selected.map { f in
+            let fut = defs.futures.first { $0.root == f.futures }!
+            let days = try NAVEngine.compute(f, contractGPUHours: fut.contractGPUHours, calendar: defs.calendar, through: to,
+                                             price: m.price, rate: m.rate)
+            let b = try benchmarks(f, defs, m, through: to)
+            var spot: [CivilDate: Double] = [:]
+            for d in days { if let v = m.fixings[fut.underlying]?[d.date.dayNumber] { spot[d.date] = v } }
+            return (f, days, b.tr, b.cdr, spot)
+        }
+    }
+
+    static func select(_ defs: MethodologyDefinitions, _ ids: [String]?) throws -> [FundDefinition] {
+        guard let ids, !ids.isEmpty else { return defs.funds }
+        return try ids.map { id in
+            guard let f = defs.funds.first(where: { $0.id == id }) else {
+                throw CixError("no fund \(id) in funds.yaml (funds: \(defs.funds.map(\.id).joined(separator: ", ")))")
+            }
+            return f
+        }
+    }
+
+    /// §8.2–§8.3: computes the NAV of the selected funds from inception and publishes [from, to], in one
+    /// transaction with its run; a fund that cannot be computed (a redemption beyond the shares
+    /// outstanding) stops the run and nothing of it is stored.
+    public static func nav(store: Store, defs: MethodologyDefinitions, funds ids: [String]? = nil, from: CivilDate, to: CivilDate,
+                           now: String? = nil, arguments: String = "") throws -> PublishStats {
+        let clock = JobClock(now)
+        var stats = PublishStats()
+        try store.write { s in
+            let at = clock.now()
+            let run = try s.beginRun(job: "fund nav", arguments: arguments, startedAt: at, definitions: defs.source.description,
+                                     definitionsHash: defs.fundsHash)
+            stats.runID = run
+            let pub = try s.fundNAVPublisher(runID: run, computedAt: at)
+            for (f, days, tr, _, _) in try compute(s, defs: defs, funds: ids, through: to) {
+                let def = definition(f, defs)
+                try s.recordDefinitions([def], runID: run)
+                guard let first = days.first else { continue }
+                for d in days where d.date >= from {
+                    stats.computed += 1
+                    stats.byStatus[d.status, default: 0] += 1
+                    var td: Double?
+                    if let t0 = tr[first.date], let t1 = tr[d.date] { td = d.navPerShare / first.navPerShare - t1 / t0 }
+                    try pub.publish(FundNAVRecord(
+                        fund: f.id, date: d.date.description, status: d.status, navPerShare: d.navPerShare,
+                        navPublished: Rounding(decimals: 4).format(d.navPerShare), sharesOutstanding: d.sharesOutstanding,
+                        netAssets: d.netAssets, cash: d.cash, futuresGain: d.futuresGain, interest: d.interest, feeAccrued: d.feeAccrued,
+                        feePaid: d.feePaid, transactionCosts: d.transactionCosts, contractsTraded: d.contractsTraded,
+                        positions: d.positionsText, trackingDifference: td, definitionHash: def.hash))
+                }
+            }
+            stats.newVersions = pub.written
+            stats.unchanged = pub.unchanged
+            try s.finishRun(run, finishedAt: clock.now(), written: pub.written, unchanged: pub.unchanged)
+        }
+        return stats
+    }
+
+    /// §8.4: the side-by-side statistics of funds over [from, to] (their whole history by default).
+    public static func compare(store: Store, defs: MethodologyDefinitions, funds ids: [String]?, from: CivilDate?, to: CivilDate) throws -> [FundComparison] {
+        try store.read { s in
+            try compute(s, defs: defs, funds: ids, through: to).compactMap { f, days, tr, cdr, spot in
+                DesignComparison.compare(fund: f.id, days: days.filter { $0.date >= (from ?? .init(dayNumber: .min)) }, tr: tr,
+                                         contractReturn: cdr, spot: spot)
+            }
+        }
+    }
+
+    public static let compareColumns = ["fund", "from", "to", "days", "total_return", "annualized_return", "annualized_volatility",
+                                        "max_drawdown", "tracking_error", "tracking_difference", "cumulative_roll_yield", "fees_paid",
+                                        "transaction_costs", "correlation_with_spot"]
+
+    public static func compareRows(_ c: [FundComparison]) -> [[TableValue]] {
+        c.map { x in
+            [.text(x.fund), .text(x.from.description), .text(x.to.description), .int(x.days), .double(x.totalReturn),
+             .double(x.annualizedReturn), .double(x.annualizedVolatility), .double(x.maxDrawdown), .double(x.trackingError),
+             .double(x.trackingDifference), .double(x.cumulativeRollYield), .double(x.feesPaid), .double(x.transactionCosts),
+             .double(x.correlationWithSpot)]
+        }
+    }
+}

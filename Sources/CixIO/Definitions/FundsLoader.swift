@@ -1,0 +1,90 @@
+import CixCore
+import Foundation
+
+extension DefinitionLoader {
+    /// funds.yaml (METHODOLOGY.md §8), with each fund's flows file; everything is checked before anything
+    /// is computed: the futures root, the dates, the flows (file, line and field named).
+    static func fundDefinitions(_ root: YAMLValue, source: DefinitionSource, futures: [FuturesDefinition]) throws -> [FundDefinition] {
+        let m = try root.map()
+        var ids = Set<String>()
+        let funds = try (m.optional("funds")?.list() ?? []).map { v -> FundDefinition in
+            let x = try v.map()
+            let iv = try x.required("id")
+            let id = try iv.string()
+            guard ids.insert(id).inserted else { throw iv.fail("fund \(id) appears twice") }
+            let fv = try x.required("futures")
+            let f = try fv.string()
+            guard futures.contains(where: { $0.root == f }) else { throw fv.fail("\(id): unknown futures root \(f) (futures.yaml)") }
+            let dv = try x.required("design")
+            let design: FundDefinition.Design
+            switch try dv.string() {
+            case "front": design = .front
+            case "deferred": design = .deferred(try x.required("deferred_months").int(1...24))
+            case "ladder": design = .ladder(try x.required("ladder_months").int(1...24))
+            default: throw dv.fail("design must be front, deferred or ladder, not \(dv.describe)")
+            }
+            var d = FundDefinition(id: id, name: try x.optional("name")?.string() ?? id, futures: f, design: design,
+                                   inception: try x.required("inception").date())
+            if let rv = x.optional("roll_days") {
+                let days = try rv.list().map { try $0.int(1...23) }
+                guard days.count == 2, days[0] <= days[1] else { throw rv.fail("roll_days: [first, last] business day of the month") }
+                d.rollDays = days[0]...days[1]
+            }
+            if let v = x.optional("initial_nav") { d.initialNAV = try v.double(0...1e9, openLower: true) }
+            if let v = x.optional("initial_shares") { d.initialShares = try v.double(0...1e12, openLower: true) }
+            if let v = x.optional("exposure") { d.exposure = try v.double(0...10) }
+            if let v = x.optional("contracts") { d.contracts = try v.choice(FundDefinition.Contracts.self) }
+            if let v = x.optional("expense_ratio") { d.expenseRatio = try v.double(0...0.5) }
+            if let v = x.optional("cost_per_contract") { d.costPerContract = try v.double(0...1e6) }
+            if let v = x.optional("exposure_band") { d.exposureBand = try v.double(0...1) }
+            if let v = x.optional("collateral") {
+                switch v.scalarText {
+                case "tbill": d.collateral = .tbill
+                case "none": d.collateral = .none
+                default: d.collateral = .fixed(try v.double(-0.1...1))
+                }
+            }
+            if let v = x.optional("flows") {
+                let name = try v.string()
+                d.flowsFile = name
+                d.flows = try flows(source: source, name: name, fund: id, inception: d.inception, field: v)
+            }
+            try x.finish()
+            return d
+        }
+        try m.finish(allowed: headerKeys)
+        return funds
+    }
+
+    /// A flows file: `date,shares` (positive creates, negative redeems), dates on or after the inception.
+    static func flows(source: DefinitionSource, name: String, fund: String, inception: CivilDate, field: YAMLValue) throws -> [CivilDate: Double] {
+        guard !name.hasPrefix("/"), !name.split(separator: "/").contains("..") else {
+            throw field.fail("\(fund): flows must be a path inside the definitions folder, not \(name)")
+        }
+        let file: (path: String, data: Data)
+        do { file = try source.read(name) } catch { throw field.fail("\(fund): cannot read the flows file \(name)") }
+        let lines = String(decoding: file.data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+        }
+        guard lines.first?.lowercased().replacingOccurrences(of: " ", with: "") == "date,shares" else {
+            throw DefinitionError(path: file.path, line: 1, field: nil, message: "expected the header date,shares")
+        }
+        var out: [CivilDate: Double] = [:]
+        for (i, l) in lines.enumerated().dropFirst() where !l.trimmingCharacters(in: .whitespaces).isEmpty {
+            let f = l.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard f.count == 2 else { throw DefinitionError(path: file.path, line: i + 1, field: "(record)", message: "expected date,shares") }
+            guard let d = CivilDate(iso: f[0]) else {
+                throw DefinitionError(path: file.path, line: i + 1, field: "date", message: "not a date that exists: \(f[0])")
+            }
+            guard d >= inception else {
+                throw DefinitionError(path: file.path, line: i + 1, field: "date", message: "\(d) is before the fund's inception \(inception)")
+            }
+            guard let s = Decimals.parse(f[1]), s.isFinite, s != 0 else {
+                throw DefinitionError(path: file.path, line: i + 1, field: "shares", message: "not a non-zero number of shares: \(f[1])")
+            }
+            guard out[d] == nil else { throw DefinitionError(path: file.path, line: i + 1, field: "date", message: "\(d) appears twice") }
+            out[d] = s
+        }
+        return out
+    }
+}
