@@ -11,7 +11,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks at realistic scale (build with -c release).",
-        subcommands: [BenchIngest.self, BenchNormalize.self, BenchFix.self, BenchFutures.self])
+        subcommands: [BenchIngest.self, BenchNormalize.self, BenchFix.self, BenchFutures.self, BenchFunds.self])
 }
 
 struct BenchIngest: ParsableCommand {
@@ -144,5 +144,37 @@ struct BenchFutures: ParsableCommand {
         print(String(format: "%@ to %@: %d daily curves (%d futures) in %.2f s, %d rolling index days (%d indices) in %.2f s; total %.2f s",
                      a.description, b.description, c.computed, defs.futures.count, t1.timeIntervalSince(t0), i.computed,
                      defs.rollingIndices.count, t2.timeIntervalSince(t1), t2.timeIntervalSince(t0)))
+    }
+}
+
+struct BenchFunds: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "funds",
+        abstract: "Time ten years of daily NAV for the shipped fund designs on a synthetic CXH market held in memory (no I/O in the timed loop).")
+
+    @OptionGroup var indices: IndicesOptions
+    @Option(help: "Years of daily NAV.") var years: Int = 10
+
+    func run() throws {
+        let defs = try indices.methodology()
+        let start = CivilDate(iso: "2025-01-02")!
+        let end = start.adding(days: 365 * years)
+        // A settled price for every listed contract and business day: an H100-like path with a curve
+        // that switches between contango and backwardation.
+        func price(_ c: Contract, _ d: CivilDate) -> ContractPrice? {
+            let t = Double(d.dayNumber - start.dayNumber)
+            let spot = 2.4 + 0.5 * sin(t / 200)
+            let ahead = Double(c.month.months(since: ContractMonth(d)))
+            return ContractPrice(value: spot * DemoMarket.termShape(premium: 0.02 * sin(t / 300), monthsAhead: ahead), exchange: true)
+        }
+        let t0 = Date()
+        var days = 0
+        for f in defs.funds {
+            var x = f
+            x.inception = start
+            days += try NAVEngine.compute(x, contractGPUHours: 1000, calendar: defs.calendar, through: end, price: price, rate: { _ in 4.0 }).count
+        }
+        let secs = Date().timeIntervalSince(t0)
+        print(String(format: "%d years, %d funds: %d NAV days in %.3f s", years, defs.funds.count, days, secs))
     }
 }
