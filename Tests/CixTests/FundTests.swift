@@ -84,7 +84,7 @@ import Testing
     /// Day 1: April at 2.10: gain 13 × 0.10 × 1000 = 1,300; interest and fee 2.4987 each: cash 26,289.4987,
     /// fee accrued 2.4987, net assets 26,287.0000: NAV 26.2870; exposure 27,300 ÷ 26,287 = 1.0385, inside
     /// the 5% band: no trade. Day 2: a creation of 100 shares at 26.2870 (+2,628.70), then 28,914.70 ÷
-    /// 2,100 = 13.769 → 14 contracts, one traded for $1: NAV 26.28609090….
+    /// 2,100 = 13.769 → 14 contracts, one traded for $1: NAV 26.28609090…. Day 3: a redemption (below).
     @Test func wholeContractsByHand() throws {
         var f = FundDefinition(id: "H", name: "H", futures: "CXH", design: .front, inception: CivilDate(iso: "2026-03-02")!,
                                initialNAV: 25, initialShares: 1000)
@@ -92,7 +92,7 @@ import Testing
         f.collateral = .fixed(0.0365)
         f.expenseRatio = 0.0365
         f.costPerContract = 1
-        f.flows = [CivilDate(iso: "2026-03-04")!: 100]
+        f.flows = [CivilDate(iso: "2026-03-04")!: 100, CivilDate(iso: "2026-03-05")!: -200]
         let prices: [String: Double] = ["2026-03-02": 2.0, "2026-03-03": 2.1, "2026-03-04": 2.1]
         let days = try NAVEngine.compute(f, contractGPUHours: 1000, calendar: .weekdays, through: CivilDate(iso: "2026-03-31")!, price: { c, d in
             ContractPrice(value: (prices[d.description] ?? 2.1) + (c.month.month == 5 ? 0.05 : 0), exchange: true)
@@ -104,6 +104,10 @@ import Testing
         #expect(abs(days[1].cash - 26_289.4987) < 1e-9 && abs(days[1].netAssets - 26_287) < 1e-9 && days[1].contractsTraded == 0)
         #expect(days[2].sharesOutstanding == 1100 && days[2].positions == [april: 14] && days[2].transactionCosts == 1)
         #expect(abs(days[2].navPerShare - 28_914.7 / 1100) < 1e-12)
+        // Day 3: a redemption of 200 shares at 28,914.70 ÷ 1,100 = 26.2861 (−5,257.22): 23,657.48 ÷ 2,100 =
+        // 11.27 → 11 contracts, three sold for $3: NAV (23,657.48 − 3) ÷ 900 = 26.28276.
+        #expect(days[3].sharesOutstanding == 900 && days[3].positions == [april: 11] && days[3].transactionCosts == 3)
+        #expect(abs(days[3].navPerShare - (28_914.7 / 1100 * 900 - 3) / 900) < 1e-9)
         // The roll (business days 5–9: 6, 9, 10, 11, 12 March) trades into May; the month's last business
         // day pays every fee accrued in March from cash, leaving net assets unchanged.
         let roll = days.filter { (6...12).contains($0.date.components.day) }
