@@ -172,9 +172,14 @@ extension StoreSession {
         return (parts.isEmpty ? nil : parts.joined(separator: " AND "), args)
     }
 
-    /// The latest version of every fixing with a date in [from, to], by grade then date.
-    public func latestFixings(from: CivilDate? = nil, to: CivilDate? = nil) throws -> [FixingRecord] {
-        let (cond, args) = StoreSession.dateCondition(from, to)
+    /// The latest version of every fixing with a date in [from, to] (of the given grades), by grade then date.
+    public func latestFixings(from: CivilDate? = nil, to: CivilDate? = nil, grades: Set<String>? = nil) throws -> [FixingRecord] {
+        var (cond, args) = StoreSession.dateCondition(from, to)
+        if let grades {
+            let list = grades.sorted()
+            cond = (cond.map { $0 + " AND " } ?? "") + "t.grade_id IN (\(list.map { _ in "?" }.joined(separator: ",")))"
+            args += list as [DatabaseValueConvertible]
+        }
         return try Row.fetchAll(db, sql: SeriesTable.fixings.latestSQL(columns: FixingRecord.columns, where: cond),
                                 arguments: StatementArguments(args)).map(FixingRecord.init(row:))
     }

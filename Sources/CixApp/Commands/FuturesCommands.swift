@@ -130,12 +130,15 @@ struct FundCompare: ParsableCommand {
         let end = try to ?? s.read { Timestamp.utcDate(try $0.normalizedSpan().maxEpoch) }
         let rows = try FundJob.compare(store: s, defs: defs, funds: funds, from: from, to: end)
         func pct(_ v: Double?) -> String { v.map { String(format: "%.2f%%", $0 * 100) } ?? "-" }
-        print("fund                 total    annual   vol      max dd   track.err track.diff roll yield fees paid    costs      corr spot")
+        func cell(_ t: String, _ w: Int) -> String { t.count >= w ? t + " " : t + String(repeating: " ", count: w - t.count) }
+        let head = [("fund", 14), ("total", 9), ("annual", 9), ("vol", 9), ("max dd", 9), ("track.err", 10), ("track.diff", 11),
+                    ("roll yield", 11), ("fees paid", 12), ("costs", 12), ("corr spot", 9)]
+        print(head.map { cell($0.0, $0.1) }.joined())
         for r in rows {
-            print(String(format: "%-20@ %-8@ %-8@ %-8@ %-8@ %-9@ %-10@ %-10@ %-12.2f %-10.2f %@", r.fund as NSString, pct(r.totalReturn) as NSString,
-                         pct(r.annualizedReturn) as NSString, pct(r.annualizedVolatility) as NSString, pct(r.maxDrawdown) as NSString,
-                         pct(r.trackingError) as NSString, pct(r.trackingDifference) as NSString, pct(r.cumulativeRollYield) as NSString,
-                         r.feesPaid, r.transactionCosts, (r.correlationWithSpot.map { String(format: "%.3f", $0) } ?? "-") as NSString))
+            let cells = [r.fund, pct(r.totalReturn), pct(r.annualizedReturn), pct(r.annualizedVolatility), pct(r.maxDrawdown),
+                         pct(r.trackingError), pct(r.trackingDifference), pct(r.cumulativeRollYield), String(format: "%.2f", r.feesPaid),
+                         String(format: "%.2f", r.transactionCosts), r.correlationWithSpot.map { String(format: "%.3f", $0) } ?? "-"]
+            print(zip(cells, head).map { cell($0, $1.1) }.joined())
         }
         if let out {
             let sink = try TextSink(path: out)

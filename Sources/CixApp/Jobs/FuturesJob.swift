@@ -85,7 +85,7 @@ public enum FuturesJob {
     /// Latest fixings of some grades, by grade and day number.
     static func fixings(_ s: StoreSession, grades: Set<String>, through: CivilDate) throws -> [String: [Int64: Double]] {
         var out: [String: [Int64: Double]] = [:]
-        for f in try s.latestFixings(to: through) where grades.contains(f.grade) {
+        for f in try s.latestFixings(to: through, grades: grades) {
             if let v = f.value, let d = CivilDate(iso: f.date) { out[f.grade, default: [:]][d.dayNumber] = v }
         }
         return out

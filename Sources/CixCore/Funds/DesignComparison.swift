@@ -13,7 +13,9 @@ public struct FundComparison: Sendable, Hashable {
     /// return difference.
     public var trackingError: Double
     public var trackingDifference: Double
-    /// Σ over the days of the design's contract return minus the underlying's spot return.
+    /// The design's contract return over the period minus the underlying's spot return, in logs:
+    /// ln(Π (1 + CDR_t)) − ln(S_last ÷ S_first), over the first and last days with a fixing (the daily
+    /// spot noise cancels; a sum of daily differences would accumulate it).
     public var cumulativeRollYield: Double
     public var feesPaid: Double
     public var transactionCosts: Double
@@ -47,13 +49,25 @@ public enum DesignComparison {
         var diffs: [Double] = []
         var fundR: [Double] = []
         var spotR: [Double] = []
+        var firstSpot: (Int, Double)?
+        var lastSpot: (Int, Double)?
+        for (i, d) in days.enumerated() {
+            if let s = spot[d.date] {
+                if firstSpot == nil { firstSpot = (i, s) }
+                lastSpot = (i, s)
+            }
+        }
         var roll = 0.0
+        if let a = firstSpot, let b = lastSpot, a.1 > 0, b.0 > a.0 {
+            var lc = 0.0
+            for d in days[(a.0 + 1)...b.0] { if let c = contractReturn[d.date] { lc += log1p(c) } }
+            roll = lc - log(b.1 / a.1)
+        }
         for (a, b) in zip(days, days.dropFirst()) {
             if let t0 = tr[a.date], let t1 = tr[b.date] { diffs.append(b.dailyReturn - (t1 / t0 - 1)) }
             if let s0 = spot[a.date], let s1 = spot[b.date], s0 > 0 {
                 fundR.append(b.dailyReturn)
                 spotR.append(s1 / s0 - 1)
-                if let c = contractReturn[b.date] { roll += c - (s1 / s0 - 1) }
             }
         }
         var corr: Double?
