@@ -174,7 +174,6 @@ import Testing
     @Test func badFundDefinitionsAreNamed() throws {
         func error(_ edit: @escaping (inout [String: String]) -> Void, flows: String? = nil) throws -> String {
             let dir = try editedIndices("fund\(UUID().uuidString.prefix(6))", edit: edit)
-            try FileManager.default.createDirectory(atPath: dir + "/flows", withIntermediateDirectories: true)
             try write(flows ?? "date,shares\n2025-02-03,100\n", to: dir + "/flows/cxh-front.csv")
             try write("date,shares\n", to: dir + "/flows/cxh-ladder.csv")
             do { _ = try DefinitionLoader.methodology(dir); return "loaded" } catch { return "\(error)" }

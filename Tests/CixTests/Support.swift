@@ -96,6 +96,10 @@ var builtCix: String {
 /// A copy of the shipped Indices/ with edits, for tests of definition changes.
 func editedIndices(_ name: String = #function, edit: (inout [String: String]) -> Void) throws -> String {
     let dir = try tempDir(name)
+    try FileManager.default.createDirectory(atPath: dir + "/flows", withIntermediateDirectories: true)
+    for f in try FileManager.default.contentsOfDirectory(atPath: repoRoot + "/Indices/flows") {
+        try FileManager.default.copyItem(atPath: repoRoot + "/Indices/flows/" + f, toPath: dir + "/flows/" + f)
+    }
     var files: [String: String] = [:]
     for f in DefinitionLoader.fileNames { files[f] = try String(contentsOfFile: repoRoot + "/Indices/" + f, encoding: .utf8) }
     edit(&files)
