@@ -170,6 +170,23 @@ import Testing
         #expect(text.hasPrefix(ExportJob.fundColumns.joined(separator: ",")) && !text.contains("CXH-FRONT"))
     }
 
+    /// §1.2: two processes (each with its own hash seed) publish byte-identical fund exports.
+    @Test func twoProcessesPublishTheSameBytes() throws {
+        let (s, _) = Self.market
+        try s.checkpoint()
+        let dir = try tempDir()
+        var outs: [Data] = []
+        for k in 0..<2 {
+            let db = dir + "/\(k).sqlite"
+            try FileManager.default.copyItem(atPath: s.path, toPath: db)
+            let nav = try runProcess(builtCix, ["fund", "nav", "--db", db, "--indices", repoRoot + "/Indices", "--from", "2025-01-02", "--to", "2025-12-31"])
+            #expect(nav.0 == 0, "\(nav.2)")
+            let exp = try runProcess(builtCix, ["export", "funds", "--db", db])
+            outs.append(Data(exp.1.utf8))
+        }
+        #expect(outs[0] == outs[1] && outs[0].count > 10_000)
+    }
+
     /// funds.yaml is checked before anything is computed: the futures root, the flows file, its dates.
     @Test func badFundDefinitionsAreNamed() throws {
         func error(_ edit: @escaping (inout [String: String]) -> Void, flows: String? = nil) throws -> String {

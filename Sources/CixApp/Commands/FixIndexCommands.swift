@@ -9,6 +9,18 @@ func publishSummary(_ what: String, _ dates: DateRangeOptions, _ s: PublishStats
     return "\(what) \(dates.first)…\(dates.last): \(s.computed) computed (\(st)), \(s.newVersions) new versions, \(s.unchanged) unchanged, run \(s.runID) in \(String(format: "%.1f", seconds)) s"
 }
 
+/// A publishing command's body: load the definitions, run the job over the dates, print which
+/// definitions it used and what it published.
+func runPublishing(_ what: String, store: StoreOptions, indices: IndicesOptions, dates: DateRangeOptions,
+                   _ job: (Store, MethodologyDefinitions, CivilDate, CivilDate, String) throws -> PublishStats) throws -> PublishStats {
+    let defs = try indices.methodology()
+    let t0 = Date()
+    let s = try job(try store.open(), defs, dates.first, dates.last, dates.arguments)
+    print(definitionsLine(defs))
+    print(publishSummary(what, dates, s, seconds: Date().timeIntervalSince(t0)))
+    return s
+}
+
 struct FixCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fix", abstract: "Compute and store the daily fixing of every grade (METHODOLOGY.md §5).")
@@ -17,11 +29,9 @@ struct FixCommand: ParsableCommand {
     @OptionGroup var dates: DateRangeOptions
 
     func run() throws {
-        let defs = try indices.methodology()
-        let t0 = Date()
-        let s = try FixingJob.run(store: try store.open(), defs: defs, from: dates.first, to: dates.last, arguments: dates.arguments)
-        print(definitionsLine(defs))
-        print(publishSummary("fixings", dates, s, seconds: Date().timeIntervalSince(t0)))
+        let s = try runPublishing("fixings", store: store, indices: indices, dates: dates) {
+            try FixingJob.run(store: $0, defs: $1, from: $2, to: $3, arguments: $4)
+        }
         for w in s.warnings { printErr("warning: \(w)") }
     }
 }
@@ -34,11 +44,9 @@ struct IndexCommand: ParsableCommand {
     @OptionGroup var dates: DateRangeOptions
 
     func run() throws {
-        let defs = try indices.methodology()
-        let t0 = Date()
-        let s = try IndexJob.run(store: try store.open(), defs: defs, from: dates.first, to: dates.last, arguments: dates.arguments)
-        print(definitionsLine(defs))
-        print(publishSummary("index levels", dates, s, seconds: Date().timeIntervalSince(t0)))
+        _ = try runPublishing("index levels", store: store, indices: indices, dates: dates) {
+            try IndexJob.run(store: $0, defs: $1, from: $2, to: $3, arguments: $4)
+        }
     }
 }
 

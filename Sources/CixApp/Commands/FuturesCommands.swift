@@ -45,11 +45,9 @@ struct FuturesCurve: ParsableCommand {
     @OptionGroup var dates: DateRangeOptions
 
     func run() throws {
-        let defs = try indices.methodology()
-        let t0 = Date()
-        let s = try FuturesJob.curves(store: try store.open(), defs: defs, from: dates.first, to: dates.last, arguments: dates.arguments)
-        print(definitionsLine(defs))
-        print(publishSummary("curves", dates, s, seconds: Date().timeIntervalSince(t0)))
+        let s = try runPublishing("curves", store: store, indices: indices, dates: dates) {
+            try FuturesJob.curves(store: $0, defs: $1, from: $2, to: $3, arguments: $4)
+        }
         for w in s.warnings.prefix(20) { printErr("arbitrage warning: \(w)") }
         if s.warnings.count > 20 { printErr("… and \(s.warnings.count - 20) more arbitrage warnings (in the curves export)") }
     }
@@ -63,11 +61,9 @@ struct FuturesIndexCommand: ParsableCommand {
     @OptionGroup var dates: DateRangeOptions
 
     func run() throws {
-        let defs = try indices.methodology()
-        let t0 = Date()
-        let s = try FuturesJob.indices(store: try store.open(), defs: defs, from: dates.first, to: dates.last, arguments: dates.arguments)
-        print(definitionsLine(defs))
-        print(publishSummary("futures index days", dates, s, seconds: Date().timeIntervalSince(t0)))
+        _ = try runPublishing("futures index days", store: store, indices: indices, dates: dates) {
+            try FuturesJob.indices(store: $0, defs: $1, from: $2, to: $3, arguments: $4)
+        }
     }
 }
 
@@ -106,11 +102,9 @@ struct FundNAVCommand: ParsableCommand {
     @OptionGroup var dates: DateRangeOptions
 
     func run() throws {
-        let defs = try indices.methodology()
-        let t0 = Date()
-        let s = try FundJob.nav(store: try store.open(), defs: defs, funds: funds, from: dates.first, to: dates.last, arguments: dates.arguments)
-        print(definitionsLine(defs))
-        print(publishSummary("fund NAV days", dates, s, seconds: Date().timeIntervalSince(t0)))
+        _ = try runPublishing("fund NAV days", store: store, indices: indices, dates: dates) {
+            try FundJob.nav(store: $0, defs: $1, funds: funds, from: $2, to: $3, arguments: $4)
+        }
     }
 }
 

@@ -77,12 +77,13 @@ public enum NAVEngine {
                 next[c] = def.contracts == .whole ? (q.rounded(.toNearestOrAwayFromZero)) : q
             }
             if def.contracts == .whole && !force {
-                let notional = positions.reduce(0.0) { $0 + $1.value * (last[$1.key] ?? 0) * h }
+                // Sums in contract order: a dictionary's order changes from run to run, and so would the rounding.
+                let notional = positions.sorted { $0.key < $1.key }.reduce(0.0) { $0 + $1.value * (last[$1.key] ?? 0) * h }
                 let sameContracts = Set(positions.keys.filter { positions[$0]! != 0 }) == Set(next.keys.filter { next[$0]! != 0 })
                 if sameContracts && na > 0 && abs(notional / na - def.exposure) <= def.exposureBand { return (0, false) }
             }
             var traded = 0.0
-            for c in Set(next.keys).union(positions.keys) { traded += abs((next[c] ?? 0) - (positions[c] ?? 0)) }
+            for c in Set(next.keys).union(positions.keys).sorted() { traded += abs((next[c] ?? 0) - (positions[c] ?? 0)) }
             positions = next.filter { $0.value != 0 || def.contracts == .fractional }
             return (traded, true)
         }
@@ -112,7 +113,7 @@ public enum NAVEngine {
             for c in Set(positions.keys).union(wanted) {
                 if let p = price(c, d) { today[c] = p.value } else if positions[c] != nil || wanted.contains(c) { disrupted = true }
             }
-            for (c, q) in positions { gain += q * ((today[c] ?? last[c]!) - last[c]!) * h }
+            for (c, q) in positions.sorted(by: { $0.key < $1.key }) { gain += q * ((today[c] ?? last[c]!) - last[c]!) * h }
             for (c, p) in today { last[c] = p }
             let interest: Double
             switch def.collateral {
