@@ -68,6 +68,8 @@ public enum NAVEngine {
         var positions: [Contract: Double] = [:]
         func rebalance(_ d: CivilDate, netAssets na: Double, force: Bool) -> (traded: Double, changed: Bool) {
             let w = target(d, steps: steps)
+            // A contract of the target that has never had a price cannot be bought yet: keep the positions.
+            guard w.allSatisfy({ last[$0.0] != nil }) else { return (0, false) }
             let basket = w.reduce(0.0) { $0 + $1.1 * last[$1.0]! * h }
             guard basket > 0 else { return (0, false) }
             let units = def.exposure * na / basket
