@@ -15,7 +15,7 @@ import Testing
         let dir = try! tempDir("fundmarket")
         let m = DemoMarket(seed: 42, quotesPerDay: 1200)
         let from = CivilDate(iso: "2025-01-01")!, to = CivilDate(iso: "2026-01-31")!
-        try! write(m.settlementsCSV(root: "CXH", from: from, to: to), to: dir + "/s.csv")
+        try! write(m.settlementsCSV(root: "CXH", from: from, to: to, calendar: defs.calendar), to: dir + "/s.csv")
         try! write(m.tbillCSV(from: from, to: to), to: dir + "/r.csv")
         let s = try! Store(path: dir + "/s.sqlite")
         _ = try! FuturesJob.ingestSettlements(store: s, defs: defs, paths: [dir + "/s.csv"], writeRejectFiles: false, now: "t")
@@ -200,11 +200,67 @@ import Testing
         #expect(root.contains("funds.yaml") && root.contains("unknown futures root CXZ"))
         let file = try error { $0["funds.yaml"] = $0["funds.yaml"]!.replacingOccurrences(of: "flows/cxh-front.csv", with: "flows/nope.csv") }
         #expect(file.contains("cannot read the flows file flows/nope.csv"))
-        let date = try error({ _ in }, flows: "date,shares\n2024-12-01,100\n")
+        let date = try error({ _ in }, flows: "date,shares\n2024-12-02,100\n")
         #expect(date.contains("cxh-front.csv") && date.contains("line 2") && date.contains("before the fund's inception"))
         let bad = try error({ _ in }, flows: "date,shares\n2025-02-30,100\n")
         #expect(bad.contains("date: not a date that exists"))
         let design = try error { $0["funds.yaml"] = $0["funds.yaml"]!.replacingOccurrences(of: "design: ladder", with: "design: spiral") }
         #expect(design.contains("design must be front, deferred or ladder"))
+    }
+}
+
+/// Findings of a bad-input sweep of the futures and fund commands, each pinned.
+@Suite struct FuturesBadInputTests {
+    let indices = repoRoot + "/Indices"
+
+    @Test func sweepFindings() throws {
+        let dir = try tempDir()
+        let db = dir + "/s.sqlite"
+        // A contract the design wants that never has a price: no crash, the day is disrupted, positions kept.
+        var f = FundDefinition(id: "X", name: "X", futures: "CXH", design: .front, inception: CivilDate(iso: "2026-03-02")!)
+        f.collateral = .none
+        let days = try NAVEngine.compute(f, contractGPUHours: 1000, calendar: .weekdays, through: CivilDate(iso: "2026-03-31")!, price: { c, _ in
+            c.month.month == 5 ? nil : ContractPrice(value: 2, exchange: true)
+        }, rate: { _ in nil })
+        #expect(days.count == 22 && days.filter { $0.status == "disrupted" }.count >= 5)
+        #expect(days.allSatisfy { $0.positions.keys.map(\.month.month) == [4] })
+        // Settlements: implausible, on a holiday, or conflicting within a file.
+        try write("date,contract,settle\n2026-03-02,CXHJ26,1e308\n2026-03-02,CXHK26,1e-320\n2026-04-03,CXHK26,2.5\n2026-03-03,CXHJ26,2.5\n", to: dir + "/a.csv")
+        #expect(CixMain.run(["futures", "ingest", "--db", db, "--indices", indices, dir + "/a.csv"]) == 3)
+        let reasons = try Store(path: db).dbQueue.read { try String.fetchAll($0, sql: "SELECT reason FROM rejects ORDER BY line") }
+        #expect(reasons.count == 3 && reasons[0].contains("plausible") && reasons[2].contains("not a business day"))
+        try write("date,contract,settle\n2026-03-04,CXHJ26,2.5\n2026-03-04,CXHJ26,2.6\n", to: dir + "/b.csv")
+        #expect(CixMain.run(["futures", "ingest", "--db", db, "--indices", indices, dir + "/b.csv"]) == 2)
+        // Rates: a re-ingest stores nothing new.
+        try write("date,rate\n2026-03-02,4.2\n2026-03-03,4.2\n", to: dir + "/r.csv")
+        let first = try FuturesJob.ingestRates(store: try Store(path: db), paths: [dir + "/r.csv"], writeRejectFiles: false)
+        let again = try FuturesJob.ingestRates(store: try Store(path: db), paths: [dir + "/r.csv"], writeRejectFiles: false)
+        #expect(first[0].stored == 2 && again[0].stored == 0 && again[0].unchanged == 2)
+        // Indices and funds end with the root's last price: a far date publishes nothing past it.
+        #expect(CixMain.run(["futures", "index", "--db", db, "--indices", indices, "--date", "9999-12-31"]) == 0)
+        #expect(try Store(path: db).read { try $0.latestFuturesIndexLevels(from: CivilDate(iso: "2026-03-05")!) }.isEmpty)
+        // A redemption of every share is refused.
+        var all = FundDefinition(id: "Y", name: "Y", futures: "CXH", design: .front, inception: CivilDate(iso: "2026-03-02")!)
+        all.flows = [CivilDate(iso: "2026-03-03")!: -all.initialShares]
+        #expect(throws: FundError.self) {
+            try NAVEngine.compute(all, contractGPUHours: 1000, calendar: .weekdays, through: CivilDate(iso: "2026-03-10")!,
+                                  price: { _, _ in ContractPrice(value: 2, exchange: true) }, rate: { _ in nil })
+        }
+        // Definitions: flows on a weekend, a ladder beyond the listed months, a deferred schedule too far out.
+        func loads(_ edit: @escaping (inout [String: String]) -> Void, flows: String? = nil) throws -> String {
+            let d = try editedIndices("sweep\(UUID().uuidString.prefix(6))", edit: edit)
+            if let flows { try write(flows, to: d + "/flows/cxh-front.csv") }
+            do { _ = try DefinitionLoader.methodology(d); return "loaded" } catch { return "\(error)" }
+        }
+        #expect(try loads({ _ in }, flows: "date,shares\n2025-02-08,100\n").contains("not a business day"))
+        #expect(try loads({ $0["funds.yaml"] = $0["funds.yaml"]!.replacingOccurrences(of: "ladder_months: 12", with: "ladder_months: 13") }).contains("lists 14 months"))
+        #expect(try loads({ $0["futures.yaml"] = $0["futures.yaml"]!.replacingOccurrences(of: "schedule: {deferred: 2}", with: "schedule: {deferred: 20}") }).contains("listed_months"))
+        #expect(try loads({ $0["funds.yaml"] = $0["funds.yaml"]!.replacingOccurrences(of: "collateral: tbill\n    flows: flows/cxh-front.csv", with: "collateral: abc\n    flows: flows/cxh-front.csv") }).contains("tbill, none or a fixed"))
+        // Commands: a mistyped store for a computing command, a reversed range, a full disk.
+        #expect(CixMain.run(["fund", "nav", "--db", dir + "/typo.sqlite", "--date", "2026-03-03"]) == 2)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/typo.sqlite"))
+        #expect(CixMain.run(["fund", "compare", "--db", db, "--from", "2026-03-05", "--to", "2026-03-01"]) == 2)
+        let full = try runProcess("/bin/sh", ["-c", "\(builtCix) fund compare --db \(db) > /dev/full"])
+        #expect(full.0 == 2, "\(full.2)")
     }
 }

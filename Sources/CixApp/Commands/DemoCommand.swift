@@ -50,7 +50,7 @@ struct DemoCommand: ParsableCommand {
         // Definitions first: a broken Indices/ stops the demo before anything is written.
         let defs = generateOnly ? nil : try indices.methodology()
         let t0 = Date()
-        let manifest = try DemoJob.generate(c)
+        let manifest = try DemoJob.generate(c, calendar: defs?.calendar ?? .weekdays)
         let t = manifest.totals
         print("generated \(manifest.days.count) day files, \(t.rows) rows (\(t.valid) valid, \(t.duplicates) duplicates, \(t.rejected) bad, \(t.unknownChip) unknown chips) in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s")
         guard let defs else {

@@ -15,7 +15,7 @@ func runPublishing(_ what: String, store: StoreOptions, indices: IndicesOptions,
                    _ job: (Store, MethodologyDefinitions, CivilDate, CivilDate, String) throws -> PublishStats) throws -> PublishStats {
     let defs = try indices.methodology()
     let t0 = Date()
-    let s = try job(try store.open(), defs, dates.first, dates.last, dates.arguments)
+    let s = try job(try store.openExisting(), defs, dates.first, dates.last, dates.arguments)
     print(definitionsLine(defs))
     print(publishSummary(what, dates, s, seconds: Date().timeIntervalSince(t0)))
     return s

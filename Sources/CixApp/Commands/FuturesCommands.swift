@@ -118,6 +118,10 @@ struct FundCompare: ParsableCommand {
     @Option(help: "Last date (default: the last day with a fixing).", transform: parseDateOption) var to: CivilDate?
     @Option(help: "Also write the table as CSV to this file.") var out: String?
 
+    func validate() throws {
+        if let from, let to, from > to { throw ValidationError("--from \(from) is after --to \(to)") }
+    }
+
     func run() throws {
         let defs = try indices.methodology()
         let s = try store.openReadOnly()
@@ -127,13 +131,15 @@ struct FundCompare: ParsableCommand {
         func cell(_ t: String, _ w: Int) -> String { t.count >= w ? t + " " : t + String(repeating: " ", count: w - t.count) }
         let head = [("fund", 14), ("total", 9), ("annual", 9), ("vol", 9), ("max dd", 9), ("track.err", 10), ("track.diff", 11),
                     ("roll yield", 11), ("fees paid", 12), ("costs", 12), ("corr spot", 9)]
-        print(head.map { cell($0.0, $0.1) }.joined())
+        let screen = try TextSink(path: nil)
+        screen.write(head.map { cell($0.0, $0.1) }.joined() + "\n")
         for r in rows {
             let cells = [r.fund, pct(r.totalReturn), pct(r.annualizedReturn), pct(r.annualizedVolatility), pct(r.maxDrawdown),
                          pct(r.trackingError), pct(r.trackingDifference), pct(r.cumulativeRollYield), String(format: "%.2f", r.feesPaid),
                          String(format: "%.2f", r.transactionCosts), r.correlationWithSpot.map { String(format: "%.3f", $0) } ?? "-"]
-            print(zip(cells, head).map { cell($0, $1.1) }.joined())
+            screen.write(zip(cells, head).map { cell($0, $1.1) }.joined() + "\n")
         }
+        try screen.close()
         if let out {
             let sink = try TextSink(path: out)
             let w = TableWriter(columns: FundJob.compareColumns, format: .csv, sink: sink)

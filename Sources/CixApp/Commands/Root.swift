@@ -56,6 +56,14 @@ public struct StoreOptions: ParsableArguments {
         }
     }
 
+    /// Opens an existing store for writing (the computing commands: a mistyped path creates nothing).
+    public func openExisting() throws -> Store {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CixError("cannot open store \(path): no store at \(path) (check --db or $CIX_DB; cix ingest creates one)")
+        }
+        return try open()
+    }
+
     /// Opens an existing store read-only: a mistyped path creates nothing and fails.
     public func openReadOnly() throws -> Store {
         do { return try Store(path: path, readOnly: true, busyTimeoutSeconds: wait) } catch {

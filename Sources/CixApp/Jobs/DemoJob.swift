@@ -32,7 +32,7 @@ public enum DemoJob {
     /// Writes `<out>/quotes/<date>.csv` for each day, `<out>/fx/eurofxref-hist.csv` and
     /// `<out>/manifest.json`. Same config, byte-identical files (days are generated in parallel but
     /// each day depends only on the seed and its date).
-    public static func generate(_ c: DemoConfig) throws -> DemoManifest {
+    public static func generate(_ c: DemoConfig, calendar: BusinessCalendar = .weekdays) throws -> DemoManifest {
         let fm = FileManager.default
         let quotesDir = c.out + "/quotes"
         try fm.createDirectory(atPath: quotesDir, withIntermediateDirectories: true)
@@ -58,7 +58,7 @@ public enum DemoJob {
         try fm.createDirectory(atPath: c.out + "/futures", withIntermediateDirectories: true)
         try fm.createDirectory(atPath: c.out + "/rates", withIntermediateDirectories: true)
         let st = try AtomicTextFile(path: c.out + "/futures/cxh-settlements.csv")
-        st.write(market.settlementsCSV(root: "CXH", from: first, to: c.end))
+        st.write(market.settlementsCSV(root: "CXH", from: first, to: c.end, calendar: calendar))
         try st.commit()
         let rt = try AtomicTextFile(path: c.out + "/rates/dtb3.csv")
         rt.write(market.tbillCSV(from: first.adding(days: -10), to: c.end))

@@ -53,9 +53,11 @@ public enum FundJob {
         let m = try FuturesJob.market(s, defs: defs, through: to)
         return try selected.map { f in
             let fut = defs.futures.first { $0.root == f.futures }!
-            let days = try NAVEngine.compute(f, contractGPUHours: fut.contractGPUHours, calendar: defs.calendar, through: to,
+            // A fund's days end with its root's last price.
+            let through = min(to, m.lastPriced(root: f.futures) ?? f.inception.adding(days: -1))
+            let days = try NAVEngine.compute(f, contractGPUHours: fut.contractGPUHours, calendar: defs.calendar, through: through,
                                              price: m.price, rate: m.rate)
-            let b = try benchmarks(f, defs, m, through: to)
+            let b = try benchmarks(f, defs, m, through: through)
             var spot: [CivilDate: Double] = [:]
             for d in days { if let v = m.fixings[fut.underlying]?[d.date.dayNumber] { spot[d.date] = v } }
             return (f, days, b.tr, b.cdr, spot)
@@ -90,6 +92,9 @@ public enum FundJob {
                 try s.recordDefinitions([def], runID: run)
                 guard let first = days.first else { continue }
                 for d in days where d.date >= from {
+                    guard d.navPerShare.isFinite, d.netAssets.isFinite else {
+                        throw FundError("\(f.id) on \(d.date): the NAV is not a finite number; check the settlements of \(f.futures)")
+                    }
                     stats.computed += 1
                     stats.byStatus[d.status, default: 0] += 1
                     var td: Double?

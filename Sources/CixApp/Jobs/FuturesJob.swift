@@ -38,7 +38,8 @@ public enum FuturesJob {
                                          now: String? = nil) throws -> [InputFileResult] {
         let clock = JobClock(now)
         let parsed = try paths.map { p in
-            (p, try SettlementsReader.read(try FileByteSource(path: p), path: p, futures: defs.futures, calendar: defs.calendar))
+            (p, try SettlementsReader.read(try FileByteSource(path: p), path: p, futures: defs.futures, calendar: defs.calendar,
+                                           plausible: defs.reference.plausiblePrice))
         }
         var out: [InputFileResult] = []
         for (path, r) in parsed {
@@ -70,13 +71,23 @@ public enum FuturesJob {
         let parsed = try paths.map { p in (p, try RatesReader.read(try FileByteSource(path: p), path: p)) }
         var out: [InputFileResult] = []
         for (path, r) in parsed {
+            var stored = 0, unchanged = 0
             try store.write { s in
                 let at = clock.now()
-                try s.insertRates(r.rates, sourcePath: path, at: at)
-                _ = try s.recordInputFile(path: path, format: "rates", startedAt: at, rowsRead: r.rowsRead, accepted: r.rates.count,
-                                          duplicates: 0, rejects: r.rejects.map { ($0.line, $0.field, $0.reason, $0.original) })
+                // Only a new or changed rate is stored: a re-ingest adds nothing.
+                var current = try s.rates()
+                var fresh: [(date: String, rate: Double)] = []
+                for x in r.rates {
+                    if current[x.date] == x.rate { unchanged += 1; continue }
+                    current[x.date] = x.rate
+                    fresh.append(x)
+                }
+                stored = fresh.count
+                try s.insertRates(fresh, sourcePath: path, at: at)
+                _ = try s.recordInputFile(path: path, format: "rates", startedAt: at, rowsRead: r.rowsRead, accepted: stored,
+                                          duplicates: unchanged, rejects: r.rejects.map { ($0.line, $0.field, $0.reason, $0.original) })
             }
-            out.append(InputFileResult(path: path, rowsRead: r.rowsRead, stored: r.rates.count, rejected: r.rejects.count,
+            out.append(InputFileResult(path: path, rowsRead: r.rowsRead, stored: stored, unchanged: unchanged, rejected: r.rejects.count,
                                        rejectsPath: try writeRejects(r.rejects, path: path, enabled: writeRejectFiles)))
         }
         return out
@@ -178,6 +189,14 @@ public enum FuturesJob {
             return nil
         }
 
+        /// The last day with a price (settlement or model) of any contract of `root`.
+        func lastPriced(root: String) -> CivilDate? {
+            var best: Int64?
+            for (t, days) in settle where t.hasPrefix(root) { if let m = days.keys.max() { best = max(best ?? m, m) } }
+            for (t, days) in model where t.hasPrefix(root) { if let m = days.keys.max() { best = max(best ?? m, m) } }
+            return best.map { CivilDate(dayNumber: $0) }
+        }
+
         /// The rate of `d`, else the latest earlier one (percent).
         func rate(_ d: CivilDate) -> Double? {
             var lo = 0, hi = rateDays.count
@@ -201,7 +220,9 @@ public enum FuturesJob {
         let m = try market(s, defs: defs, through: to)
         return defs.rollingIndices.map { ri in
             let f = defs.futures.first { $0.root == ri.futures }!
-            return (ri, RollingIndexEngine.compute(ri, root: f.root, calendar: defs.calendar, through: to, price: m.price, rate: m.rate,
+            // An index ends with its root's last price: past it every day would be a disruption.
+            let through = min(to, m.lastPriced(root: f.root) ?? ri.baseDate.adding(days: -1))
+            return (ri, RollingIndexEngine.compute(ri, root: f.root, calendar: defs.calendar, through: through, price: m.price, rate: m.rate,
                                                    spot: { m.fixings[f.underlying]?[$0.dayNumber] }))
         }
     }
@@ -234,6 +255,9 @@ public enum FuturesJob {
             let pub = try s.futuresIndexPublisher(runID: run, computedAt: at)
             for ((ri, values), idef) in zip(try computeIndices(s, defs: defs, through: to), idefs) {
                 for v in values where v.date >= from {
+                    guard v.er.isFinite, v.tr.isFinite else {
+                        throw StaleInputs(description: "\(ri.id) on \(v.date): ER or TR is not a finite number; check the settlements of \(ri.futures)")
+                    }
                     stats.computed += 1
                     stats.byStatus[v.status.rawValue, default: 0] += 1
                     let prices = v.prices.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")

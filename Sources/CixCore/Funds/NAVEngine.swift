@@ -91,7 +91,7 @@ public enum NAVEngine {
         }
         for (c, _) in target(start, steps: steps) { last[c] = price(c, start)!.value }
         if let f = def.flows[start] {
-            guard shares + f >= 0 else { throw FundError("\(def.id): on \(start) the redemption of \(-f) shares exceeds the \(shares) outstanding") }
+            guard shares + f > 0 else { throw FundError("\(def.id): on \(start) the redemption of \(-f) shares leaves none of the \(shares) outstanding (a fund that closes is ended by a definition change)") }
             cash += f * def.initialNAV
             shares += f
         }
@@ -137,7 +137,7 @@ public enum NAVEngine {
             let navPre = pre / shares
             var flowDay = false
             if let f = def.flows[d] {
-                guard shares + f >= 0 else { throw FundError("\(def.id): on \(d) the redemption of \(-f) shares exceeds the \(shares) outstanding") }
+                guard shares + f > 0 else { throw FundError("\(def.id): on \(d) the redemption of \(-f) shares leaves none of the \(shares) outstanding (a fund that closes is ended by a definition change)") }
                 cash += f * navPre
                 shares += f
                 flowDay = f != 0

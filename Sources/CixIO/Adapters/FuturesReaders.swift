@@ -32,7 +32,8 @@ public enum SettlementsReader {
         public var warnings: [String] = []
     }
 
-    public static func read<S: ByteSource>(_ source: S, path: String, futures: [FuturesDefinition], calendar: BusinessCalendar) throws -> Result {
+    public static func read<S: ByteSource>(_ source: S, path: String, futures: [FuturesDefinition], calendar: BusinessCalendar,
+                                           plausible: PlausibleRange = .usdPerGPUHour) throws -> Result {
         let csv = CSVReader(source: source)
         var rec = CSVRecord()
         guard try csv.next(into: &rec) else { throw QuoteFileError(path: path, line: 1, message: "empty file: expected a header row") }
@@ -53,6 +54,7 @@ public enum SettlementsReader {
         if !unknown.isEmpty { out.warnings.append("\(path): ignoring unknown column(s) \(unknown.joined(separator: ", "))") }
         let roots = futures.map(\.root)
         let byRoot = Dictionary(uniqueKeysWithValues: futures.map { ($0.root, $0) })
+        var seen: [String: (line: Int, settle: Double)] = [:]
         while try csv.next(into: &rec) {
             out.rowsRead += 1
             let original = rec.rawText
@@ -65,6 +67,7 @@ public enum SettlementsReader {
             }
             let dateText = f[col["date"]!]
             guard let date = CivilDate(iso: dateText) else { reject("date", "not a date that exists (YYYY-MM-DD): \(dateText)"); continue }
+            guard calendar.isBusinessDay(date) else { reject("date", "\(date) is not a business day of the calendar (\(calendar.name))"); continue }
             let ticker = f[col["contract"]!]
             guard let contract = Contract.parse(ticker, roots: roots) else {
                 if roots.contains(where: { ticker.hasPrefix($0) }) {
@@ -85,6 +88,18 @@ public enum SettlementsReader {
             guard let settle = Decimals.parse(settleText), settle > 0, settle.isFinite else {
                 reject("settle", "not a positive number: \(settleText)"); continue
             }
+            guard plausible.contains(settle) else {
+                reject("settle", "\(settleText) USD per GPU-hour is outside the plausible \(plausible.min) to \(plausible.max) (normalization.yaml)"); continue
+            }
+            let key = ticker + "@" + date.description
+            if let prev = seen[key] {
+                if prev.settle != settle {
+                    throw QuoteFileError(path: path, line: rec.line,
+                                         message: "\(ticker) on \(date) is given twice with different settles (lines \(prev.line) and \(rec.line)): fix the file")
+                }
+                continue
+            }
+            seen[key] = (rec.line, settle)
             var volume: Int?
             if let c = col["volume"], !f[c].isEmpty {
                 guard let v = QuoteValidation.parseCount(f[c]), v >= 0 else { reject("volume", "not a whole number ≥ 0: \(f[c])"); continue }

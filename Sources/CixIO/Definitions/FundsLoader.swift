@@ -4,7 +4,8 @@ import Foundation
 extension DefinitionLoader {
     /// funds.yaml (METHODOLOGY.md §8), with each fund's flows file; everything is checked before anything
     /// is computed: the futures root, the dates, the flows (file, line and field named).
-    static func fundDefinitions(_ root: YAMLValue, source: DefinitionSource, futures: [FuturesDefinition]) throws -> [FundDefinition] {
+    static func fundDefinitions(_ root: YAMLValue, source: DefinitionSource, futures: [FuturesDefinition],
+                                calendar: BusinessCalendar = .weekdays) throws -> [FundDefinition] {
         let m = try root.map()
         var ids = Set<String>()
         let funds = try (m.optional("funds")?.list() ?? []).map { v -> FundDefinition in
@@ -22,6 +23,17 @@ extension DefinitionLoader {
             case "deferred": design = .deferred(try x.required("deferred_months").int(1...24))
             case "ladder": design = .ladder(try x.required("ladder_months").int(1...24))
             default: throw dv.fail("design must be front, deferred or ladder, not \(dv.describe)")
+            }
+            // §8.1: the design must hold listed contracts only (after the roll: M+2+k, or M+n+1 for a ladder).
+            let listed = futures.first { $0.root == f }!.listedMonths
+            let needed: Int
+            switch design {
+            case .front: needed = 3
+            case .deferred(let k): needed = k + 3
+            case .ladder(let n): needed = n + 2
+            }
+            guard needed <= listed else {
+                throw dv.fail("\(id): this design holds contracts up to \(needed - 1) months ahead, but \(f) lists \(listed) months (futures.yaml listed_months)")
             }
             var d = FundDefinition(id: id, name: try x.optional("name")?.string() ?? id, futures: f, design: design,
                                    inception: try x.required("inception").date())
@@ -41,13 +53,17 @@ extension DefinitionLoader {
                 switch v.scalarText {
                 case "tbill": d.collateral = .tbill
                 case "none": d.collateral = .none
-                default: d.collateral = .fixed(try v.double(-0.1...1))
+                default:
+                    guard let t = v.scalarText, Decimals.parse(t) != nil else {
+                        throw v.fail("collateral must be tbill, none or a fixed annual rate such as 0.04, not \(v.describe)")
+                    }
+                    d.collateral = .fixed(try v.double(-0.1...1))
                 }
             }
             if let v = x.optional("flows") {
                 let name = try v.string()
                 d.flowsFile = name
-                d.flows = try flows(source: source, name: name, fund: id, inception: d.inception, field: v)
+                d.flows = try flows(source: source, name: name, fund: id, inception: d.inception, field: v, calendar: calendar)
             }
             try x.finish()
             return d
@@ -57,13 +73,16 @@ extension DefinitionLoader {
     }
 
     /// A flows file: `date,shares` (positive creates, negative redeems), dates on or after the inception.
-    static func flows(source: DefinitionSource, name: String, fund: String, inception: CivilDate, field: YAMLValue) throws -> [CivilDate: Double] {
+    static func flows(source: DefinitionSource, name: String, fund: String, inception: CivilDate, field: YAMLValue,
+                      calendar: BusinessCalendar) throws -> [CivilDate: Double] {
         guard !name.hasPrefix("/"), !name.split(separator: "/").contains("..") else {
             throw field.fail("\(fund): flows must be a path inside the definitions folder, not \(name)")
         }
         let file: (path: String, data: Data)
         do { file = try source.read(name) } catch { throw field.fail("\(fund): cannot read the flows file \(name)") }
-        let lines = String(decoding: file.data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map {
+        var text = String(decoding: file.data, as: UTF8.self)
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
             $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
         }
         guard lines.first?.lowercased().replacingOccurrences(of: " ", with: "") == "date,shares" else {
@@ -76,11 +95,14 @@ extension DefinitionLoader {
             guard let d = CivilDate(iso: f[0]) else {
                 throw DefinitionError(path: file.path, line: i + 1, field: "date", message: "not a date that exists: \(f[0])")
             }
+            guard calendar.isBusinessDay(d) else {
+                throw DefinitionError(path: file.path, line: i + 1, field: "date", message: "\(d) is not a business day (\(calendar.name)): flows transact at a close")
+            }
             guard d >= inception else {
                 throw DefinitionError(path: file.path, line: i + 1, field: "date", message: "\(d) is before the fund's inception \(inception)")
             }
-            guard let s = Decimals.parse(f[1]), s.isFinite, s != 0 else {
-                throw DefinitionError(path: file.path, line: i + 1, field: "shares", message: "not a non-zero number of shares: \(f[1])")
+            guard let s = Decimals.parse(f[1]), s.isFinite, s != 0, abs(s) <= 1e12 else {
+                throw DefinitionError(path: file.path, line: i + 1, field: "shares", message: "not a non-zero number of shares up to 1e12: \(f[1])")
             }
             guard out[d] == nil else { throw DefinitionError(path: file.path, line: i + 1, field: "date", message: "\(d) appears twice") }
             out[d] = s

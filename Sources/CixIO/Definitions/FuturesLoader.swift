@@ -73,6 +73,17 @@ extension DefinitionLoader {
                 guard days.count == 2, days[0] <= days[1] else { throw rv.fail("roll_days: [first, last] business day of the month") }
                 d.rollDays = days[0]...days[1]
             }
+            // §7.5: the schedule must hold listed contracts only.
+            let listed = futures.first { $0.root == f }!.listedMonths
+            let furthest: Int
+            switch d.schedule {
+            case .front: furthest = 2
+            case .deferred(let k): furthest = 2 + k
+            case .table(let t): furthest = t.max()!
+            }
+            guard furthest < listed else {
+                throw sv.fail("\(id): this schedule holds contracts \(furthest) months ahead, but \(f) lists \(listed) months (listed_months)")
+            }
             if let v = x.optional("base_value") { d.baseValue = try v.double(0...1e9, openLower: true) }
             if let v = x.optional("published_decimals") { d.publishedDecimals = try v.int(0...Rounding.maxDecimals) }
             try x.finish()

@@ -100,7 +100,7 @@ extension DefinitionLoader {
         defs.rollingIndices = rolling
         defs.futuresHash = sha256Hex(Data((fh + sha256Hex(ud)).utf8))
         let (np, nd) = try source.read("funds.yaml")
-        defs.funds = try fundDefinitions(try YAMLValue.parse(nd, path: np), source: source, futures: futures)
+        defs.funds = try fundDefinitions(try YAMLValue.parse(nd, path: np), source: source, futures: futures, calendar: calendar)
         var flowBytes = ""
         for f in defs.funds { if let n = f.flowsFile { flowBytes += sha256Hex(try source.read(n).data) } }
         defs.fundsHash = sha256Hex(Data((defs.futuresHash + sha256Hex(nd) + flowBytes).utf8))

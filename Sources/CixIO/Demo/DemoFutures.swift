@@ -18,13 +18,13 @@ extension DemoMarket {
     /// Exchange-style settlements of `root` on the H100 SXM North America level for every weekday in
     /// [from, to]: each listed month (the current one and the next 13, until its last weekday) at the
     /// spot level × `termShape`, with noise, to the 0.0001 tick; volume and open interest.
-    public func settlementsCSV(root: String, from: CivilDate, to: CivilDate) -> String {
+    public func settlementsCSV(root: String, from: CivilDate, to: CivilDate, calendar: BusinessCalendar = .weekdays) -> String {
         var out = "date,contract,settle,volume,open_interest\n"
         var d = from
         let h100 = DemoMarket.chip("H100-SXM")
         while d <= to {
             defer { d = d.adding(days: 1) }
-            guard d.isoWeekday <= 5 else { continue }
+            guard calendar.isBusinessDay(d) else { continue }
             let spot = DemoMarket.level(chip: h100, on: d) * 1.2
             let premium = DemoMarket.termPremium(on: d)
             var r = SplitMix64.keyed(seed, 41, UInt64(d.dayNumber))
@@ -32,7 +32,7 @@ extension DemoMarket {
             for ahead in 0..<14 {
                 let m = month.adding(months: ahead)
                 var last = m.lastDay
-                while last.isoWeekday > 5 { last = last.adding(days: -1) }
+                while !calendar.isBusinessDay(last) { last = last.adding(days: -1) }
                 if d > last { continue }
                 let fwd = spot * DemoMarket.termShape(premium: premium, monthsAhead: Double(ahead))
                 let settle = fwd * (1 + 0.002 * r.normal())
