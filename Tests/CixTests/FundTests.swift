@@ -260,6 +260,7 @@ import Testing
         #expect(CixMain.run(["fund", "nav", "--db", dir + "/typo.sqlite", "--date", "2026-03-03"]) == 2)
         #expect(!FileManager.default.fileExists(atPath: dir + "/typo.sqlite"))
         #expect(CixMain.run(["fund", "compare", "--db", db, "--from", "2026-03-05", "--to", "2026-03-01"]) == 2)
+        #expect(CixMain.run(["export", "funds", "--db", db, "--fund", "NOPE"]) == 2)
         let full = try runProcess("/bin/sh", ["-c", "\(builtCix) fund compare --db \(db) > /dev/full"])
         #expect(full.0 == 2, "\(full.2)")
     }

@@ -112,7 +112,11 @@ struct ExportFunds: ParsableCommand {
     @Option(help: "Only this fund.") var fund: String?
 
     func run() throws {
-        try ExportJob.run(store: try store.openReadOnly(), kind: .funds, range: DateRange(from: options.from, to: options.to),
+        let s = try store.openReadOnly()
+        if let fund, try s.read({ try $0.latestFundNAV(fund: fund) }).isEmpty {
+            throw CixError("no NAV stored for fund \(fund) (run cix fund nav; cix fund compare lists the funds)")
+        }
+        try ExportJob.run(store: s, kind: .funds, range: DateRange(from: options.from, to: options.to),
                           format: options.format, out: options.out, fund: fund)
     }
 }
