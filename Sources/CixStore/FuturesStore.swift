@@ -134,9 +134,7 @@ extension StoreSession {
         let id = db.lastInsertedRowID
         let st = try db.makeStatement(sql: "INSERT OR IGNORE INTO rejects (batch_id, line, field, reason, original, identity) VALUES (?,?,?,?,?,?)")
         for r in rejects {
-            var h = FNV1a64()
-            h.add(format); h.separator(); h.add(r.field); h.separator(); h.add(r.reason); h.separator(); h.add(r.original)
-            try st.execute(arguments: [id, r.line, r.field, r.reason, r.original, Int64(bitPattern: h.value & 0x7FFF_FFFF_FFFF_FFFF)])
+            try st.execute(arguments: [id, r.line, r.field, r.reason, r.original, rejectIdentity([format, r.field, r.reason, r.original])])
         }
         return id
     }

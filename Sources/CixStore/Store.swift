@@ -481,10 +481,8 @@ public final class QuoteBatchWriter {
         counts.skipped += chunk.skipped
         for r in chunk.rejects {
             counts.rejected += 1
-            var h = FNV1a64()
-            h.add(r.reject.field); h.separator(); h.add(r.reject.reason); h.separator(); h.add(r.original)
             try rejectInsert.execute(arguments: [batchID, r.line, r.reject.field, r.reject.reason, r.original,
-                                                 Int64(bitPattern: h.value & 0x7FFF_FFFF_FFFF_FFFF)])
+                                                 rejectIdentity([r.reject.field, r.reject.reason, r.original])])
         }
         guard chunk.count > 0 else { return }
         pending.append(chunk)
@@ -603,6 +601,17 @@ public final class QuoteBatchWriter {
         WHERE id = ?
         """, arguments: [finishedAt, counts.rowsRead, counts.accepted, counts.duplicates, counts.rejected, counts.skipped, batchID])
     }
+}
+
+/// A stored reject's identity (§2.3): FNV-1a of its parts separated by 0x1F, as a non-negative Int64; the
+/// unique index on it keeps a re-ingested file from storing its rejects twice.
+func rejectIdentity(_ parts: [String]) -> Int64 {
+    var h = FNV1a64()
+    for (i, p) in parts.enumerated() {
+        if i > 0 { h.separator() }
+        h.add(p)
+    }
+    return Int64(bitPattern: h.value & 0x7FFF_FFFF_FFFF_FFFF)
 }
 
 private let SQLITE_STATIC: sqlite3_destructor_type? = nil

@@ -25,8 +25,8 @@ public enum FuturesJob {
             return nil
         }
         let f = try AtomicTextFile(path: rp)
-        f.write("line,field,reason,original\n")
-        for r in rejects { f.write("\(r.line),\(csvField(r.field)),\(csvField(r.reason)),\(csvField(r.original))\n") }
+        f.write(RejectsCSV.header)
+        for r in rejects { f.write(RejectsCSV.row(line: r.line, field: r.field, reason: r.reason, original: r.original)) }
         try f.commit()
         return rp
     }

@@ -166,9 +166,9 @@ public enum IngestJob {
             for r in rejects {
                 if rejectsFile == nil {
                     rejectsFile = try AtomicTextFile(path: rejectsPath)
-                    rejectsFile!.write("line,field,reason,original\n")
+                    rejectsFile!.write(RejectsCSV.header)
                 }
-                rejectsFile!.write("\(r.line),\(csvField(r.reject.field)),\(csvField(r.reject.reason)),\(csvField(r.original))\n")
+                rejectsFile!.write(RejectsCSV.row(line: r.line, field: r.reject.field, reason: r.reject.reason, original: r.original))
             }
         }
         do {

@@ -46,11 +46,7 @@ public enum NAVEngine {
     public static func compute(_ def: FundDefinition, contractGPUHours h: Double, calendar: BusinessCalendar, through end: CivilDate,
                                price: (Contract, CivilDate) -> ContractPrice?, rate: (CivilDate) -> Double?) throws -> [FundDay] {
         let root = def.futures
-        let rollCount = def.rollDays.count
-        func planned(_ d: CivilDate) -> Int {
-            guard let n = RollCalendar.businessDayOfMonth(d, calendar: calendar) else { return 0 }
-            return max(0, min(rollCount, n - def.rollDays.lowerBound + 1))
-        }
+        func planned(_ d: CivilDate) -> Int { RollCalendar.stepsDue(d, rollDays: def.rollDays, calendar: calendar) }
         func target(_ d: CivilDate, steps: Int) -> [(Contract, Double)] {
             def.proportions(in: ContractMonth(d), steps: steps).map { (Contract(root: root, month: $0.0), $0.1) }
         }

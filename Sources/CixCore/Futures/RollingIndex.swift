@@ -54,6 +54,13 @@ public struct RollingIndexDefinition: Sendable, Hashable {
 
 /// §7.5: the n-th business day of a month (1-based), and where a date falls in the roll.
 public enum RollCalendar {
+    /// The roll steps due by the close of `d`: 0 before the first roll day of its month, j after the
+    /// j-th, all of them (`rollDays.count`) after the last. Shared by the rolling indices and the funds.
+    public static func stepsDue(_ d: CivilDate, rollDays: ClosedRange<Int>, calendar: BusinessCalendar) -> Int {
+        guard let n = businessDayOfMonth(d, calendar: calendar) else { return 0 }
+        return max(0, min(rollDays.count, n - rollDays.lowerBound + 1))
+    }
+
     public static func businessDayOfMonth(_ d: CivilDate, calendar: BusinessCalendar) -> Int? {
         guard calendar.isBusinessDay(d) else { return nil }
         var n = 0
@@ -135,10 +142,7 @@ public enum RollingIndexEngine {
         }
         // Start: the base date or the first business day after it on which every contract held has a price.
         var start = calendar.onOrAfter(def.baseDate)
-        func stepsPlanned(_ d: CivilDate) -> Int {
-            guard let n = RollCalendar.businessDayOfMonth(d, calendar: calendar) else { return 0 }
-            return max(0, min(rollCount, n - def.rollDays.lowerBound + 1))
-        }
+        func stepsPlanned(_ d: CivilDate) -> Int { RollCalendar.stepsDue(d, rollDays: def.rollDays, calendar: calendar) }
         while start <= end, !holdings(start, steps: stepsPlanned(start)).allSatisfy({ price($0.0, start) != nil }) {
             start = calendar.onOrAfter(start.adding(days: 1))
         }

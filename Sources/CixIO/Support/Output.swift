@@ -131,3 +131,12 @@ public func writeStdout(_ bytes: [UInt8]) -> Bool {
         return true
     }
 }
+
+/// The `FILE.rejects.csv` format of every input reader (README "Commands"): one row per rejected line.
+public enum RejectsCSV {
+    public static let header = "line,field,reason,original\n"
+
+    public static func row(line: Int, field: String, reason: String, original: String) -> String {
+        "\(line),\(csvField(field)),\(csvField(reason)),\(csvField(original))\n"
+    }
+}
