@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
     ],
     targets: [
         // Pure methodology core: value types and functions only (no file I/O, no SQLite, no clock).
@@ -28,12 +30,14 @@ let package = Package(
             "CixCore",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Plot", package: "Plot"),
         ]),
         // Jobs (ingest, demo, bench, …) and the commands that run them; `cix` is only its entry point.
         .target(name: "CixApp", dependencies: [
             "CixCore", "CixStore", "CixIO",
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "cix", dependencies: ["CixApp"]),
         .testTarget(name: "CixTests", dependencies: ["CixCore", "CixStore", "CixIO", "CixApp"],

@@ -101,24 +101,28 @@ public final class RecordPublisher<R> {
     }
     public var written: Int { series.written }
     public var unchanged: Int { series.unchanged }
+    public var restated: Int { series.restated }
+    public var held: Int { series.held }
     /// True when a new version was written.
     @discardableResult public func publish(_ r: R) throws -> Bool { try series.publish(key: key(r), values: values(r)) != nil }
+    /// What publishing it would do (§9.2), without writing.
+    public func decide(_ r: R) throws -> PublishDecision { try series.decide(key: key(r), values: values(r)).decision }
 }
 
 extension StoreSession {
-    public func settlementPublisher(runID: Int64, computedAt: String) throws -> RecordPublisher<SettlementRecord> {
-        RecordPublisher(try SeriesPublisher(db: db, table: .settlements, runID: runID, computedAt: computedAt),
+    public func settlementPublisher(runID: Int64, computedAt: String, context: PublishContext? = nil) throws -> RecordPublisher<SettlementRecord> {
+        RecordPublisher(try SeriesPublisher(db: db, table: .settlements, runID: runID, computedAt: computedAt, context: context),
                         key: { [$0.contract, $0.date] }, values: { [$0.settle, $0.volume, $0.openInterest, $0.sourcePath] })
     }
 
-    public func curvePublisher(runID: Int64, computedAt: String) throws -> RecordPublisher<CurveRecord> {
-        RecordPublisher(try SeriesPublisher(db: db, table: .curves, runID: runID, computedAt: computedAt),
+    public func curvePublisher(runID: Int64, computedAt: String, context: PublishContext? = nil) throws -> RecordPublisher<CurveRecord> {
+        RecordPublisher(try SeriesPublisher(db: db, table: .curves, runID: runID, computedAt: computedAt, context: context),
                         key: { [$0.root, $0.date, $0.contract] },
                         values: { [$0.monthsAhead, $0.price, $0.published, $0.warnings, $0.inputsHash, $0.definitionHash] })
     }
 
-    public func futuresIndexPublisher(runID: Int64, computedAt: String) throws -> RecordPublisher<FuturesIndexRecord> {
-        RecordPublisher(try SeriesPublisher(db: db, table: .futuresIndexLevels, runID: runID, computedAt: computedAt),
+    public func futuresIndexPublisher(runID: Int64, computedAt: String, context: PublishContext? = nil) throws -> RecordPublisher<FuturesIndexRecord> {
+        RecordPublisher(try SeriesPublisher(db: db, table: .futuresIndexLevels, runID: runID, computedAt: computedAt, context: context),
                         key: { [$0.index, $0.date] },
                         values: { [$0.status, $0.er, $0.tr, $0.cdr, $0.tbr, $0.tbillRate, $0.holdings, $0.settlementSource, $0.rollYield,
                                    $0.erPublished, $0.trPublished, $0.inputsHash, $0.definitionHash] })
@@ -151,10 +155,10 @@ extension StoreSession {
         return out
     }
 
-    public func latestSettlements(from: CivilDate? = nil, to: CivilDate? = nil) throws -> [SettlementRecord] {
+    public func latestSettlements(from: CivilDate? = nil, to: CivilDate? = nil, vintage: Vintage = .latest) throws -> [SettlementRecord] {
         let (cond, args) = StoreSession.dateCondition(from, to)
         return try Row.fetchAll(db, sql: SeriesTable.settlements.latestSQL(
-            columns: ["contract", "date", "version", "settle", "volume", "open_interest", "source_path"], where: cond),
+            columns: ["contract", "date", "version", "settle", "volume", "open_interest", "source_path"], where: cond, vintage: vintage),
                                 arguments: StatementArguments(args)).map {
             var r = SettlementRecord(contract: $0[0], date: $0[1], settle: $0[3], volume: $0[4], openInterest: $0[5], sourcePath: $0[6])
             r.version = $0[2]
@@ -162,11 +166,11 @@ extension StoreSession {
         }
     }
 
-    public func latestCurves(from: CivilDate? = nil, to: CivilDate? = nil) throws -> [CurveRecord] {
+    public func latestCurves(from: CivilDate? = nil, to: CivilDate? = nil, vintage: Vintage = .latest) throws -> [CurveRecord] {
         let (cond, args) = StoreSession.dateCondition(from, to)
         return try Row.fetchAll(db, sql: SeriesTable.curves.latestSQL(
             columns: ["root", "date", "contract", "version", "months_ahead", "price", "published", "warnings", "inputs_hash", "definition_hash"],
-            where: cond), arguments: StatementArguments(args)).map {
+            where: cond, vintage: vintage), arguments: StatementArguments(args)).map {
             var r = CurveRecord(root: $0[0], date: $0[1], contract: $0[2], monthsAhead: $0[4], price: $0[5], published: $0[6],
                                 warnings: $0[7], inputsHash: $0[8], definitionHash: $0[9])
             r.version = $0[3]
@@ -174,10 +178,10 @@ extension StoreSession {
         }
     }
 
-    public func latestFuturesIndexLevels(from: CivilDate? = nil, to: CivilDate? = nil) throws -> [FuturesIndexRecord] {
+    public func latestFuturesIndexLevels(from: CivilDate? = nil, to: CivilDate? = nil, vintage: Vintage = .latest) throws -> [FuturesIndexRecord] {
         let (cond, args) = StoreSession.dateCondition(from, to)
         let cols = ["index_id", "date", "version"] + SeriesTable.futuresIndexLevels.values
-        return try Row.fetchAll(db, sql: SeriesTable.futuresIndexLevels.latestSQL(columns: cols, where: cond),
+        return try Row.fetchAll(db, sql: SeriesTable.futuresIndexLevels.latestSQL(columns: cols, where: cond, vintage: vintage),
                                 arguments: StatementArguments(args)).map {
             var r = FuturesIndexRecord(index: $0[0], date: $0[1], status: $0[3], er: $0[4], tr: $0[5], cdr: $0[6], tbr: $0[7],
                                        tbillRate: $0[8], holdings: $0[9], settlementSource: $0[10], rollYield: $0[11],
@@ -238,19 +242,19 @@ public struct FundNAVRecord: Sendable, Hashable {
 }
 
 extension StoreSession {
-    public func fundNAVPublisher(runID: Int64, computedAt: String) throws -> RecordPublisher<FundNAVRecord> {
-        RecordPublisher(try SeriesPublisher(db: db, table: .fundNAV, runID: runID, computedAt: computedAt),
+    public func fundNAVPublisher(runID: Int64, computedAt: String, context: PublishContext? = nil) throws -> RecordPublisher<FundNAVRecord> {
+        RecordPublisher(try SeriesPublisher(db: db, table: .fundNAV, runID: runID, computedAt: computedAt, context: context),
                         key: { [$0.fund, $0.date] }, values: { $0.values })
     }
 
-    public func latestFundNAV(fund: String? = nil, from: CivilDate? = nil, to: CivilDate? = nil) throws -> [FundNAVRecord] {
+    public func latestFundNAV(fund: String? = nil, from: CivilDate? = nil, to: CivilDate? = nil, vintage: Vintage = .latest) throws -> [FundNAVRecord] {
         var (cond, args) = StoreSession.dateCondition(from, to)
         if let fund {
             cond = (cond.map { $0 + " AND " } ?? "") + "t.fund_id = ?"
             args.append(fund)
         }
         let cols = ["fund_id", "date", "version"] + SeriesTable.fundNAV.values
-        return try Row.fetchAll(db, sql: SeriesTable.fundNAV.latestSQL(columns: cols, where: cond), arguments: StatementArguments(args)).map {
+        return try Row.fetchAll(db, sql: SeriesTable.fundNAV.latestSQL(columns: cols, where: cond, vintage: vintage), arguments: StatementArguments(args)).map {
             var r = FundNAVRecord(fund: $0[0], date: $0[1], status: $0[3], navPerShare: $0[4], navPublished: $0[5], sharesOutstanding: $0[6],
                                   netAssets: $0[7], cash: $0[8], futuresGain: $0[9], interest: $0[10], feeAccrued: $0[11], feePaid: $0[12],
                                   transactionCosts: $0[13], contractsTraded: $0[14], positions: $0[15], trackingDifference: $0[16],

@@ -15,6 +15,26 @@ public struct PublicationRun: Sendable, Hashable {
     public var codeVersion: String
     public var written: Int
     public var unchanged: Int
+    /// The business date a daily run published as of (§9.2); nil for the single-stage commands.
+    public var asOf: String? = nil
+}
+
+/// Which vintage of each published value a read returns (§9.5).
+public enum Vintage: Sendable, Hashable, CustomStringConvertible {
+    /// The latest version.
+    case latest
+    /// The first version published.
+    case first
+    /// The latest version published at or before this time (`YYYY-MM-DDTHH:MM:SSZ`).
+    case asOf(String)
+
+    public var description: String {
+        switch self {
+        case .latest: "latest"
+        case .first: "first"
+        case .asOf(let t): t
+        }
+    }
 }
 
 /// A published series' table: its key columns, then `version`, its value columns, `run_id` and
@@ -25,13 +45,21 @@ struct SeriesTable: Sendable {
     var keys: [String]
     /// Compared with the latest version: any difference makes a new version.
     var values: [String]
+    /// The value a restatement record shows (old and new).
+    var mainValue: String
 
-    /// `SELECT columns FROM table` restricted to each key's latest version, with an optional extra
-    /// condition on the table alias `t`, ordered by the keys.
-    func latestSQL(columns: [String], where extra: String? = nil) -> String {
+    /// `SELECT columns FROM table` restricted to each key's vintage (§9.5: latest by default), with an
+    /// optional extra condition on the table alias `t`, ordered by the keys.
+    func latestSQL(columns: [String], where extra: String? = nil, vintage: Vintage = .latest) -> String {
         let match = keys.map { "l.\($0) = t.\($0)" }.joined(separator: " AND ")
         var sql = "SELECT \(columns.map { "t.\($0)" }.joined(separator: ", ")) FROM \(name) t "
-        sql += "WHERE t.version = (SELECT MAX(l.version) FROM \(name) l WHERE \(match))"
+        switch vintage {
+        case .latest: sql += "WHERE t.version = (SELECT MAX(l.version) FROM \(name) l WHERE \(match))"
+        case .first: sql += "WHERE t.version = 1"
+        case .asOf(let at):
+            let literal = "'" + at.replacingOccurrences(of: "'", with: "''") + "'"
+            sql += "WHERE t.version = (SELECT MAX(l.version) FROM \(name) l WHERE \(match) AND l.computed_at <= \(literal))"
+        }
         if let extra { sql += " AND (\(extra))" }
         return sql + " ORDER BY " + keys.map { "t.\($0)" }.joined(separator: ", ")
     }
@@ -39,70 +67,171 @@ struct SeriesTable: Sendable {
     static let fixings = SeriesTable(name: "fixings", keys: ["grade_id", "date"], values: [
         "status", "value", "published", "offers", "sources", "outliers", "p25", "p75", "min", "max", "ci_low", "ci_high",
         "capacity_gpus", "carried_from", "inputs_hash", "definition_hash",
-    ])
+    ], mainValue: "value")
     static let indexLevels = SeriesTable(name: "index_levels", keys: ["index_id", "date"], values: [
         "status", "level", "published", "link_date", "inputs_hash", "definition_hash",
-    ])
+    ], mainValue: "level")
     static let settlements = SeriesTable(name: "settlements", keys: ["contract", "date"], values: [
         "settle", "volume", "open_interest", "source_path",
-    ])
+    ], mainValue: "settle")
     static let curves = SeriesTable(name: "curves", keys: ["root", "date", "contract"], values: [
         "months_ahead", "price", "published", "warnings", "inputs_hash", "definition_hash",
-    ])
+    ], mainValue: "price")
     static let fundNAV = SeriesTable(name: "fund_nav", keys: ["fund_id", "date"], values: [
         "status", "nav_per_share", "nav_published", "shares_outstanding", "net_assets", "cash", "futures_gain", "interest",
         "fee_accrued", "fee_paid", "transaction_costs", "contracts_traded", "positions", "tracking_difference", "definition_hash",
-    ])
+    ], mainValue: "nav_per_share")
     static let futuresIndexLevels = SeriesTable(name: "futures_index_levels", keys: ["index_id", "date"], values: [
         "status", "er", "tr", "cdr", "tbr", "tbill_rate", "holdings", "settlement_source", "roll_yield", "er_published",
         "tr_published", "inputs_hash", "definition_hash",
-    ])
+    ], mainValue: "er")
+}
+
+/// What publishing a value would do (METHODOLOGY.md §9.2).
+public enum PublishDecision: String, Sendable {
+    /// The key has no published value yet: version 1.
+    case new
+    /// The latest vintage holds exactly these values.
+    case unchanged
+    /// A changed value published as a new vintage, with a restatement record.
+    case restate
+    /// A changed value outside the restatement window: recorded, not published.
+    case held
+}
+
+/// How a publication run treats changed values (§9): the run's as-of date and policy, or none for the
+/// single-stage commands (`cix fix`, `cix index`, …), which publish every change as a manual restatement.
+public struct PublishContext: Sendable {
+    public var asOf: CivilDate
+    public var policy: PublicationPolicy
+    public var calendar: BusinessCalendar
+    /// `cix run --restate`: publish changes outside the window too.
+    public var restate = false
+    /// `--reason TEXT`: the reason every restatement of this run records.
+    public var manualReason: String?
+    /// The input reason of each series (late quote, corrected settlement, …), by table name.
+    public var inputReasons: [String: RestatementReason] = [:]
+
+    public init(asOf: CivilDate, policy: PublicationPolicy, calendar: BusinessCalendar) {
+        self.asOf = asOf
+        self.policy = policy
+        self.calendar = calendar
+    }
 }
 
 /// Publishes values of one series inside a write transaction: compares each with its latest version
-/// and inserts version n + 1 only when something differs. Counts written and unchanged values.
+/// and inserts version n + 1 only when something differs. A changed value also gets a restatement
+/// record (§9.3); under a `PublishContext`, a change outside the window is recorded but not published.
+/// Counts written, unchanged, restated and held values.
 final class SeriesPublisher {
     let db: Database
     let table: SeriesTable
     let runID: Int64
     let computedAt: String
+    let context: PublishContext?
     private let latest: Statement
-    private let insert: Statement
+    private let first: Statement
+    private lazy var insert: Statement? = try? db.makeStatement(sql: """
+        INSERT INTO \(table.name) (\((table.keys + ["version"] + table.values + ["run_id", "computed_at"]).joined(separator: ", ")))
+        VALUES (\((table.keys + ["version"] + table.values + ["run_id", "computed_at"]).map { _ in "?" }.joined(separator: ",")))
+        """)
     private(set) var written = 0
     private(set) var unchanged = 0
+    private(set) var restated = 0
+    private(set) var held = 0
 
-    init(db: Database, table: SeriesTable, runID: Int64, computedAt: String) throws {
+    init(db: Database, table: SeriesTable, runID: Int64, computedAt: String, context: PublishContext? = nil) throws {
         self.db = db
         self.table = table
         self.runID = runID
         self.computedAt = computedAt
+        self.context = context
+        let match = table.keys.map { "\($0) = ?" }.joined(separator: " AND ")
         latest = try db.makeStatement(sql: """
-            SELECT version, \(table.values.joined(separator: ", ")) FROM \(table.name)
-            WHERE \(table.keys.map { "\($0) = ?" }.joined(separator: " AND ")) ORDER BY version DESC LIMIT 1
+            SELECT version, \(table.values.joined(separator: ", ")) FROM \(table.name) WHERE \(match) ORDER BY version DESC LIMIT 1
             """)
-        let cols = table.keys + ["version"] + table.values + ["run_id", "computed_at"]
-        insert = try db.makeStatement(sql: """
-            INSERT INTO \(table.name) (\(cols.joined(separator: ", "))) VALUES (\(cols.map { _ in "?" }.joined(separator: ",")))
+        first = try db.makeStatement(sql: """
+            SELECT COALESCE(r.as_of, substr(r.started_at, 1, 10)) FROM \(table.name) t JOIN publication_runs r ON r.id = t.run_id
+            WHERE \(table.keys.map { "t.\($0) = ?" }.joined(separator: " AND ")) ORDER BY t.version LIMIT 1
             """)
     }
 
-    /// The new version number, or nil when the latest version already holds exactly these values.
-    func publish(key: [DatabaseValueConvertible?], values: [DatabaseValueConvertible?]) throws -> Int? {
+    struct Outcome {
+        var decision: PublishDecision
+        var previous: Row?
+        var changed: [String] = []
+    }
+
+    /// What publishing these values would do, without writing (§9.2).
+    func decide(key: [DatabaseValueConvertible?], values: [DatabaseValueConvertible?]) throws -> Outcome {
         precondition(key.count == table.keys.count && values.count == table.values.count)
+        let keyArgs = StatementArguments(key.map { $0?.databaseValue ?? .null })
+        guard let prev = try Row.fetchOne(latest, arguments: keyArgs) else { return Outcome(decision: .new) }
         let newValues = values.map { $0?.databaseValue ?? .null }
-        var version = 1
-        if let prev = try Row.fetchOne(latest, arguments: StatementArguments(key.map { $0?.databaseValue ?? .null })) {
-            let old = (0..<table.values.count).map { prev[$0 + 1] as DatabaseValue }
-            if old == newValues {
-                unchanged += 1
-                return nil
+        let changed = (0..<table.values.count).filter { (prev[$0 + 1] as DatabaseValue) != newValues[$0] }.map { table.values[$0] }
+        if changed.isEmpty { return Outcome(decision: .unchanged, previous: prev) }
+        guard let c = context, !c.restate else { return Outcome(decision: .restate, previous: prev, changed: changed) }
+        let firstText = try String.fetchOne(first, arguments: keyArgs) ?? ""
+        let firstDate = CivilDate(iso: String(firstText.prefix(10))) ?? c.asOf
+        let inside = c.policy.withinWindow(firstPublished: firstDate, asOf: c.asOf, calendar: c.calendar)
+        return Outcome(decision: inside ? .restate : .held, previous: prev, changed: changed)
+    }
+
+    /// §9.3: the reason a change records.
+    func reason(changed: [String]) -> RestatementReason {
+        if let why = context?.manualReason { return .manual(why) }
+        if changed.contains("definition_hash") { return .definitionChange }
+        guard let c = context else { return table.name == "settlements" ? .correctedSettlement : .manual("") }
+        return c.inputReasons[table.name] ?? .lateQuote
+    }
+
+    /// The new version number, or nil when nothing was published (unchanged, or a held change).
+    func publish(key: [DatabaseValueConvertible?], values: [DatabaseValueConvertible?]) throws -> Int? {
+        let o = try decide(key: key, values: values)
+        let newValues = values.map { $0?.databaseValue ?? .null }
+        switch o.decision {
+        case .unchanged:
+            unchanged += 1
+            return nil
+        case .held:
+            if try recordRestatement(key: key, values: newValues, outcome: o, newVersion: nil) { held += 1 } else { unchanged += 1 }
+            return nil
+        case .new, .restate:
+            let version = o.previous.map { ($0[0] as Int) + 1 } ?? 1
+            guard let insert else { throw DatabaseError(message: "cannot prepare the insert into \(table.name)") }
+            try insert.execute(arguments: StatementArguments(key.map { $0?.databaseValue ?? .null } + [version.databaseValue] + newValues
+                                                              + [runID.databaseValue, computedAt.databaseValue]))
+            if o.decision == .restate {
+                _ = try recordRestatement(key: key, values: newValues, outcome: o, newVersion: version)
+                restated += 1
             }
-            version = (prev[0] as Int) + 1
+            written += 1
+            return version
         }
-        try insert.execute(arguments: StatementArguments(key.map { $0?.databaseValue ?? .null } + [version.databaseValue] + newValues
-                                                          + [runID.databaseValue, computedAt.databaseValue]))
-        written += 1
-        return version
+    }
+
+    /// Inserts a restatement record; a held change already recorded with the same values is not
+    /// recorded again (false).
+    private func recordRestatement(key: [DatabaseValueConvertible?], values: [DatabaseValue], outcome o: Outcome, newVersion: Int?) throws -> Bool {
+        let dateIndex = table.keys.firstIndex(of: "date")!
+        let keyText = key.enumerated().filter { $0.offset != dateIndex }.map { $0.element.map { "\($0.databaseValue.storage.value ?? "")" } ?? "" }
+            .joined(separator: " ")
+        let date = key[dateIndex].map { "\($0.databaseValue.storage.value ?? "")" } ?? ""
+        let newHash = FixingAudit.sha256(values.map { "\($0)" }.joined(separator: "|"))
+        if newVersion == nil, try Bool.fetchOne(db, sql: """
+            SELECT 1 FROM restatements WHERE series = ? AND key = ? AND date = ? AND new_hash = ? AND new_version IS NULL
+            """, arguments: [table.name, keyText, date, newHash]) == true {
+            return false
+        }
+        let prev = o.previous!
+        let main = table.values.firstIndex(of: table.mainValue)!
+        try db.execute(sql: """
+            INSERT INTO restatements (series, key, date, old_version, new_version, old_value, new_value, changed, new_hash, reason,
+                                      published, run_id, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+            """, arguments: [table.name, keyText, date, prev[0] as Int, newVersion, prev[main + 1] as DatabaseValue, values[main],
+                             o.changed.joined(separator: " "), newHash, reason(changed: o.changed).description, newVersion != nil,
+                             runID, computedAt])
+        return true
     }
 }
 
@@ -125,11 +254,11 @@ extension StoreSession {
 
     public func publicationRuns() throws -> [PublicationRun] {
         try Row.fetchAll(db, sql: """
-            SELECT id, job, arguments, started_at, finished_at, definitions, definitions_hash, code_version, written, unchanged
+            SELECT id, job, arguments, started_at, finished_at, definitions, definitions_hash, code_version, written, unchanged, as_of
             FROM publication_runs ORDER BY id
             """).map {
             PublicationRun(id: $0[0], job: $0[1], arguments: $0[2], startedAt: $0[3], finishedAt: $0[4], definitions: $0[5],
-                           definitionsHash: $0[6], codeVersion: $0[7], written: $0[8], unchanged: $0[9])
+                           definitionsHash: $0[6], codeVersion: $0[7], written: $0[8], unchanged: $0[9], asOf: $0[10])
         }
     }
 

@@ -126,28 +126,36 @@ public final class FixingPublisher {
     init(_ s: SeriesPublisher) { series = s }
     public var written: Int { series.written }
     public var unchanged: Int { series.unchanged }
+    public var restated: Int { series.restated }
+    public var held: Int { series.held }
 
     /// True when a new version was written.
     @discardableResult public func publish(_ f: FixingRecord) throws -> Bool {
         try series.publish(key: [f.grade, f.date], values: f.values) != nil
     }
+
+    /// What publishing it would do (§9.2), without writing.
+    public func decide(_ f: FixingRecord) throws -> PublishDecision { try series.decide(key: [f.grade, f.date], values: f.values).decision }
 }
 
 /// Publishes index levels (with their constituents) through the one publication helper.
 public final class IndexLevelPublisher {
     let series: SeriesPublisher
-    let weight: Statement
-    init(_ s: SeriesPublisher) throws {
-        series = s
-        weight = try s.db.makeStatement(sql: """
-            INSERT INTO index_weights (index_id, date, version, grade_id, weight, link_price, price, held, run_id) VALUES (?,?,?,?,?,?,?,?,?)
-            """)
-    }
+    lazy var weight: Statement? = try? series.db.makeStatement(sql: """
+        INSERT INTO index_weights (index_id, date, version, grade_id, weight, link_price, price, held, run_id) VALUES (?,?,?,?,?,?,?,?,?)
+        """)
+    init(_ s: SeriesPublisher) throws { series = s }
     public var written: Int { series.written }
     public var unchanged: Int { series.unchanged }
+    public var restated: Int { series.restated }
+    public var held: Int { series.held }
+
+    /// What publishing it would do (§9.2), without writing.
+    public func decide(_ l: IndexLevelRecord) throws -> PublishDecision { try series.decide(key: [l.index, l.date], values: l.values).decision }
 
     @discardableResult public func publish(_ l: IndexLevelRecord, constituents: [IndexWeightRecord]) throws -> Bool {
         guard let v = try series.publish(key: [l.index, l.date], values: l.values) else { return false }
+        guard let weight else { throw DatabaseError(message: "cannot prepare the insert into index_weights") }
         for c in constituents {
             try weight.execute(arguments: [l.index, l.date, v, c.grade, c.weight, c.linkPrice, c.price, c.held, series.runID])
         }
@@ -156,12 +164,12 @@ public final class IndexLevelPublisher {
 }
 
 extension StoreSession {
-    public func fixingPublisher(runID: Int64, computedAt: String) throws -> FixingPublisher {
-        FixingPublisher(try SeriesPublisher(db: db, table: .fixings, runID: runID, computedAt: computedAt))
+    public func fixingPublisher(runID: Int64, computedAt: String, context: PublishContext? = nil) throws -> FixingPublisher {
+        FixingPublisher(try SeriesPublisher(db: db, table: .fixings, runID: runID, computedAt: computedAt, context: context))
     }
 
-    public func indexLevelPublisher(runID: Int64, computedAt: String) throws -> IndexLevelPublisher {
-        try IndexLevelPublisher(try SeriesPublisher(db: db, table: .indexLevels, runID: runID, computedAt: computedAt))
+    public func indexLevelPublisher(runID: Int64, computedAt: String, context: PublishContext? = nil) throws -> IndexLevelPublisher {
+        try IndexLevelPublisher(try SeriesPublisher(db: db, table: .indexLevels, runID: runID, computedAt: computedAt, context: context))
     }
 
     static func dateCondition(_ from: CivilDate?, _ to: CivilDate?) -> (String?, [DatabaseValueConvertible]) {
@@ -173,14 +181,14 @@ extension StoreSession {
     }
 
     /// The latest version of every fixing with a date in [from, to] (of the given grades), by grade then date.
-    public func latestFixings(from: CivilDate? = nil, to: CivilDate? = nil, grades: Set<String>? = nil) throws -> [FixingRecord] {
+    public func latestFixings(from: CivilDate? = nil, to: CivilDate? = nil, grades: Set<String>? = nil, vintage: Vintage = .latest) throws -> [FixingRecord] {
         var (cond, args) = StoreSession.dateCondition(from, to)
         if let grades {
             let list = grades.sorted()
             cond = (cond.map { $0 + " AND " } ?? "") + "t.grade_id IN (\(list.map { _ in "?" }.joined(separator: ",")))"
             args += list as [DatabaseValueConvertible]
         }
-        return try Row.fetchAll(db, sql: SeriesTable.fixings.latestSQL(columns: FixingRecord.columns, where: cond),
+        return try Row.fetchAll(db, sql: SeriesTable.fixings.latestSQL(columns: FixingRecord.columns, where: cond, vintage: vintage),
                                 arguments: StatementArguments(args)).map(FixingRecord.init(row:))
     }
 
@@ -196,9 +204,9 @@ extension StoreSession {
     }
 
     /// The latest version of every index level with a date in [from, to], by index then date.
-    public func latestIndexLevels(from: CivilDate? = nil, to: CivilDate? = nil) throws -> [IndexLevelRecord] {
+    public func latestIndexLevels(from: CivilDate? = nil, to: CivilDate? = nil, vintage: Vintage = .latest) throws -> [IndexLevelRecord] {
         let (cond, args) = StoreSession.dateCondition(from, to)
-        return try Row.fetchAll(db, sql: SeriesTable.indexLevels.latestSQL(columns: IndexLevelRecord.columns, where: cond),
+        return try Row.fetchAll(db, sql: SeriesTable.indexLevels.latestSQL(columns: IndexLevelRecord.columns, where: cond, vintage: vintage),
                                 arguments: StatementArguments(args)).map(IndexLevelRecord.init(row:))
     }
 
@@ -208,9 +216,9 @@ extension StoreSession {
     }
 
     /// The constituents of the latest version of every index level in [from, to], by index, date, grade.
-    public func latestIndexWeights(from: CivilDate? = nil, to: CivilDate? = nil) throws -> [IndexWeightRecord] {
+    public func latestIndexWeights(from: CivilDate? = nil, to: CivilDate? = nil, vintage: Vintage = .latest) throws -> [IndexWeightRecord] {
         let (cond, args) = StoreSession.dateCondition(from, to)
-        let levels = SeriesTable.indexLevels.latestSQL(columns: ["index_id", "date", "version"], where: cond)
+        let levels = SeriesTable.indexLevels.latestSQL(columns: ["index_id", "date", "version"], where: cond, vintage: vintage)
         return try Row.fetchAll(db, sql: """
             SELECT w.index_id, w.date, w.version, w.grade_id, w.weight, w.link_price, w.price, w.held
             FROM (\(levels)) l JOIN index_weights w ON w.index_id = l.index_id AND w.date = l.date AND w.version = l.version

@@ -409,6 +409,46 @@ public final class Store: @unchecked Sendable {
             CREATE TRIGGER fund_nav_immutable BEFORE UPDATE ON fund_nav BEGIN SELECT RAISE(ABORT, 'published NAVs are immutable'); END;
             """)
         }
+        m.registerMigration("v9-daily-runs-restatements") { db in
+            try db.execute(sql: """
+            -- The business date a run publishes as of (cix run --date), and the inputs it had seen (§9.2).
+            ALTER TABLE publication_runs ADD COLUMN as_of TEXT;
+            ALTER TABLE publication_runs ADD COLUMN input_mark TEXT;
+            -- Every change to a published value (§9.3): published as a new vintage (new_version) or held.
+            CREATE TABLE restatements (
+                id INTEGER PRIMARY KEY,
+                series TEXT NOT NULL,
+                key TEXT NOT NULL,
+                date TEXT NOT NULL,
+                old_version INTEGER NOT NULL,
+                new_version INTEGER,
+                old_value REAL,
+                new_value REAL,
+                changed TEXT NOT NULL,
+                new_hash TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                published INTEGER NOT NULL,
+                run_id INTEGER NOT NULL REFERENCES publication_runs(id),
+                recorded_at TEXT NOT NULL
+            );
+            CREATE INDEX restatements_key ON restatements(series, key, date);
+            CREATE TRIGGER restatements_immutable BEFORE UPDATE ON restatements
+                BEGIN SELECT RAISE(ABORT, 'restatement records are immutable'); END;
+            CREATE TRIGGER restatements_no_delete BEFORE DELETE ON restatements
+                BEGIN SELECT RAISE(ABORT, 'restatement records are immutable'); END;
+            -- Files the daily job took from its inbox, by the SHA-256 of their bytes.
+            CREATE TABLE inbox_files (
+                hash TEXT PRIMARY KEY,
+                path TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                ingested_at TEXT NOT NULL,
+                rows_read INTEGER NOT NULL,
+                accepted INTEGER NOT NULL,
+                rejected INTEGER NOT NULL
+            );
+            CREATE INDEX fixings_date ON fixings(date);
+            """)
+        }
         return m
     }
 }

@@ -8,7 +8,21 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Export stored data as CSV or JSON Lines.",
         subcommands: [ExportQuotes.self, ExportFixings.self, ExportIndices.self, ExportWeights.self, ExportRuns.self,
-                      ExportSettlements.self, ExportCurves.self, ExportFuturesIndices.self, ExportFunds.self])
+                      ExportSettlements.self, ExportCurves.self, ExportFuturesIndices.self, ExportFunds.self, ExportRestatements.self,
+                      ExportRejects.self])
+}
+
+/// `--vintage latest|first|YYYY-MM-DDTHH:MM:SSZ` (§9.5).
+func parseVintage(_ s: String) throws -> Vintage {
+    switch s {
+    case "latest": return .latest
+    case "first": return .first
+    default:
+        guard case .success = Timestamp.parse(s), s.count == 20, s.hasSuffix("Z") else {
+            throw ValidationError("\(s) is not a vintage: give latest, first or a UTC time YYYY-MM-DDTHH:MM:SSZ")
+        }
+        return .asOf(s)
+    }
 }
 
 /// Common export options: date range (UTC, inclusive), format, output.
@@ -17,6 +31,9 @@ struct ExportOptions: ParsableArguments {
     @Option(help: "Last UTC date (YYYY-MM-DD), inclusive.", transform: parseDateOption) var to: CivilDate?
     @Option(help: "csv or json (JSON Lines: one object per line).") var format: TableFormat = .csv
     @Option(help: "Output file (default standard output); written atomically.") var out: String?
+    @Option(help: ArgumentHelp("Which vintage of each value: latest, first, or the latest published at or before a time (YYYY-MM-DDTHH:MM:SSZ).",
+                               valueName: "latest|first|TIMESTAMP"), transform: parseVintage)
+    var vintage: Vintage = .latest
 
     mutating func validate() throws {
         if let from, let to, from > to { throw ValidationError("--from \(from) is after --to \(to)") }
@@ -33,7 +50,7 @@ protocol ExportSubcommand: ParsableCommand {
 extension ExportSubcommand {
     func run() throws {
         let warnings = try ExportJob.run(store: try store.openReadOnly(), kind: Self.kind, range: DateRange(from: options.from, to: options.to),
-                                         format: options.format, out: options.out)
+                                         format: options.format, out: options.out, vintage: options.vintage)
         for w in warnings { printErr("warning: \(w)") }
         if !warnings.isEmpty { throw ExitCode(ExitStatus.quarantined.rawValue) }
     }
@@ -117,6 +134,23 @@ struct ExportFunds: ParsableCommand {
             throw CixError("no NAV stored for fund \(fund) (run cix fund nav; cix fund compare lists the funds)")
         }
         try ExportJob.run(store: s, kind: .funds, range: DateRange(from: options.from, to: options.to),
-                          format: options.format, out: options.out, fund: fund)
+                          format: options.format, out: options.out, fund: fund, vintage: options.vintage)
     }
+}
+
+struct ExportRestatements: ExportSubcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restatements",
+        abstract: "One row per change to a published value (§9.3): series, key, date, old and new vintage and value, reason, published or held.")
+    static let kind = ExportKind.restatements
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var options: ExportOptions
+}
+
+struct ExportRejects: ExportSubcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rejects", abstract: "One row per rejected input row of every ingested file: file, line, field, reason, the row as received.")
+    static let kind = ExportKind.rejects
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var options: ExportOptions
 }

@@ -20,6 +20,9 @@ public enum ExitStatus: Int32, Sendable {
     /// Finished, but a stored block could not be read back: it was quarantined and left out (the rest
     /// of the store was processed).
     case quarantined = 5
+    /// `cix run`: published, with warnings (rejected rows, stale or suspended grades, curve arbitrage
+    /// flags, changes held outside the restatement window, inbox files of unknown kind).
+    case warnings = 6
 }
 
 public struct Cix: ParsableCommand {
@@ -29,7 +32,7 @@ public struct Cix: ParsableCommand {
         version: "cix \(CixVersion.current)",
         subcommands: [IngestCommand.self, FXCommand.self, NormalizeCommand.self, GradesCommand.self, FixCommand.self, IndexCommand.self,
                       FuturesCommand.self, RatesCommand.self, FundCommand.self, ExplainCommand.self, RunsCommand.self, ExportCommand.self, DemoCommand.self,
-                      BenchCommand.self])
+                      BenchCommand.self, RunCommand.self])
     public init() {}
 }
 

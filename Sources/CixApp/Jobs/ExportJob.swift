@@ -7,7 +7,7 @@ import Foundation
 public enum ExportKind: String, Sendable, CaseIterable {
     case quotes, fixings, indices, weights, runs, settlements, curves
     case futuresIndices = "futures-indices"
-    case funds
+    case funds, restatements, rejects
 }
 
 /// An inclusive range of UTC dates; nil ends are open.
@@ -30,7 +30,10 @@ public enum ExportJob {
     public static let indexColumns = ["index", "date", "version", "status", "level", "published", "link_date", "inputs_hash", "definition_hash"]
     public static let weightColumns = ["index", "date", "version", "grade", "weight", "link_price", "price", "held"]
     public static let runColumns = ["run_id", "job", "arguments", "started_at", "finished_at", "definitions", "definitions_hash",
-                                    "code_version", "written", "unchanged"]
+                                    "code_version", "written", "unchanged", "as_of"]
+    public static let restatementColumns = ["restatement_id", "series", "key", "date", "old_version", "new_version", "old_value", "new_value",
+                                            "changed", "reason", "published", "run_id", "recorded_at"]
+    public static let rejectColumns = ["batch_id", "source_path", "format", "line", "field", "reason", "original"]
     public static let quoteColumns = ["quote_id", "batch_id", "line"] + QuoteColumn.allCases.map(\.name) + [
         "observed_utc", "canonical_chip", "country", "market_region", "canonical_term", "usd_per_gpu_hour", "usd_per_h100_hour",
         "fx_usd_per_unit", "fx_date", "grades", "unpriced_reason", "unmatched_reason", "reference_hash",
@@ -57,6 +60,8 @@ public enum ExportJob {
         case .indices: indexColumns
         case .weights: weightColumns
         case .runs: runColumns
+        case .restatements: restatementColumns
+        case .rejects: rejectColumns
         }
     }
 
@@ -64,52 +69,62 @@ public enum ExportJob {
     /// returns warnings (blocks left out).
     @discardableResult
     public static func run(store: Store, kind: ExportKind, range: DateRange, format: TableFormat, out: String?,
-                           fund: String? = nil) throws -> [String] {
+                           fund: String? = nil, vintage: Vintage = .latest, restatementsAsOf: CivilDate? = nil) throws -> [String] {
         let sink = try TextSink(path: out)
         let w = TableWriter(columns: columns(kind), format: format, sink: sink)
         var warnings: [String] = []
         try store.read { s in
             switch kind {
             case .fixings:
-                for f in try s.latestFixings(from: range.from, to: range.to) {
+                for f in try s.latestFixings(from: range.from, to: range.to, vintage: vintage) {
                     w.row([.text(f.grade), .text(f.date), .int(f.version), .text(f.status), .double(f.value), .number(f.published),
                            .int(f.offers), .int(f.sources), .int(f.outliers), .double(f.p25), .double(f.p75), .double(f.min), .double(f.max),
                            .double(f.ciLow), .double(f.ciHigh), .double(f.capacityGPUs), .text(f.carriedFrom), .text(f.inputsHash),
                            .text(f.definitionHash)])
                 }
             case .indices:
-                for l in try s.latestIndexLevels(from: range.from, to: range.to) {
+                for l in try s.latestIndexLevels(from: range.from, to: range.to, vintage: vintage) {
                     w.row([.text(l.index), .text(l.date), .int(l.version), .text(l.status), .double(l.level), .number(l.published),
                            .text(l.linkDate), .text(l.inputsHash), .text(l.definitionHash)])
                 }
             case .weights:
-                for c in try s.latestIndexWeights(from: range.from, to: range.to) {
+                for c in try s.latestIndexWeights(from: range.from, to: range.to, vintage: vintage) {
                     w.row([.text(c.index), .text(c.date), .int(c.version), .text(c.grade), .double(c.weight), .double(c.linkPrice),
                            .double(c.price), .bool(c.held)])
                 }
             case .runs:
                 for r in try s.publicationRuns() {
                     w.row([.int64(r.id), .text(r.job), .text(r.arguments), .text(r.startedAt), .text(r.finishedAt), .text(r.definitions),
-                           .text(r.definitionsHash), .text(r.codeVersion), .int(r.written), .int(r.unchanged)])
+                           .text(r.definitionsHash), .text(r.codeVersion), .int(r.written), .int(r.unchanged), .text(r.asOf)])
+                }
+            case .restatements:
+                let list = try restatementsAsOf.map { try s.restatements(asOf: $0) } ?? (try s.restatements(from: range.from, to: range.to))
+                for r in list {
+                    w.row([.int64(r.id), .text(r.series), .text(r.key), .text(r.date), .int(r.oldVersion), .int(r.newVersion), .double(r.oldValue),
+                           .double(r.newValue), .text(r.changed), .text(r.reason), .bool(r.published), .int64(r.runID), .text(r.recordedAt)])
+                }
+            case .rejects:
+                for r in try s.rejectRows() {
+                    w.row([.int64(r.batchID), .text(r.sourcePath), .text(r.format), .int(r.line), .text(r.field), .text(r.reason), .text(r.original)])
                 }
             case .settlements:
-                for r in try s.latestSettlements(from: range.from, to: range.to) {
+                for r in try s.latestSettlements(from: range.from, to: range.to, vintage: vintage) {
                     w.row([.text(r.contract), .text(r.date), .int(r.version), .double(r.settle), .int(r.volume), .int(r.openInterest),
                            .text(r.sourcePath)])
                 }
             case .curves:
-                for r in try s.latestCurves(from: range.from, to: range.to) {
+                for r in try s.latestCurves(from: range.from, to: range.to, vintage: vintage) {
                     w.row([.text(r.root), .text(r.date), .text(r.contract), .int(r.version), .int(r.monthsAhead), .double(r.price),
                            .number(r.published), .text(r.warnings), .text(r.inputsHash), .text(r.definitionHash)])
                 }
             case .futuresIndices:
-                for r in try s.latestFuturesIndexLevels(from: range.from, to: range.to) {
+                for r in try s.latestFuturesIndexLevels(from: range.from, to: range.to, vintage: vintage) {
                     w.row([.text(r.index), .text(r.date), .int(r.version), .text(r.status), .double(r.er), .double(r.tr), .double(r.cdr),
                            .double(r.tbr), .double(r.tbillRate), .text(r.holdings), .text(r.settlementSource), .double(r.rollYield),
                            .number(r.erPublished), .number(r.trPublished), .text(r.inputsHash), .text(r.definitionHash)])
                 }
             case .funds:
-                for r in try s.latestFundNAV(fund: fund, from: range.from, to: range.to) {
+                for r in try s.latestFundNAV(fund: fund, from: range.from, to: range.to, vintage: vintage) {
                     w.row([.text(r.fund), .text(r.date), .int(r.version), .text(r.status), .double(r.navPerShare), .number(r.navPublished),
                            .double(r.sharesOutstanding), .double(r.netAssets), .double(r.cash), .double(r.futuresGain), .double(r.interest),
                            .double(r.feeAccrued), .double(r.feePaid), .double(r.transactionCosts), .double(r.contractsTraded),

@@ -80,45 +80,59 @@ public enum FixingJob {
                             carriedFrom: f.carriedFrom?.description, inputsHash: w?.inputsHash, definitionHash: defs.fixingHash(grade: f.grade))
     }
 
+    /// The fixing dates in [from, to], preceded by the earlier fixing dates a carry-forward can reach.
+    static func datesWithLookback(_ defs: MethodologyDefinitions, from: CivilDate, to: CivilDate) -> [CivilDate] {
+        let p = defs.fixing
+        var dates = p.previousFixingDates(from, p.maxStaleDays, calendar: defs.calendar).reversed() as [CivilDate]
+        var d = from
+        while d <= to {
+            if p.isFixingDate(d, calendar: defs.calendar) { dates.append(d) }
+            d = d.adding(days: 1)
+        }
+        return dates
+    }
+
+    /// §5: the fixing of every grade for each fixing date in [from, to], from the stored normalized
+    /// quotes (nothing is written). The fixing dates before `from` that a carry-forward can reach are
+    /// evaluated too, so the result never depends on which dates were computed before. `each` gets
+    /// every fixing as it is computed, in date then grade order.
+    static func compute(_ s: StoreSession, defs: MethodologyDefinitions, from: CivilDate, to: CivilDate,
+                        each: (Fixing) throws -> Void) throws {
+        let p = defs.fixing
+        let lookback = p.maxStaleDays
+        var windows: [Int64: [String: Result<WindowResult, InsufficientData>]] = [:]
+        for d in datesWithLookback(defs, from: from, to: to) {
+            windows[d.dayNumber] = try windowResults(s, date: d, defs: defs)
+            guard d >= from else { continue }
+            let historyDates = p.previousFixingDates(d, lookback, calendar: defs.calendar)
+            for g in defs.reference.grades.grades {
+                let history = historyDates.map { windows[$0.dayNumber]?[g.id] }
+                try each(FixingEngine.fixing(grade: g.id, date: d, today: windows[d.dayNumber]![g.id]!, history: history,
+                                             params: p, historyDates: historyDates))
+            }
+            // Windows older than any later date's history are no longer needed.
+            if let oldest = historyDates.last { windows = windows.filter { $0.key >= oldest.dayNumber } }
+        }
+    }
+
     /// Computes and publishes the fixing of every grade for each fixing date in [from, to] (§5), in one
-    /// transaction with its publication run. The fixing dates before `from` that a carry-forward can
-    /// reach are evaluated too, so the result never depends on which dates were computed before.
+    /// transaction with its publication run.
     public static func run(store: Store, defs: MethodologyDefinitions, from: CivilDate, to: CivilDate,
                            now: String? = nil, arguments: String = "") throws -> PublishStats {
         let clock = JobClock(now)
         var stats = PublishStats()
-        let p = defs.fixing
-        let cal = defs.calendar
-        let lookback = p.maxStaleDays
-        var dates = p.previousFixingDates(from, lookback, calendar: cal).reversed() as [CivilDate]
-        var d = from
-        while d <= to {
-            if p.isFixingDate(d, calendar: cal) { dates.append(d) }
-            d = d.adding(days: 1)
-        }
         try store.write { s in
-            try checkNormalization(s, defs: defs, from: dates.first ?? from, to: to, stats: &stats)
+            try checkNormalization(s, defs: defs, from: datesWithLookback(defs, from: from, to: to).first ?? from, to: to, stats: &stats)
             let started = clock.now()
             let runID = try s.beginRun(job: "fix", arguments: arguments, startedAt: started, definitions: defs.source.description,
                                        definitionsHash: defs.fixingHash)
             stats.runID = runID
             try s.recordDefinitions(defs.reference.grades.grades.compactMap { defs.fixingDefinitions[$0.id] }, runID: runID)
             let publisher = try s.fixingPublisher(runID: runID, computedAt: started)
-            var windows: [Int64: [String: Result<WindowResult, InsufficientData>]] = [:]
-            for d in dates {
-                windows[d.dayNumber] = try windowResults(s, date: d, defs: defs)
-                guard d >= from else { continue }
-                let historyDates = p.previousFixingDates(d, lookback, calendar: cal)
-                for g in defs.reference.grades.grades {
-                    let history = historyDates.map { windows[$0.dayNumber]?[g.id] }
-                    let f = FixingEngine.fixing(grade: g.id, date: d, today: windows[d.dayNumber]![g.id]!, history: history,
-                                                params: p, historyDates: historyDates)
-                    stats.computed += 1
-                    stats.byStatus[f.status.rawValue, default: 0] += 1
-                    try publisher.publish(record(f, defs: defs))
-                }
-                // Windows older than any later date's history are no longer needed.
-                if let oldest = historyDates.last { windows = windows.filter { $0.key >= oldest.dayNumber } }
+            try compute(s, defs: defs, from: from, to: to) { f in
+                stats.computed += 1
+                stats.byStatus[f.status.rawValue, default: 0] += 1
+                try publisher.publish(record(f, defs: defs))
             }
             stats.newVersions = publisher.written
             stats.unchanged = publisher.unchanged

@@ -49,8 +49,12 @@ public enum FundJob {
     /// Every selected fund's days through `to`, with its benchmarks.
     static func compute(_ s: StoreSession, defs: MethodologyDefinitions, funds ids: [String]?, through to: CivilDate) throws
         -> [(FundDefinition, [FundDay], [CivilDate: Double], [CivilDate: Double], [CivilDate: Double])] {
+        try compute(try FuturesJob.market(s, defs: defs, through: to), defs: defs, funds: ids, through: to)
+    }
+
+    static func compute(_ m: FuturesJob.Market, defs: MethodologyDefinitions, funds ids: [String]?, through to: CivilDate) throws
+        -> [(FundDefinition, [FundDay], [CivilDate: Double], [CivilDate: Double], [CivilDate: Double])] {
         let selected = try select(defs, ids)
-        let m = try FuturesJob.market(s, defs: defs, through: to)
         return try selected.map { f in
             let fut = defs.futures.first { $0.root == f.futures }!
             // A fund's days end with its root's last price.
@@ -87,31 +91,41 @@ public enum FundJob {
                                      definitionsHash: defs.fundsHash)
             stats.runID = run
             let pub = try s.fundNAVPublisher(runID: run, computedAt: at)
-            for (f, days, tr, _, _) in try compute(s, defs: defs, funds: ids, through: to) {
-                let def = definition(f, defs)
-                try s.recordDefinitions([def], runID: run)
-                guard let first = days.first else { continue }
-                for d in days where d.date >= from {
-                    guard d.navPerShare.isFinite, d.netAssets.isFinite else {
-                        throw FundError("\(f.id) on \(d.date): the NAV is not a finite number; check the settlements of \(f.futures)")
-                    }
-                    stats.computed += 1
-                    stats.byStatus[d.status, default: 0] += 1
-                    var td: Double?
-                    if let t0 = tr[first.date], let t1 = tr[d.date] { td = d.navPerShare / first.navPerShare - t1 / t0 }
-                    try pub.publish(FundNAVRecord(
-                        fund: f.id, date: d.date.description, status: d.status, navPerShare: d.navPerShare,
-                        navPublished: Rounding(decimals: 4).format(d.navPerShare), sharesOutstanding: d.sharesOutstanding,
-                        netAssets: d.netAssets, cash: d.cash, futuresGain: d.futuresGain, interest: d.interest, feeAccrued: d.feeAccrued,
-                        feePaid: d.feePaid, transactionCosts: d.transactionCosts, contractsTraded: d.contractsTraded,
-                        positions: d.positionsText, trackingDifference: td, definitionHash: def.hash))
-                }
-            }
+            let computed = try compute(s, defs: defs, funds: ids, through: to)
+            try s.recordDefinitions(computed.map { definition($0.0, defs) }, runID: run)
+            for r in try navRecords(defs: defs, computed: computed, from: from, stats: &stats) { try pub.publish(r) }
             stats.newVersions = pub.written
             stats.unchanged = pub.unchanged
             try s.finishRun(run, finishedAt: clock.now(), written: pub.written, unchanged: pub.unchanged)
         }
         return stats
+    }
+
+    /// §8.2–§8.3: the stored form of the funds' days from `from` on.
+    static func navRecords(defs: MethodologyDefinitions,
+                           computed: [(FundDefinition, [FundDay], [CivilDate: Double], [CivilDate: Double], [CivilDate: Double])],
+                           from: CivilDate, stats: inout PublishStats) throws -> [FundNAVRecord] {
+        var out: [FundNAVRecord] = []
+        for (f, days, tr, _, _) in computed {
+            let def = definition(f, defs)
+            guard let first = days.first else { continue }
+            for d in days where d.date >= from {
+                guard d.navPerShare.isFinite, d.netAssets.isFinite else {
+                    throw FundError("\(f.id) on \(d.date): the NAV is not a finite number; check the settlements of \(f.futures)")
+                }
+                stats.computed += 1
+                stats.byStatus[d.status, default: 0] += 1
+                var td: Double?
+                if let t0 = tr[first.date], let t1 = tr[d.date] { td = d.navPerShare / first.navPerShare - t1 / t0 }
+                out.append(FundNAVRecord(
+                    fund: f.id, date: d.date.description, status: d.status, navPerShare: d.navPerShare,
+                    navPublished: Rounding(decimals: 4).format(d.navPerShare), sharesOutstanding: d.sharesOutstanding,
+                    netAssets: d.netAssets, cash: d.cash, futuresGain: d.futuresGain, interest: d.interest, feeAccrued: d.feeAccrued,
+                    feePaid: d.feePaid, transactionCosts: d.transactionCosts, contractsTraded: d.contractsTraded,
+                    positions: d.positionsText, trackingDifference: td, definitionHash: def.hash))
+            }
+        }
+        return out
     }
 
     /// §8.4: the side-by-side statistics of funds over [from, to] (their whole history by default).

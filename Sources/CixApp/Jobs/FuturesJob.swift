@@ -147,32 +147,42 @@ public enum FuturesJob {
             let grades = Set(withStrip.flatMap { [$0.underlying] + $0.termGrades.values })
             let fx = try fixings(s, grades: grades, through: to)
             let pub = try s.curvePublisher(runID: run, computedAt: at)
-            for (f, cdef) in zip(withStrip, cdefs) {
-                let rounding = Rounding(decimals: tickDecimals(f.tick))
-                for d in defs.calendar.businessDays(from: from, to: to) {
-                    guard let c = curve(f, on: d, fixings: fx) else { continue }
-                    stats.computed += 1
-                    if !c.warnings.isEmpty {
-                        stats.warnings.append("\(f.root) \(d): " + c.warnings.joined(separator: "; "))
-                        stats.byStatus["arbitrage warning", default: 0] += 1
-                    }
-                    let strip = f.termGrades.keys.sorted().map { "\($0):\(fx[f.termGrades[$0]!]![d.dayNumber]!)" }.joined(separator: " ")
-                    let inputs = FixingAudit.sha256("\(d)|\(f.underlying)=\(c.spot)|\(strip)\n")
-                    for ahead in 0..<f.listedMonths {
-                        let k = Contract(root: f.root, month: ContractMonth(d).adding(months: ahead))
-                        guard k.isListed(on: d, listedMonths: f.listedMonths, calendar: defs.calendar) else { continue }
-                        let v = c.value(of: k, on: d, settlement: f.settlement) { fx[f.underlying]?[$0.dayNumber] }
-                        try pub.publish(CurveRecord(root: f.root, date: d.description, contract: k.ticker, monthsAhead: ahead, price: v,
-                                                    published: v.flatMap { rounding.format($0) }, warnings: c.warnings.joined(separator: "; "),
-                                                    inputsHash: inputs, definitionHash: cdef.hash))
-                    }
-                }
-            }
+            for r in curveRecords(defs: defs, fixings: fx, from: from, to: to, stats: &stats) { try pub.publish(r) }
             stats.newVersions = pub.written
             stats.unchanged = pub.unchanged
             try s.finishRun(run, finishedAt: clock.now(), written: pub.written, unchanged: pub.unchanged)
         }
         return stats
+    }
+
+    /// §7.4: the model curve records of every futures definition with a term strip, for every business
+    /// day in [from, to], from these fixings (by grade and day number); arbitrage warnings go to `stats`.
+    static func curveRecords(defs: MethodologyDefinitions, fixings fx: [String: [Int64: Double]], from: CivilDate, to: CivilDate,
+                             stats: inout PublishStats) -> [CurveRecord] {
+        var out: [CurveRecord] = []
+        for f in defs.futures where !f.termGrades.isEmpty {
+            let cdef = curveDefinition(f, defs)
+            let rounding = Rounding(decimals: tickDecimals(f.tick))
+            for d in defs.calendar.businessDays(from: from, to: to) {
+                guard let c = curve(f, on: d, fixings: fx) else { continue }
+                stats.computed += 1
+                if !c.warnings.isEmpty {
+                    stats.warnings.append("\(f.root) \(d): " + c.warnings.joined(separator: "; "))
+                    stats.byStatus["arbitrage warning", default: 0] += 1
+                }
+                let strip = f.termGrades.keys.sorted().map { "\($0):\(fx[f.termGrades[$0]!]![d.dayNumber]!)" }.joined(separator: " ")
+                let inputs = FixingAudit.sha256("\(d)|\(f.underlying)=\(c.spot)|\(strip)\n")
+                for ahead in 0..<f.listedMonths {
+                    let k = Contract(root: f.root, month: ContractMonth(d).adding(months: ahead))
+                    guard k.isListed(on: d, listedMonths: f.listedMonths, calendar: defs.calendar) else { continue }
+                    let v = c.value(of: k, on: d, settlement: f.settlement) { fx[f.underlying]?[$0.dayNumber] }
+                    out.append(CurveRecord(root: f.root, date: d.description, contract: k.ticker, monthsAhead: ahead, price: v,
+                                           published: v.flatMap { rounding.format($0) }, warnings: c.warnings.joined(separator: "; "),
+                                           inputsHash: inputs, definitionHash: cdef.hash))
+                }
+            }
+        }
+        return out
     }
 
     /// Prices, rates and underlying fixings as the rolling indices and funds read them (§7.5–§7.6).
@@ -206,19 +216,29 @@ public enum FuturesJob {
     }
 
     static func market(_ s: StoreSession, defs: MethodologyDefinitions, through to: CivilDate) throws -> Market {
+        try market(s, defs: defs, through: to, curves: try s.latestCurves(to: to),
+                   fixings: try fixings(s, grades: Set(defs.futures.map(\.underlying)), through: to))
+    }
+
+    /// The market from the stored settlements and rates, and these curves and fixings.
+    static func market(_ s: StoreSession, defs: MethodologyDefinitions, through to: CivilDate, curves: [CurveRecord],
+                       fixings: [String: [Int64: Double]]) throws -> Market {
         var m = Market()
         for r in try s.latestSettlements(to: to) { if let d = CivilDate(iso: r.date) { m.settle[r.contract, default: [:]][d.dayNumber] = r.settle } }
-        for r in try s.latestCurves(to: to) { if let d = CivilDate(iso: r.date), let p = r.price { m.model[r.contract, default: [:]][d.dayNumber] = p } }
+        for r in curves { if let d = CivilDate(iso: r.date), d <= to, let p = r.price { m.model[r.contract, default: [:]][d.dayNumber] = p } }
         m.rateDays = try s.rates().compactMap { k, v in CivilDate(iso: k).map { ($0.dayNumber, v) } }.sorted { $0.0 < $1.0 }
-        m.fixings = try fixings(s, grades: Set(defs.futures.map(\.underlying)), through: to)
+        m.fixings = fixings
         return m
     }
 
     /// The rolling indices' values through `to` (§7.5–§7.7), from settlements (which win), stored curves,
     /// rates and the underlying's fixings.
     static func computeIndices(_ s: StoreSession, defs: MethodologyDefinitions, through to: CivilDate) throws -> [(RollingIndexDefinition, [RollingIndexValue])] {
-        let m = try market(s, defs: defs, through: to)
-        return defs.rollingIndices.map { ri in
+        computeIndices(try market(s, defs: defs, through: to), defs: defs, through: to)
+    }
+
+    static func computeIndices(_ m: Market, defs: MethodologyDefinitions, through to: CivilDate) -> [(RollingIndexDefinition, [RollingIndexValue])] {
+        defs.rollingIndices.map { ri in
             let f = defs.futures.first { $0.root == ri.futures }!
             // An index ends with its root's last price: past it every day would be a disruption.
             let through = min(to, m.lastPriced(root: f.root) ?? ri.baseDate.adding(days: -1))
@@ -253,26 +273,37 @@ public enum FuturesJob {
             let idefs = defs.rollingIndices.map { indexDefinition($0, defs) }
             try s.recordDefinitions(idefs, runID: run)
             let pub = try s.futuresIndexPublisher(runID: run, computedAt: at)
-            for ((ri, values), idef) in zip(try computeIndices(s, defs: defs, through: to), idefs) {
-                for v in values where v.date >= from {
-                    guard v.er.isFinite, v.tr.isFinite else {
-                        throw StaleInputs(description: "\(ri.id) on \(v.date): ER or TR is not a finite number; check the settlements of \(ri.futures)")
-                    }
-                    stats.computed += 1
-                    stats.byStatus[v.status.rawValue, default: 0] += 1
-                    let prices = v.prices.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-                    let inputs = FixingAudit.sha256("\(ri.id)|\(v.date)|\(v.holdingsText)|\(prices)|\(v.tbillRate.map { "\($0)" } ?? "")\n")
-                    try pub.publish(FuturesIndexRecord(
-                        index: ri.id, date: v.date.description, status: v.status.rawValue, er: v.er, tr: v.tr, cdr: v.cdr, tbr: v.tbr,
-                        tbillRate: v.tbillRate, holdings: v.holdingsText, settlementSource: v.settlementSource, rollYield: v.rollYield,
-                        erPublished: ri.rounding.format(v.er), trPublished: ri.rounding.format(v.tr), inputsHash: inputs,
-                        definitionHash: idef.hash))
-                }
+            for r in try indexRecords(defs: defs, values: try computeIndices(s, defs: defs, through: to), from: from, stats: &stats) {
+                try pub.publish(r)
             }
             stats.newVersions = pub.written
             stats.unchanged = pub.unchanged
             try s.finishRun(run, finishedAt: clock.now(), written: pub.written, unchanged: pub.unchanged)
         }
         return stats
+    }
+
+    /// §7.5–§7.7: the stored form of the rolling index days from `from` on.
+    static func indexRecords(defs: MethodologyDefinitions, values: [(RollingIndexDefinition, [RollingIndexValue])], from: CivilDate,
+                             stats: inout PublishStats) throws -> [FuturesIndexRecord] {
+        var out: [FuturesIndexRecord] = []
+        for (ri, series) in values {
+            let idef = indexDefinition(ri, defs)
+            for v in series where v.date >= from {
+                guard v.er.isFinite, v.tr.isFinite else {
+                    throw StaleInputs(description: "\(ri.id) on \(v.date): ER or TR is not a finite number; check the settlements of \(ri.futures)")
+                }
+                stats.computed += 1
+                stats.byStatus[v.status.rawValue, default: 0] += 1
+                let prices = v.prices.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                let inputs = FixingAudit.sha256("\(ri.id)|\(v.date)|\(v.holdingsText)|\(prices)|\(v.tbillRate.map { "\($0)" } ?? "")\n")
+                out.append(FuturesIndexRecord(
+                    index: ri.id, date: v.date.description, status: v.status.rawValue, er: v.er, tr: v.tr, cdr: v.cdr, tbr: v.tbr,
+                    tbillRate: v.tbillRate, holdings: v.holdingsText, settlementSource: v.settlementSource, rollYield: v.rollYield,
+                    erPublished: ri.rounding.format(v.er), trPublished: ri.rounding.format(v.tr), inputsHash: inputs,
+                    definitionHash: idef.hash))
+            }
+        }
+        return out
     }
 }

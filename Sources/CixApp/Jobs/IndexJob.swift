@@ -26,8 +26,33 @@ public enum IndexJob {
     /// Every defined index's values from its base date through `to` (§6), from the stored fixings.
     static func compute(_ s: StoreSession, defs: MethodologyDefinitions, through to: CivilDate,
                         checkDefinitions: Bool = true) throws -> [(IndexDefinition, [IndexValue])] {
-        let prices = try prices(s, through: to, definitions: checkDefinitions ? defs : nil)
-        return defs.indices.map { def in
+        compute(defs: defs, prices: try prices(s, through: to, definitions: checkDefinitions ? defs : nil), through: to)
+    }
+
+    /// Fixings as the index engine reads them.
+    static func prices(_ fixings: [FixingRecord]) -> [String: [Int64: ConstituentPrice]] {
+        var out: [String: [Int64: ConstituentPrice]] = [:]
+        for f in fixings {
+            guard let d = CivilDate(iso: f.date), let st = FixingStatus(rawValue: f.status) else { continue }
+            out[f.grade, default: [:]][d.dayNumber] = ConstituentPrice(value: f.value, status: st, capacityGPUs: f.capacityGPUs)
+        }
+        return out
+    }
+
+    /// The stored form of an index value and its constituents.
+    static func records(_ def: IndexDefinition, _ v: IndexValue, defs: MethodologyDefinitions) -> (IndexLevelRecord, [IndexWeightRecord]) {
+        (IndexLevelRecord(index: def.id, date: v.date.description, status: v.status.rawValue, level: v.level,
+                          published: v.published(def.rounding), linkDate: v.linkDate?.description,
+                          inputsHash: inputsHash(def, v), definitionHash: defs.indexHash(index: def.id)),
+         v.constituents.map {
+             IndexWeightRecord(index: def.id, date: v.date.description, grade: $0.grade, weight: $0.weight,
+                               linkPrice: $0.linkPrice, price: $0.price, held: $0.held)
+         })
+    }
+
+    /// Every defined index's values from its base date through `to` (§6), from these fixings.
+    static func compute(defs: MethodologyDefinitions, prices: [String: [Int64: ConstituentPrice]], through to: CivilDate) -> [(IndexDefinition, [IndexValue])] {
+        defs.indices.map { def in
             (def, IndexEngine.compute(def, calendar: defs.calendar, fixingDays: defs.fixing.fixingDays, through: to,
                                       prices: { g, d in prices[g]?[d.dayNumber] },
                                       performance: { IndexEngine.parPerformanceFactor(defs.reference, grade: $0, basis: def.performanceBasis) }))
@@ -55,13 +80,8 @@ public enum IndexJob {
                 for v in series where v.date >= from {
                     stats.computed += 1
                     stats.byStatus[v.status.rawValue, default: 0] += 1
-                    let level = IndexLevelRecord(index: def.id, date: v.date.description, status: v.status.rawValue, level: v.level,
-                                                 published: v.published(def.rounding), linkDate: v.linkDate?.description,
-                                                 inputsHash: inputsHash(def, v), definitionHash: defs.indexHash(index: def.id))
-                    try publisher.publish(level, constituents: v.constituents.map {
-                        IndexWeightRecord(index: def.id, date: v.date.description, grade: $0.grade, weight: $0.weight,
-                                          linkPrice: $0.linkPrice, price: $0.price, held: $0.held)
-                    })
+                    let (level, weights) = records(def, v, defs: defs)
+                    try publisher.publish(level, constituents: weights)
                 }
             }
             stats.newVersions = publisher.written

@@ -1615,6 +1615,18 @@ plausible_usd_per_gpu_hour:
   max: 1000
 
 """#,
+        "publication.yaml": #"""
+# Publication policy (METHODOLOGY.md §9): restatements and the daily job's files.
+# A value once published is never overwritten. A change found within restatement_window_business_days
+# business days (calendar.yaml) of the value's first publication is published as a new vintage; a
+# later one is recorded in the restatements table but published only by `cix run --restate --reason`.
+methodology_version: "1.1"
+sections: ["9.1", "9.2", "9.3", "9.4", "9.5"]
+restatement_window_business_days: 1
+# The exports `cix run` writes for its day under published/DATE/ (cix export KIND --from DATE --to DATE).
+daily_files: [fixings, indices, weights, curves, futures-indices, funds, restatements]
+
+"""#,
         "flows/cxh-front.csv": #"""
 date,shares
 2025-02-03,50000

@@ -58,7 +58,7 @@ public enum DefinitionSource: Sendable, Hashable, CustomStringConvertible {
 public enum DefinitionLoader {
     /// The files the loader reads, in the order they are hashed.
     public static let fileNames = ["chips.yaml", "locations.yaml", "grades.yaml", "normalization.yaml", "fixing.yaml", "indices.yaml",
-                                   "calendar.yaml", "futures.yaml", "funds.yaml"]
+                                   "calendar.yaml", "futures.yaml", "funds.yaml", "publication.yaml"]
 
     /// Top-level keys every definitions file may carry.
     static let headerKeys = ["methodology_version", "sections"]

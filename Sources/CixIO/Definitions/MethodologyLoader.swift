@@ -29,6 +29,9 @@ public struct MethodologyDefinitions: Sendable {
     /// Fund designs (funds.yaml, §8), flows loaded, and the hash of funds.yaml with the futures hash.
     public var funds: [FundDefinition] = []
     public var fundsHash: String = ""
+    /// The publication policy (publication.yaml, §9) and the hash of that file.
+    public var publication = PublicationPolicy()
+    public var publicationHash: String = ""
 
     /// The definition hash a fixing of `grade` records.
     public func fixingHash(grade: String) -> String { fixingDefinitions[grade]?.hash ?? fixingHash }
@@ -104,6 +107,9 @@ extension DefinitionLoader {
         var flowBytes = ""
         for f in defs.funds { if let n = f.flowsFile { flowBytes += sha256Hex(try source.read(n).data) } }
         defs.fundsHash = sha256Hex(Data((defs.futuresHash + sha256Hex(nd) + flowBytes).utf8))
+        let (pp, pd) = try source.read("publication.yaml")
+        defs.publication = try publicationPolicy(try YAMLValue.parse(pd, path: pp))
+        defs.publicationHash = sha256Hex(pd)
         return defs
     }
 
@@ -187,6 +193,32 @@ extension DefinitionLoader {
         }
         try m.finish(allowed: headerKeys)
         return list
+    }
+
+    // MARK: publication.yaml (§9)
+
+    /// The exports a day's publication may list.
+    public static let dailyFileKinds = ["fixings", "indices", "weights", "settlements", "curves", "futures-indices", "funds", "restatements",
+                                        "rejects", "runs"]
+
+    static func publicationPolicy(_ root: YAMLValue) throws -> PublicationPolicy {
+        let m = try root.map()
+        var p = PublicationPolicy()
+        if let v = m.optional("restatement_window_business_days") { p.restatementWindowBusinessDays = try v.int(0...260) }
+        if let v = m.optional("daily_files") {
+            let items = try v.list()
+            var seen = Set<String>()
+            p.dailyFiles = try items.map { item in
+                let k = try item.string()
+                guard dailyFileKinds.contains(k) else {
+                    throw item.fail("unknown export \(k) (one of: \(dailyFileKinds.joined(separator: ", ")))")
+                }
+                guard seen.insert(k).inserted else { throw item.fail("export \(k) is listed twice") }
+                return k
+            }
+        }
+        try m.finish(allowed: headerKeys)
+        return p
     }
 
     // MARK: calendar.yaml (§1.6)

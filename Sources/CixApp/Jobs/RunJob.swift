@@ -1,0 +1,381 @@
+import CixCore
+import CixIO
+import CixStore
+import Foundation
+import Logging
+
+/// What the daily job is asked to do (METHODOLOGY.md §9.4).
+public struct RunRequest: Sendable {
+    /// The dates to publish: one day (cron) or a backfill.
+    public var from: CivilDate
+    public var to: CivilDate
+    /// A folder of new input files (quotes, FX, settlements, rates), read recursively.
+    public var inbox: String?
+    /// Where the day's publication files go (`<out>/<to>/`); default `<inbox>/../published`.
+    public var out: String?
+    /// Publish held changes too (outside the restatement window), with `reason`.
+    public var restate = false
+    public var reason: String?
+    /// A fixed clock (tests, reproducible runs).
+    public var now: String?
+    public var writeFiles = true
+    /// The command line, recorded with each publication run.
+    public var arguments = ""
+
+    public init(from: CivilDate, to: CivilDate) {
+        self.from = from
+        self.to = to
+    }
+}
+
+/// One inbox file's outcome.
+public struct InboxFileResult: Sendable {
+    public var path: String
+    public var kind: String
+    public var rowsRead = 0
+    public var accepted = 0
+    public var rejected = 0
+    public var duplicates = 0
+}
+
+/// Per series: what the run computed and did with it (§9.2).
+public struct SeriesCounts: Sendable, Equatable {
+    public var computed = 0
+    public var new = 0
+    public var restated = 0
+    public var held = 0
+    public var unchanged = 0
+}
+
+/// What the daily job did.
+public struct RunReport: Sendable {
+    public var files: [InboxFileResult] = []
+    /// Inbox files already ingested (same bytes), skipped.
+    public var skippedFiles = 0
+    public var unknownFiles: [String] = []
+    public var normalize: NormalizeStats?
+    /// The dates recomputed: the requested ones, and earlier ones new inputs touch.
+    public var recomputed: ClosedRange<CivilDate>?
+    public var series: [(name: String, counts: SeriesCounts)] = []
+    /// Publication transactions (one per date with something to publish).
+    public var days = 0
+    public var warnings: [String] = []
+    public var outputs: [String] = []
+    public var seconds: [(stage: String, seconds: Double)] = []
+
+    /// Nothing was stored: every file already ingested, every value already published.
+    public var wroteNothing: Bool {
+        files.isEmpty && days == 0 && (normalize?.written ?? 0) == 0
+    }
+}
+
+/// Progress of the daily job: a bar on a terminal (stage, day, rate, ETA), else a plain line per day.
+public protocol RunProgress: AnyObject {
+    func stage(_ name: String)
+    func day(_ d: CivilDate, _ done: Int, _ total: Int)
+    func finish()
+}
+
+/// The daily job (§9.4): ingest the inbox, normalize, compute every series for the requested dates
+/// (and the earlier dates new inputs change), decide each changed value under the publication
+/// policy, publish each date in one transaction, write the day's files.
+public enum RunJob {
+    /// The series in the order they are computed and published.
+    static let seriesNames = ["fixings", "index_levels", "curves", "futures_index_levels", "fund_nav"]
+
+    /// The definitions hash a daily run records: a change restates from the first published date.
+    static func definitionsHash(_ defs: MethodologyDefinitions) -> String {
+        FixingAudit.sha256(defs.indexHash + "|" + defs.fundsHash + "|" + defs.futuresHash)
+    }
+
+    public static func run(store: Store, defs: MethodologyDefinitions, request r: RunRequest, logger: Logger = Logger(label: "cix"),
+                           progress: RunProgress? = nil) throws -> RunReport {
+        var report = RunReport()
+        let clock = JobClock(r.now)
+        var t0 = Date()
+        func lap(_ stage: String) {
+            report.seconds.append((stage, Date().timeIntervalSince(t0)))
+            t0 = Date()
+        }
+        if let inbox = r.inbox {
+            progress?.stage("ingest")
+            try ingest(store: store, defs: defs, inbox: inbox, rejectsDir: outRoot(r).map { $0 + "/rejects" }, now: r.now, report: &report,
+                       logger: logger)
+            lap("ingest")
+        }
+        progress?.stage("normalize")
+        report.normalize = try NormalizeJob.run(store: store, ref: defs.reference, now: r.now)
+        if let n = report.normalize, n.examined > 0 { logger.info("normalize: \(n.summary)") }
+        lap("normalize")
+
+        // §9.2: which dates to recompute, and the context every decision is made in.
+        progress?.stage("compute")
+        let (start, mark, ctx, marksChanged) = try store.read { s -> (CivilDate, InputMark, PublishContext, Bool) in
+            let last = try s.lastRun(job: "run")
+            let mark = try s.inputMark()
+            let fresh = try s.newInputs(since: last?.inputMark ?? InputMark())
+            var ctx = PublishContext(asOf: r.to, policy: defs.publication, calendar: defs.calendar)
+            ctx.restate = r.restate
+            ctx.manualReason = r.restate ? (r.reason ?? "") : nil
+            ctx.inputReasons = ["fixings": .lateQuote, "index_levels": .lateQuote, "curves": .lateQuote,
+                                "futures_index_levels": fresh.settlements != nil ? .correctedSettlement : fresh.rates != nil ? .lateRate : .lateQuote,
+                                "fund_nav": fresh.settlements != nil ? .correctedSettlement : fresh.rates != nil ? .lateRate : .lateQuote]
+            var affected: CivilDate?
+            func touch(_ d: CivilDate?) { if let d { affected = min(affected ?? d, d) } }
+            // A quote observed on day D can fall in the window of D's or the next fixing date.
+            touch(fresh.quotes.map { $0.adding(days: -1) })
+            touch(fresh.settlements)
+            touch(fresh.rates)
+            touch(fresh.fx)
+            let span = try s.publishedFixingSpan()
+            if let last, last.definitionsHash != definitionsHash(defs) { touch(span?.lowerBound) }
+            if r.restate { touch(try s.earliestHeldChange()) }
+            var start = r.from
+            // Only dates already published can be restated; others wait for their own run.
+            if let a = affected, let span, a < start { start = min(start, max(a, span.lowerBound)) }
+            let changed = last == nil || last!.inputMark != mark || last!.definitionsHash != definitionsHash(defs)
+            return (start, mark, ctx, changed)
+        }
+        report.recomputed = start...r.to
+        logger.info("recomputing \(start) to \(r.to) as of \(r.to)")
+        let plan = try store.read { s in try compute(s, defs: defs, from: start, to: r.to, context: ctx) }
+        report.warnings += plan.warnings
+        lap("compute")
+
+        // Publish each date in one transaction, oldest first; the last one records the inputs mark.
+        progress?.stage("publish")
+        var dates = Set(plan.pending.keys)
+        if marksChanged { dates.insert(r.to) }
+        let ordered = dates.sorted()
+        let defsHash = definitionsHash(defs)
+        var counts = plan.counts
+        for (i, d) in ordered.enumerated() {
+            let items = plan.pending[d] ?? []
+            try store.write { s in
+                let at = clock.now()
+                let run = try s.beginRun(job: "run", arguments: r.arguments, startedAt: at, definitions: defs.source.description,
+                                         definitionsHash: defsHash, asOf: r.to, inputMark: d == ordered.last ? mark : nil)
+                if i == 0 { try s.recordDefinitions(allDefinitions(defs), runID: run) }
+                let fx = try s.fixingPublisher(runID: run, computedAt: at, context: ctx)
+                let ix = try s.indexLevelPublisher(runID: run, computedAt: at, context: ctx)
+                let cv = try s.curvePublisher(runID: run, computedAt: at, context: ctx)
+                let fi = try s.futuresIndexPublisher(runID: run, computedAt: at, context: ctx)
+                let fn = try s.fundNAVPublisher(runID: run, computedAt: at, context: ctx)
+                for item in items {
+                    switch item {
+                    case .fixing(let f): try fx.publish(f)
+                    case .index(let l, let w): try ix.publish(l, constituents: w)
+                    case .curve(let c): try cv.publish(c)
+                    case .futures(let f): try fi.publish(f)
+                    case .fund(let n): try fn.publish(n)
+                    }
+                }
+                let pubs: [(String, Int, Int, Int, Int)] = [
+                    ("fixings", fx.written, fx.restated, fx.held, fx.unchanged), ("index_levels", ix.written, ix.restated, ix.held, ix.unchanged),
+                    ("curves", cv.written, cv.restated, cv.held, cv.unchanged), ("futures_index_levels", fi.written, fi.restated, fi.held, fi.unchanged),
+                    ("fund_nav", fn.written, fn.restated, fn.held, fn.unchanged),
+                ]
+                var written = 0, unchanged = 0
+                for (name, w, rs, h, u) in pubs {
+                    counts[name, default: SeriesCounts()].new += w - rs
+                    counts[name, default: SeriesCounts()].restated += rs
+                    counts[name, default: SeriesCounts()].held += h
+                    counts[name, default: SeriesCounts()].unchanged += u
+                    written += w
+                    unchanged += u
+                }
+                try s.finishRun(run, finishedAt: clock.now(), written: written, unchanged: unchanged)
+            }
+            report.days += 1
+            progress?.day(d, i + 1, ordered.count)
+        }
+        progress?.finish()
+        report.series = seriesNames.map { ($0, counts[$0] ?? SeriesCounts()) }
+        lap("publish")
+        let held = counts.values.reduce(0) { $0 + $1.held }
+        if held > 0 {
+            report.warnings.append("\(held) changed values are outside the restatement window and were recorded, not published (cix export restatements; cix run --restate --reason TEXT publishes them)")
+        }
+        try store.read { s in
+            let fixings = try s.latestFixings(from: r.to, to: r.to)
+            for status in [FixingStatus.stale, .suspended] {
+                let grades = fixings.filter { $0.status == status.rawValue }.map(\.grade)
+                guard !grades.isEmpty else { continue }
+                report.warnings.append("\(grades.count) grades \(status.rawValue) on \(r.to): " + grades.prefix(6).joined(separator: ", ")
+                                       + (grades.count > 6 ? ", …" : ""))
+            }
+        }
+        if r.writeFiles, let root = outRoot(r) {
+            let dir = root + "/\(r.to)"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            for name in defs.publication.dailyFiles {
+                guard let kind = ExportKind(rawValue: name) else { continue }
+                let path = dir + "/\(name).csv"
+                let range = kind == .rejects || kind == .runs ? DateRange() : DateRange(from: r.to, to: r.to)
+                try ExportJob.run(store: store, kind: kind, range: range, format: .csv, out: path,
+                                  restatementsAsOf: kind == .restatements ? r.to : nil)
+                report.outputs.append(path)
+            }
+            lap("files")
+        }
+        return report
+    }
+
+    /// The folder the day's files go under: --out, else `<inbox>/../published`.
+    static func outRoot(_ r: RunRequest) -> String? {
+        if let o = r.out { return o }
+        guard let inbox = r.inbox else { return nil }
+        let absolute = inbox.hasPrefix("/") ? inbox : FileManager.default.currentDirectoryPath + "/" + inbox
+        return ((absolute as NSString).standardizingPath as NSString).deletingLastPathComponent + "/published"
+    }
+
+    /// Every resolved definition a daily run publishes under.
+    static func allDefinitions(_ defs: MethodologyDefinitions) -> [StoredDefinition] {
+        defs.reference.grades.grades.compactMap { defs.fixingDefinitions[$0.id] } + defs.indices.compactMap { defs.indexDefinitions[$0.id] }
+            + defs.futures.filter { !$0.termGrades.isEmpty }.map { FuturesJob.curveDefinition($0, defs) }
+            + defs.rollingIndices.map { FuturesJob.indexDefinition($0, defs) } + defs.funds.map { FundJob.definition($0, defs) }
+    }
+
+    // MARK: Inbox
+
+    /// §9.4: every new inbox file, by kind (FX first: normalization needs it), each in its own
+    /// transaction; a file is known by the SHA-256 of its bytes.
+    static func ingest(store: Store, defs: MethodologyDefinitions, inbox: String, rejectsDir: String?, now: String?,
+                       report: inout RunReport, logger: Logger) throws {
+        let files = try Inbox.scan(inbox)
+        var byKind: [InboxKind: [InboxFile]] = [:]
+        var seenThisRun = Set<String>()
+        for f in files {
+            if try store.read({ try $0.inboxFileSeen(hash: f.hash) }) || !seenThisRun.insert(f.hash).inserted {
+                report.skippedFiles += 1
+                continue
+            }
+            guard let kind = f.kind else {
+                report.unknownFiles.append(f.path)
+                report.warnings.append("\(f.path): skipped, \(f.problem ?? "unknown kind")")
+                continue
+            }
+            byKind[kind, default: []].append(f)
+        }
+        let at = JobClock(now).now()
+        func record(_ f: InboxFile, _ res: InboxFileResult) throws {
+            try store.write { try $0.recordInboxFile(hash: f.hash, path: f.path, kind: res.kind, at: at, rowsRead: res.rowsRead,
+                                                     accepted: res.accepted, rejected: res.rejected) }
+            report.files.append(res)
+            logger.info("ingested \(f.path) (\(res.kind)): \(res.accepted) stored, \(res.duplicates) already stored, \(res.rejected) rejected")
+        }
+        for f in byKind[.fx] ?? [] {
+            for x in try FXJob.ingest(store: store, paths: [f.path], now: now) {
+                try record(f, InboxFileResult(path: f.path, kind: "fx", rowsRead: x.stored + x.rejects.count, accepted: x.stored,
+                                              rejected: x.rejects.count))
+            }
+        }
+        var options = IngestOptions()
+        options.rejectsDir = rejectsDir
+        options.writeRejectFiles = rejectsDir != nil
+        if let d = rejectsDir { try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true) }
+        for f in byKind[.quotes] ?? [] {
+            for x in try IngestJob.run(store: store, paths: [f.path], options: options) {
+                try record(f, InboxFileResult(path: f.path, kind: "quotes", rowsRead: x.counts.rowsRead, accepted: x.counts.accepted,
+                                              rejected: x.counts.rejected, duplicates: x.counts.duplicates))
+            }
+        }
+        for f in byKind[.settlements] ?? [] {
+            for x in try FuturesJob.ingestSettlements(store: store, defs: defs, paths: [f.path], writeRejectFiles: false, now: now) {
+                try record(f, InboxFileResult(path: f.path, kind: "settlements", rowsRead: x.rowsRead, accepted: x.stored,
+                                              rejected: x.rejected, duplicates: x.unchanged))
+            }
+        }
+        for f in byKind[.rates] ?? [] {
+            for x in try FuturesJob.ingestRates(store: store, paths: [f.path], writeRejectFiles: false, now: now) {
+                try record(f, InboxFileResult(path: f.path, kind: "rates", rowsRead: x.rowsRead, accepted: x.stored, rejected: x.rejected,
+                                              duplicates: x.unchanged))
+            }
+        }
+        let rejected = report.files.filter { $0.rejected > 0 }
+        if !rejected.isEmpty {
+            report.warnings.append("\(rejected.reduce(0) { $0 + $1.rejected }) rows rejected in \(rejected.count) files (cix export rejects), first \(rejected[0].path)")
+        }
+    }
+
+    // MARK: Compute
+
+    /// A value waiting to be published.
+    enum Item {
+        case fixing(FixingRecord)
+        case index(IndexLevelRecord, [IndexWeightRecord])
+        case curve(CurveRecord)
+        case futures(FuturesIndexRecord)
+        case fund(FundNAVRecord)
+    }
+
+    struct Plan {
+        /// Values to publish (new, restated or held), by date.
+        var pending: [CivilDate: [Item]] = [:]
+        var counts: [String: SeriesCounts] = [:]
+        var warnings: [String] = []
+        /// The values each stage read, as the publication will leave them (for verify and explain).
+        var fixings: [FixingRecord] = []
+        var curves: [CurveRecord] = []
+    }
+
+    /// §9.2: every series for [from, to], stage by stage. Each stage reads the values of the stage
+    /// before as they will stand once this run has published (stored values, replaced by this run's
+    /// new and restated ones; a held change is not read), so what is published is consistent.
+    static func compute(_ s: StoreSession, defs: MethodologyDefinitions, from: CivilDate, to: CivilDate, context: PublishContext) throws -> Plan {
+        var plan = Plan()
+        func keep(_ series: String, _ d: PublishDecision, _ date: String, _ item: Item) {
+            plan.counts[series, default: SeriesCounts()].computed += 1
+            if d == .unchanged { plan.counts[series, default: SeriesCounts()].unchanged += 1 }
+            guard d != .unchanged, let day = CivilDate(iso: date) else { return }
+            plan.pending[day, default: []].append(item)
+        }
+        // Fixings (§5).
+        var fixings: [String: FixingRecord] = [:]
+        for f in try s.latestFixings(to: to) { fixings[f.grade + "|" + f.date] = f }
+        let fxPreview = try s.fixingPublisher(runID: 0, computedAt: "", context: context)
+        try FixingJob.compute(s, defs: defs, from: from, to: to) { f in
+            let rec = FixingJob.record(f, defs: defs)
+            let d = try fxPreview.decide(rec)
+            if d == .new || d == .restate { fixings[rec.grade + "|" + rec.date] = rec }
+            keep("fixings", d, rec.date, .fixing(rec))
+        }
+        plan.fixings = fixings.values.sorted { ($0.grade, $0.date) < ($1.grade, $1.date) }
+        // Indices (§6).
+        let ixPreview = try s.indexLevelPublisher(runID: 0, computedAt: "", context: context)
+        for (def, values) in IndexJob.compute(defs: defs, prices: IndexJob.prices(plan.fixings), through: to) {
+            for v in values where v.date >= from {
+                let (level, weights) = IndexJob.records(def, v, defs: defs)
+                keep("index_levels", try ixPreview.decide(level), level.date, .index(level, weights))
+            }
+        }
+        // Curves (§7.4).
+        var byGrade: [String: [Int64: Double]] = [:]
+        for f in plan.fixings { if let v = f.value, let d = CivilDate(iso: f.date) { byGrade[f.grade, default: [:]][d.dayNumber] = v } }
+        var stats = PublishStats()
+        var curves: [String: CurveRecord] = [:]
+        for c in try s.latestCurves(to: to) { curves[c.root + "|" + c.date + "|" + c.contract] = c }
+        let cvPreview = try s.curvePublisher(runID: 0, computedAt: "", context: context)
+        for c in FuturesJob.curveRecords(defs: defs, fixings: byGrade, from: from, to: to, stats: &stats) {
+            let d = try cvPreview.decide(c)
+            if d == .new || d == .restate { curves[c.root + "|" + c.date + "|" + c.contract] = c }
+            keep("curves", d, c.date, .curve(c))
+        }
+        plan.curves = curves.values.sorted { ($0.root, $0.date, $0.contract) < ($1.root, $1.date, $1.contract) }
+        plan.warnings += stats.warnings.filter { $0.contains(" \(to):") }
+        // Rolling futures indices (§7.5–§7.7) and funds (§8).
+        let underlying = Set(defs.futures.map(\.underlying))
+        let market = try FuturesJob.market(s, defs: defs, through: to, curves: plan.curves, fixings: byGrade.filter { underlying.contains($0.key) })
+        let fiPreview = try s.futuresIndexPublisher(runID: 0, computedAt: "", context: context)
+        for r in try FuturesJob.indexRecords(defs: defs, values: FuturesJob.computeIndices(market, defs: defs, through: to), from: from,
+                                             stats: &stats) {
+            keep("futures_index_levels", try fiPreview.decide(r), r.date, .futures(r))
+        }
+        let fnPreview = try s.fundNAVPublisher(runID: 0, computedAt: "", context: context)
+        for r in try FundJob.navRecords(defs: defs, computed: try FundJob.compute(market, defs: defs, funds: nil, through: to), from: from,
+                                        stats: &stats) {
+            keep("fund_nav", try fnPreview.decide(r), r.date, .fund(r))
+        }
+        return plan
+    }
+}

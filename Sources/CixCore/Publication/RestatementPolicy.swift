@@ -1,0 +1,42 @@
+/// The publication policy (METHODOLOGY.md §9, `Indices/publication.yaml`): when a changed value is
+/// published as a new vintage and when it is only recorded.
+public struct PublicationPolicy: Sendable, Hashable {
+    /// §9.2: a change is published when it comes at most this many business days after the value's
+    /// first publication.
+    public var restatementWindowBusinessDays = 1
+    /// §9.4: the exports `cix run` writes for its day, in this order.
+    public var dailyFiles: [String] = ["fixings", "indices", "weights", "curves", "futures-indices", "funds", "restatements"]
+
+    public init() {}
+
+    /// §9.2: business days of `calendar` in (firstPublished, asOf]; zero when `asOf` is not later.
+    public static func businessDaysAfter(_ firstPublished: CivilDate, until asOf: CivilDate, calendar: BusinessCalendar) -> Int {
+        guard asOf > firstPublished else { return 0 }
+        return calendar.businessDays(from: firstPublished.adding(days: 1), to: asOf).count
+    }
+
+    /// §9.2: is a change found as of `asOf` to a value first published as of `firstPublished` still
+    /// inside the restatement window?
+    public func withinWindow(firstPublished: CivilDate, asOf: CivilDate, calendar: BusinessCalendar) -> Bool {
+        PublicationPolicy.businessDaysAfter(firstPublished, until: asOf, calendar: calendar) <= restatementWindowBusinessDays
+    }
+}
+
+/// §9.3: why a published value changed.
+public enum RestatementReason: Sendable, Hashable, CustomStringConvertible {
+    case lateQuote
+    case correctedSettlement
+    case lateRate
+    case definitionChange
+    case manual(String)
+
+    public var description: String {
+        switch self {
+        case .lateQuote: "late quote"
+        case .correctedSettlement: "corrected settlement"
+        case .lateRate: "late rate"
+        case .definitionChange: "definition change"
+        case .manual(let why): why.isEmpty ? "manual" : "manual: \(why)"
+        }
+    }
+}
