@@ -57,7 +57,7 @@ enum ExplainFormat: String, ExpressibleByArgument, CaseIterable {
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain", abstract: "Recompute a published value from the store and show how it came about.",
-        subcommands: [ExplainFixing.self, ExplainIndex.self])
+        subcommands: [ExplainFixing.self, ExplainIndex.self, ExplainCurve.self, ExplainFuturesIndex.self, ExplainFund.self])
 }
 
 /// Prints an explanation as text (with whether it reproduces the stored value) or JSON.
@@ -97,6 +97,89 @@ struct ExplainIndex: ParsableCommand {
     func run() throws {
         let e = try ExplainJob.index(store: try store.openReadOnly(), defs: try indices.methodology(), index: index, date: date)
         try printExplanation(e, format: format, text: ExplainRender.text)
+    }
+}
+
+struct ExplainCurve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "curve", abstract: "A futures root's model curve on a date (§7.4): spot, term strip and each listed contract's price.")
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var indices: IndicesOptions
+    @Option(help: "Futures root (futures.yaml), e.g. CXH.") var root: String
+    @Option(help: "Date (YYYY-MM-DD).", transform: parseDateOption) var date: CivilDate
+    @Option(help: "text or json.") var format: ExplainFormat = .text
+
+    func run() throws {
+        try printExplanation(try ExplainJob.curve(store: try store.openReadOnly(), defs: try indices.methodology(), root: root, date: date),
+                             format: format) { t, _ in t.text }
+    }
+}
+
+struct ExplainFuturesIndex: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "futures-index", abstract: "A rolling futures index day (§7.5–§7.7): previous day, holdings, prices, T-bill rate, ER and TR.")
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var indices: IndicesOptions
+    @Option(help: "Rolling index id (futures.yaml), e.g. CXH-ROLL.") var index: String
+    @Option(help: "Date (YYYY-MM-DD).", transform: parseDateOption) var date: CivilDate
+    @Option(help: "text or json.") var format: ExplainFormat = .text
+
+    func run() throws {
+        try printExplanation(try ExplainJob.futuresIndex(store: try store.openReadOnly(), defs: try indices.methodology(), index: index, date: date),
+                             format: format) { t, _ in t.text }
+    }
+}
+
+struct ExplainFund: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fund", abstract: "A fund's NAV day (§8.2–§8.3): previous day, flow, positions, gains, interest, fees and costs.")
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var indices: IndicesOptions
+    @Option(help: "Fund id (funds.yaml), e.g. CXH-FRONT.") var fund: String
+    @Option(help: "Date (YYYY-MM-DD).", transform: parseDateOption) var date: CivilDate
+    @Option(help: "text or json.") var format: ExplainFormat = .text
+
+    func run() throws {
+        try printExplanation(try ExplainJob.fund(store: try store.openReadOnly(), defs: try indices.methodology(), fund: fund, date: date),
+                             format: format) { t, _ in t.text }
+    }
+}
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Recompute every published value from its stored inputs and compare it with the latest vintage (§9.6).",
+        discussion: "Prints each difference (series, key, date, stored and recomputed value, fields that differ); exits 4 on any.")
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var indices: IndicesOptions
+    @Option(help: "First date (default: the first published).", transform: parseDateOption) var from: CivilDate?
+    @Option(help: "Last date (default: the last published).", transform: parseDateOption) var to: CivilDate?
+
+    func validate() throws {
+        if let from, let to, from > to { throw ValidationError("--from \(from) is after --to \(to)") }
+    }
+
+    func run() throws {
+        let defs = try indices.methodology()
+        let r = try VerifyJob.run(store: try store.openReadOnly(), defs: defs, from: from, to: to)
+        print(definitionsLine(defs))
+        guard let range = r.range else {
+            print("nothing published in that range: nothing to verify")
+            return
+        }
+        print("verified \(range.lowerBound) to \(range.upperBound): " + r.checked.map { "\($0.series) \($0.values)" }.joined(separator: ", "))
+        for d in r.differences {
+            print("DIFFERS \(d.series) \(d.key) \(d.date): stored \(d.stored), recomputed \(d.recomputed) (\(d.fields.joined(separator: " ")))")
+        }
+        for d in r.held {
+            print("held \(d.series) \(d.key) \(d.date): published \(d.stored), inputs now give \(d.recomputed) (a change recorded outside the restatement window)")
+        }
+        if r.differences.isEmpty {
+            print("every published value is reproduced from its stored inputs")
+        } else {
+            printErr("cix: verify: \(r.differences.count) published values differ from their recomputation")
+            throw ExitCode(ExitStatus.checkFailed.rawValue)
+        }
     }
 }
 

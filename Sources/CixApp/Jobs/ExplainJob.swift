@@ -64,3 +64,136 @@ public enum ExplainJob {
         }
     }
 }
+
+/// A recomputed record of the futures and fund layers beside the stored one (`cix explain curve |
+/// futures-index | fund`): the inputs it read, then each field stored and recomputed.
+public struct RecordTrace: Sendable, Encodable {
+    public struct Line: Sendable, Encodable {
+        public var name: String
+        public var value: String
+    }
+    public struct Field: Sendable, Encodable {
+        public var name: String
+        public var stored: String
+        public var recomputed: String
+    }
+    public var series: String
+    public var key: String
+    public var date: String
+    public var section: String
+    public var inputs: [Line]
+    public var fields: [Field]
+
+    /// The fields of two records side by side (labels from the record type).
+    static func fields<T>(stored: T?, recomputed: T?, prefix: String = "") -> [Field] {
+        let a = stored.map { Array(Mirror(reflecting: $0).children) } ?? [], b = recomputed.map { Array(Mirror(reflecting: $0).children) } ?? []
+        let labels = (b.isEmpty ? a : b).compactMap(\.label)
+        func value(_ list: [Mirror.Child], _ l: String) -> String {
+            guard let v = list.first(where: { $0.label == l })?.value else { return "-" }
+            let m = Mirror(reflecting: v)
+            if m.displayStyle == .optional { return m.children.first.map { "\($0.value)" } ?? "-" }
+            return "\(v)"
+        }
+        return labels.filter { $0 != "version" && $0 != "runID" }.map { Field(name: prefix + $0, stored: value(a, $0), recomputed: value(b, $0)) }
+    }
+
+    public var text: String {
+        var out = "\(series) \(key) on \(date) (METHODOLOGY.md \(section))\ninputs:\n"
+        for l in inputs { out += "  \(l.name): \(l.value)\n" }
+        out += "fields (stored | recomputed):\n"
+        for f in fields { out += "  \(f.name): \(f.stored) | \(f.recomputed)\(f.stored == f.recomputed ? "" : "   <- differs")\n" }
+        return out
+    }
+}
+
+extension ExplainJob {
+    /// §7.4: the model curve of `root` on `date`, from the stored fixings of its spot and term strip.
+    public static func curve(store: Store, defs: MethodologyDefinitions, root: String, date: CivilDate) throws -> Explanation<RecordTrace> {
+        guard let f = defs.futures.first(where: { $0.root == root }) else { throw NotFound(description: "no futures \(root) in futures.yaml") }
+        guard !f.termGrades.isEmpty else { throw NotFound(description: "\(root) has no term strip: it has no model curve") }
+        return try store.read { s in
+            let grades = Set([f.underlying] + f.termGrades.values)
+            let fx = try FuturesJob.fixings(s, grades: grades, through: date)
+            var stats = PublishStats()
+            var one = defs
+            one.futures = [f]
+            let recomputed = FuturesJob.curveRecords(defs: one, fixings: fx, from: date, to: date, stats: &stats)
+            guard !recomputed.isEmpty else {
+                throw NotFound(description: "\(root) has no curve on \(date) (not a business day, or a fixing of its strip is missing)")
+            }
+            let stored = try s.latestCurves(from: date, to: date).filter { $0.root == root }
+            var inputs = [RecordTrace.Line(name: "spot \(f.underlying)", value: fx[f.underlying]?[date.dayNumber].map { "\($0)" } ?? "-")]
+            for (m, g) in f.termGrades.sorted(by: { $0.key < $1.key }) {
+                inputs.append(.init(name: "\(m)-month strip \(g)", value: fx[g]?[date.dayNumber].map { "\($0)" } ?? "-"))
+            }
+            inputs.append(.init(name: "settlement", value: f.settlement.rawValue))
+            if !stats.warnings.isEmpty { inputs.append(.init(name: "arbitrage warnings", value: stats.warnings.joined(separator: "; "))) }
+            var fields: [RecordTrace.Field] = []
+            for c in recomputed {
+                let st = stored.first { $0.contract == c.contract }
+                fields.append(.init(name: "\(c.contract) (\(c.monthsAhead) ahead)", stored: st?.published ?? "-", recomputed: c.published ?? "-"))
+            }
+            let same = stored.count == recomputed.count && zip(stored.sorted { $0.contract < $1.contract }, recomputed.sorted { $0.contract < $1.contract })
+                .allSatisfy { var a = $0; a.version = 0; return a == $1 }
+            return Explanation(trace: RecordTrace(series: "curve", key: root, date: date.description, section: "§7.4", inputs: inputs, fields: fields),
+                               stored: stored.isEmpty ? nil : "version \(stored.map(\.version).max() ?? 0)", reproduces: same)
+        }
+    }
+
+    /// §7.5–§7.7: a rolling futures index day, from the stored settlements, curves, rates and fixings.
+    public static func futuresIndex(store: Store, defs: MethodologyDefinitions, index: String, date: CivilDate) throws -> Explanation<RecordTrace> {
+        guard let ri = defs.rollingIndices.first(where: { $0.id == index }) else {
+            throw NotFound(description: "no rolling index \(index) in futures.yaml")
+        }
+        return try store.read { s in
+            var one = defs
+            one.rollingIndices = [ri]
+            let m = try FuturesJob.market(s, defs: defs, through: date)
+            let values = FuturesJob.computeIndices(m, defs: one, through: date)
+            guard let series = values.first?.1, let i = series.firstIndex(where: { $0.date == date }) else {
+                throw NotFound(description: "\(index) has no value on \(date) (before its base date, not a business day, or no prices)")
+            }
+            var stats = PublishStats()
+            let rec = try FuturesJob.indexRecords(defs: defs, values: [(ri, [series[i]])], from: date, stats: &stats).first
+            let stored = try s.latestFuturesIndexLevels(from: date, to: date).first { $0.index == index }
+            let v = series[i]
+            var inputs: [RecordTrace.Line] = []
+            if i > 0 { inputs.append(.init(name: "previous day \(series[i - 1].date)", value: "ER \(series[i - 1].er), TR \(series[i - 1].tr), holdings \(series[i - 1].holdingsText)")) }
+            for (k, p) in v.prices.sorted(by: { $0.key < $1.key }) { inputs.append(.init(name: "price \(k)", value: "\(p)")) }
+            inputs.append(.init(name: "T-bill rate (%)", value: v.tbillRate.map { "\($0)" } ?? "-"))
+            inputs.append(.init(name: "settlement source", value: v.settlementSource))
+            var a = stored
+            a?.version = 0
+            return Explanation(trace: RecordTrace(series: "futures index", key: index, date: date.description, section: "§7.5–§7.7",
+                                                  inputs: inputs, fields: RecordTrace.fields(stored: stored, recomputed: rec)),
+                               stored: stored.map { "version \($0.version), ER \($0.erPublished ?? "-"), TR \($0.trPublished ?? "-")" },
+                               reproduces: a != nil && a == rec)
+        }
+    }
+
+    /// §8.2–§8.3: a fund's NAV day, from the stored settlements, curves, rates and its flows.
+    public static func fund(store: Store, defs: MethodologyDefinitions, fund: String, date: CivilDate) throws -> Explanation<RecordTrace> {
+        guard let f = defs.funds.first(where: { $0.id == fund }) else { throw NotFound(description: "no fund \(fund) in funds.yaml") }
+        return try store.read { s in
+            let computed = try FundJob.compute(s, defs: defs, funds: [fund], through: date)
+            guard let days = computed.first?.1, let i = days.firstIndex(where: { $0.date == date }) else {
+                throw NotFound(description: "\(fund) has no NAV on \(date) (before inception, not a business day, or no prices)")
+            }
+            var stats = PublishStats()
+            let all = try FundJob.navRecords(defs: defs, computed: computed, from: date, stats: &stats)
+            let rec = all.first { $0.date == date.description }
+            let stored = try s.latestFundNAV(fund: fund, from: date, to: date).first
+            let d = days[i]
+            var inputs: [RecordTrace.Line] = []
+            if i > 0 { inputs.append(.init(name: "previous day \(days[i - 1].date)", value: "NAV/share \(days[i - 1].navPerShare), net assets \(days[i - 1].netAssets), positions \(days[i - 1].positionsText)")) }
+            inputs.append(.init(name: "flow (shares)", value: f.flows[date].map { "\($0)" } ?? "0"))
+            inputs.append(.init(name: "design", value: "\(f.design), \(f.contracts.rawValue) contracts, expense ratio \(f.expenseRatio), cost per contract \(f.costPerContract)"))
+            inputs.append(.init(name: "positions after trading", value: d.positionsText))
+            var a = stored
+            a?.version = 0
+            return Explanation(trace: RecordTrace(series: "fund NAV", key: fund, date: date.description, section: "§8.2–§8.3", inputs: inputs,
+                                                  fields: RecordTrace.fields(stored: stored, recomputed: rec)),
+                               stored: stored.map { "version \($0.version), NAV/share \($0.navPublished ?? "-")" }, reproduces: a != nil && a == rec)
+        }
+    }
+}
