@@ -21,7 +21,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Output folder.") var out: String = "demo-out"
     @Option(help: "Store (default <out>/cix.sqlite).") var db: String?
     @Flag(help: "Replace an existing store at the store path.") var force = false
-    @Flag(help: "Only write the quote files and manifest; do not ingest.") var generateOnly = false
+    @Flag(help: "Only write the inbox (quotes, FX, settlements, rates, manifest.json) under --out; do not run the daily job.") var generateOnly = false
     @OptionGroup var indices: IndicesOptions
 
     func validate() throws {
@@ -50,31 +50,24 @@ struct DemoCommand: ParsableCommand {
         // Definitions first: a broken Indices/ stops the demo before anything is written.
         let defs = generateOnly ? nil : try indices.methodology()
         let t0 = Date()
-        let manifest = try DemoJob.generate(c, calendar: defs?.calendar ?? .weekdays)
+        // The generated files are the daily job's inbox: <out>/inbox (with --generate-only, <out> itself).
+        var g = c
+        if !generateOnly { g.out = out + "/inbox" }
+        let manifest = try DemoJob.generate(g, calendar: defs?.calendar ?? .weekdays)
         let t = manifest.totals
         print("generated \(manifest.days.count) day files, \(t.rows) rows (\(t.valid) valid, \(t.duplicates) duplicates, \(t.rejected) bad, \(t.unknownChip) unknown chips) in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s")
         guard let defs else {
-            print("outputs: \(out)/")
+            print("inbox: \(out)/ (quotes/, fx/, futures/, rates/, manifest.json); run it with: cix run --from \(c.first) --to \(c.end) --inbox \(out)")
             return
         }
         print(definitionsLine(defs))
         let store: Store
         do { store = try Store(path: dbPath) } catch { throw CixError("cannot open store \(dbPath): \(StoreErrors.describe(error))") }
-        let r = try DemoJob.run(c, store: store, defs: defs, generated: manifest)
-        let secs = { (k: String) in String(format: "%.1f", r.seconds[k] ?? 0) }
-        let accepted = r.ingest.reduce(0) { $0 + $1.counts.accepted }
-        let rejected = r.ingest.reduce(0) { $0 + $1.counts.rejected }
-        let dups = r.ingest.reduce(0) { $0 + $1.counts.duplicates }
-        print("ingested \(r.ingest.count) files: accepted \(accepted), duplicates \(dups), rejected \(rejected) in \(secs("ingest")) s")
-        for f in r.fx { print("fx: \(f.stored) rates (\(f.format) format) from \(f.path)") }
-        print(r.normalize.summary + " in \(secs("normalize")) s")
-        let fst = r.fixings.byStatus.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        print("fixings: \(r.fixings.computed) grade-days (\(fst)) in \(secs("fix")) s")
-        print("indices: \(r.indices.computed) index-days in \(secs("index")) s")
-        let arb = r.curves.byStatus["arbitrage warning", default: 0]
-        print("futures: \(r.settlements.reduce(0) { $0 + $1.stored }) settlements, \(r.rates.reduce(0) { $0 + $1.stored }) T-bill rates, \(r.curves.computed) curves (\(arb) with arbitrage warnings), \(r.futuresIndices.computed) rolling index days in \(secs("futures")) s")
-        print("funds: \(r.funds.computed) NAV days for \(defs.funds.count) funds in \(secs("funds")) s")
+        let r = try DemoJob.run(g, store: store, defs: defs, generated: manifest, inbox: g.out, out: out, progress: TerminalRunProgress())
+        print("daily job (cix run --from \(c.first) --to \(c.end) --inbox \(g.out)):")
+        for line in RunSummary.lines(r.run, maxWarnings: 4) { print("  " + line) }
         print("exports: " + r.exports.joined(separator: ", "))
-        print("outputs: \(out)/ (quotes/, fx/, manifest.json, exports/, quote rejects in quotes/*.rejects.csv); store: \(dbPath)")
+        print("factsheets: " + r.factsheets.joined(separator: ", "))
+        print("outputs: \(out)/ (inbox/, published/, exports/, factsheets/; quote rejects in published/rejects/); store: \(dbPath)")
     }
 }

@@ -132,3 +132,19 @@ public enum RunSummary {
         return out
     }
 }
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write the HTML factsheets as of a date: one page per index, rolling futures index and fund, and index.html.",
+        discussion: "Self-contained pages (inline SVG charts and CSS, no scripts or external assets) that open from disk and print on A4.")
+    @Option(help: "As-of date (YYYY-MM-DD).", transform: parseDateOption) var date: CivilDate
+    @Option(help: "Output folder.") var out: String
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var indices: IndicesOptions
+
+    func run() throws {
+        let files = try ReportJob.run(store: try store.openReadOnly(), defs: try indices.methodology(), date: date, out: out)
+        print("factsheets: \(files.count) pages in \(out)/ (open \(out)/index.html)")
+    }
+}

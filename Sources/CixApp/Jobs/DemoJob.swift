@@ -86,33 +86,60 @@ public enum DemoJob {
         public var description: String
     }
 
-    /// Generates the market, then runs the whole pipeline on it into `store` (which must be new) and
-    /// checks the ingest against the manifest.
-    public static func run(_ c: DemoConfig, store: Store, defs: MethodologyDefinitions, generated manifest: DemoManifest,
-                           progress: (String) -> Void = { _ in }) throws -> PipelineReport {
+    /// What the demo did: the daily job over its whole history, the exports of every series and the
+    /// factsheets.
+    public struct Report: Sendable {
+        public var run: RunReport
+        public var exports: [String] = []
+        public var factsheets: [String] = []
+    }
+
+    /// Runs the daily job (§9.4) over the generated inbox into `store` (which must be new) from the
+    /// first day to the last, checks the ingest against the manifest, then writes the whole-history
+    /// exports under `<out>/exports` and the factsheets under `<out>/factsheets`.
+    public static func run(_ c: DemoConfig, store: Store, defs: MethodologyDefinitions, generated manifest: DemoManifest, inbox: String? = nil,
+                           out: String? = nil, progress: RunProgress? = nil) throws -> Report {
         guard try store.read({ try $0.batchCount() }) == 0 else {
             throw CheckFailure(description: "the store \(store.path) already holds ingested data: demo quotes go only into a new store")
         }
-        var r = PipelineRequest(from: c.first, to: c.end)
-        r.quoteFiles = manifest.files.map { c.out + "/" + $0 }
-        r.fxFiles = [c.out + "/" + manifest.fxFile]
-        r.settlementFiles = [c.out + "/" + manifest.settlementsFile]
-        r.rateFiles = [c.out + "/" + manifest.ratesFile]
-        r.exportsDir = c.out + "/exports"
-        r.quoteExport = DateRange(from: c.end.adding(days: -6), to: c.end)
-        r.ingest.writeRejectFiles = true
-        let report = try PipelineJob.run(store: store, defs: defs, request: r, progress: progress)
+        let outDir = out ?? c.out
+        var r = RunRequest(from: c.first, to: c.end)
+        r.inbox = inbox ?? c.out
+        r.out = outDir + "/published"
+        r.arguments = "demo --from \(c.first) --to \(c.end)"
+        var report = Report(run: try RunJob.run(store: store, defs: defs, request: r, progress: progress))
+        let quotes = report.run.files.filter { $0.kind == "quotes" }
         let t = manifest.totals
-        let accepted = report.ingest.reduce(0) { $0 + $1.counts.accepted }
-        let rejected = report.ingest.reduce(0) { $0 + $1.counts.rejected }
-        let dups = report.ingest.reduce(0) { $0 + $1.counts.duplicates }
+        let accepted = quotes.reduce(0) { $0 + $1.accepted }
+        let rejected = quotes.reduce(0) { $0 + $1.rejected }
+        let dups = quotes.reduce(0) { $0 + $1.duplicates }
         if accepted != t.valid || rejected != t.rejected || dups != t.duplicates {
             throw CheckFailure(description: "ingest counts (accepted \(accepted), rejected \(rejected), duplicates \(dups)) differ from what the generator planted (valid \(t.valid), rejected \(t.rejected), duplicates \(t.duplicates))")
         }
-        let unknown = report.normalize.unmatched[.unknownChip, default: 0]
+        let unknown = report.run.normalize?.unmatched[.unknownChip, default: 0] ?? 0
         if unknown != t.unknownChip {
             throw CheckFailure(description: "\(unknown) quotes with an unknown chip, the generator planted \(t.unknownChip)")
         }
+        let dir = outDir + "/exports"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for kind in [ExportKind.fixings, .indices, .weights, .runs, .settlements, .curves, .futuresIndices, .funds, .restatements, .rejects] {
+            let path = dir + "/\(kind.rawValue).csv"
+            try ExportJob.run(store: store, kind: kind, range: DateRange(), format: .csv, out: path)
+            report.exports.append(path)
+        }
+        if !defs.funds.isEmpty {
+            let path = dir + "/fund-compare.csv"
+            let sink = try TextSink(path: path)
+            let w = TableWriter(columns: FundJob.compareColumns, format: .csv, sink: sink)
+            for row in FundJob.compareRows(try FundJob.compare(store: store, defs: defs, funds: nil, from: nil, to: c.end)) { w.row(row) }
+            try sink.close()
+            report.exports.append(path)
+        }
+        let q = DateRange(from: c.end.adding(days: -6), to: c.end)
+        let qp = dir + "/quotes-\(q.from!)-to-\(q.to!).csv"
+        try ExportJob.run(store: store, kind: .quotes, range: q, format: .csv, out: qp)
+        report.exports.append(qp)
+        report.factsheets = try ReportJob.run(store: store, defs: defs, date: c.end, out: outDir + "/factsheets")
         return report
     }
 }

@@ -1,0 +1,176 @@
+import CixCore
+import CixIO
+import CixStore
+import Foundation
+
+/// `cix report`: a factsheet per benchmark index, rolling futures index and fund as of a date, and
+/// an index page linking them (METHODOLOGY.md §9.7), from the latest vintages in the store.
+public enum ReportJob {
+    static let palette = ["#1f5fa8", "#d9480f", "#2b8a3e", "#7048e8", "#c2255c", "#0b7285", "#e67700", "#495057"]
+
+    /// Returns over 1 month, 3 months, year to date and 1 year to `date`, from the last value on or
+    /// before each start (nil without one).
+    static func performance(_ pts: [ChartPoint], date: CivilDate) -> [(String, Double?)] {
+        func value(onOrBefore d: CivilDate) -> Double? { pts.last { $0.x <= Double(d.dayNumber) }?.y }
+        guard let now = value(onOrBefore: date) else { return [] }
+        let c = date.components
+        let starts: [(String, CivilDate)] = [("1 month", date.adding(days: -30)), ("3 months", date.adding(days: -91)),
+                                             ("year to date", CivilDate(year: c.year - 1, month: 12, day: 31)!), ("1 year", date.adding(days: -365))]
+        return starts.map { name, d in (name, value(onOrBefore: d).flatMap { $0 > 0 && pts.first!.x <= Double(d.dayNumber) ? now / $0 - 1 : nil }) }
+    }
+
+    static func pct(_ v: Double?) -> String { v.map { String(format: "%+.2f%%", $0 * 100) } ?? "n/a" }
+    static func num(_ v: Double?, _ d: Int = 4) -> String { v.map { String(format: "%.\(d)f", $0) } ?? "-" }
+    static func file(_ id: String) -> String { id.map { $0.isLetter || $0.isNumber || $0 == "-" ? String($0) : "_" }.joined() + ".html" }
+
+    public static func run(store: Store, defs: MethodologyDefinitions, date: CivilDate, out: String) throws -> [String] {
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        var written: [String] = []
+        var sections: [(heading: String, links: [(href: String, name: String, detail: String)])] = []
+        func write(_ name: String, _ html: String) throws {
+            let f = try AtomicTextFile(path: out + "/" + name)
+            f.write(html)
+            try f.commit()
+            written.append(out + "/" + name)
+        }
+        try store.read { s in
+            let fixings = try s.latestFixings(to: date)
+            var fix: [String: [Int64: FixingRecord]] = [:]
+            for f in fixings { if let d = CivilDate(iso: f.date) { fix[f.grade, default: [:]][d.dayNumber] = f } }
+            let levels = try s.latestIndexLevels(to: date)
+            let weights = try s.latestIndexWeights(to: date)
+            var links: [(href: String, name: String, detail: String)] = []
+            for def in defs.indices {
+                let mine = levels.filter { $0.index == def.id }
+                let pts = mine.compactMap { l in l.level.flatMap { v in CivilDate(iso: l.date).map { ChartPoint(Double($0.dayNumber), v) } } }
+                var page = FactsheetPage(title: def.name, subtitle: "\(def.id): \(def.kind == .composite ? "composite" : "single-grade") benchmark index, chain-linked (METHODOLOGY.md §6)",
+                                         date: date.description)
+                let last = mine.last { $0.level != nil }
+                page.headline = [("Level", last?.published ?? "-"), ("Status", last?.status ?? "-")]
+                    + performance(pts, date: date).map { ($0.0, pct($0.1)) }
+                // The fixing confidence band (§5.6) carried to the level through the constituents' weights.
+                var byDate: [String: [IndexWeightRecord]] = [:]
+                for w in weights where w.index == def.id { byDate[w.date, default: []].append(w) }
+                var lower: [ChartPoint] = [], upper: [ChartPoint] = []
+                for p in pts {
+                    let d = CivilDate(dayNumber: Int64(p.x))
+                    guard let ws = byDate[d.description], !ws.isEmpty else { continue }
+                    var lo = 0.0, hi = 0.0, total = 0.0
+                    for w in ws {
+                        guard let f = fix[w.grade]?[d.dayNumber], let v = f.value, v > 0, let a = f.ciLow, let b = f.ciHigh else { continue }
+                        lo += w.weight * a / v
+                        hi += w.weight * b / v
+                        total += w.weight
+                    }
+                    guard total > 0 else { continue }
+                    lower.append(ChartPoint(p.x, p.y * lo / total))
+                    upper.append(ChartPoint(p.x, p.y * hi / total))
+                }
+                page.charts.append(.line(title: "Index level with its 95% fixing confidence band", yLabel: "level", x: .dates,
+                                         series: [ChartSeries(name: def.id, color: palette[0], points: pts)],
+                                         band: ChartBand(name: "95% band", color: palette[0], lower: lower, upper: upper)))
+                let yearAgo = Double(date.adding(days: -365).dayNumber)
+                let gradeSeries = def.grades.prefix(8).enumerated().map { i, g in
+                    ChartSeries(name: g, color: palette[i % palette.count], points: (fix[g] ?? [:]).sorted { $0.key < $1.key }
+                        .compactMap { k, f in f.value.map { ChartPoint(Double(k), $0) } }.filter { $0.x >= yearAgo })
+                }
+                page.charts.append(.line(title: "Constituent fixings over the last year (USD per GPU-hour)", yLabel: "USD / GPU-hour", x: .dates,
+                                         series: gradeSeries, band: nil))
+                let today = (byDate[last?.date ?? ""] ?? []).sorted { $0.weight > $1.weight }
+                if today.count > 1 {
+                    page.charts.append(.bars(title: "Weights on \(last?.date ?? "-")", items: today.map { .init(label: $0.grade, value: $0.weight) }))
+                }
+                page.tables.append(.init(title: "Constituents on \(last?.date ?? "-")", columns: ["Grade", "Weight", "Price", "Fixing status", "Offers", "Sources", "95% band"],
+                                         rows: today.map { w in
+                                             let f = fix[w.grade]?[CivilDate(iso: w.date)!.dayNumber]
+                                             return [w.grade, pct(w.weight).replacingOccurrences(of: "+", with: ""), num(w.price), f?.status ?? "-",
+                                                     f.map { "\($0.offers)" } ?? "-", f.map { "\($0.sources)" } ?? "-",
+                                                     "\(num(f?.ciLow)) – \(num(f?.ciHigh))"]
+                                         }))
+                page.tables.append(.init(title: "Performance", columns: ["Period", "Return"], rows: performance(pts, date: date).map { [$0.0, pct($0.1)] }))
+                let statuses = def.grades.map { fix[$0]?[date.dayNumber]?.status ?? "none" }
+                page.tables.append(.init(title: "Data sufficiency on \(date) (§5.5)", columns: ["Status", "Grades"],
+                                         rows: ["ok", "stale", "suspended", "none"].map { st in [st, "\(statuses.filter { $0 == st }.count)"] }))
+                page.tables.append(.init(title: "Methodology", columns: ["Item", "Value"], rows: [
+                    ["Methodology version", defs.methodologyVersion], ["Index definition hash", last?.definitionHash ?? defs.indexHash(index: def.id)],
+                    ["Definitions", defs.source.description], ["Base date", def.baseDate.description],
+                ]))
+                try write(file(def.id), Factsheet.render(page))
+                links.append((file(def.id), "\(def.id): \(def.name)", "\(last?.published ?? "-") on \(last?.date ?? "-")"))
+            }
+            sections.append(("Benchmark indices", links))
+
+            // Rolling futures indices (§7.5–§7.7).
+            links = []
+            let fut = try s.latestFuturesIndexLevels(to: date)
+            let curves = try s.latestCurves(to: date)
+            for ri in defs.rollingIndices {
+                let mine = fut.filter { $0.index == ri.id }
+                let er = mine.compactMap { r in CivilDate(iso: r.date).map { ChartPoint(Double($0.dayNumber), r.er) } }
+                let tr = mine.compactMap { r in CivilDate(iso: r.date).map { ChartPoint(Double($0.dayNumber), r.tr) } }
+                var page = FactsheetPage(title: ri.id, subtitle: "Rolling \(ri.futures) futures index: excess and total return (METHODOLOGY.md §7.5–§7.7)",
+                                         date: date.description)
+                let last = mine.last
+                page.headline = [("ER", last?.erPublished ?? "-"), ("TR", last?.trPublished ?? "-"), ("Holdings", last?.holdings ?? "-")]
+                    + performance(tr, date: date).map { ("TR " + $0.0, pct($0.1)) }
+                page.charts.append(.line(title: "Excess return and total return", yLabel: "index level", x: .dates,
+                                         series: [ChartSeries(name: "ER", color: palette[0], points: er),
+                                                  ChartSeries(name: "TR", color: palette[1], points: tr)], band: nil))
+                let curveDay = curves.filter { $0.root == ri.futures }.map(\.date).max() ?? date.description
+                let monthAgo = CivilDate(iso: curveDay)!.adding(days: -30).description
+                let earlier = curves.filter { $0.root == ri.futures && $0.date <= monthAgo }.map(\.date).max()
+                func curvePoints(_ d: String?) -> [ChartPoint] {
+                    curves.filter { $0.root == ri.futures && $0.date == d }.compactMap { c in c.price.map { ChartPoint(Double(c.monthsAhead), $0) } }
+                        .sorted { $0.x < $1.x }
+                }
+                page.charts.append(.line(title: "\(ri.futures) model forward curve on \(curveDay) and a month earlier", yLabel: "USD / GPU-hour",
+                                         x: .numbers("months ahead"),
+                                         series: [ChartSeries(name: curveDay, color: palette[0], points: curvePoints(curveDay)),
+                                                  ChartSeries(name: earlier ?? "-", color: palette[3], points: curvePoints(earlier), dashed: true)],
+                                         band: nil))
+                page.tables.append(.init(title: "Performance (TR)", columns: ["Period", "Return"], rows: performance(tr, date: date).map { [$0.0, pct($0.1)] }))
+                page.tables.append(.init(title: "Curve on \(curveDay)", columns: ["Contract", "Months ahead", "Price", "Warnings"],
+                                         rows: curves.filter { $0.root == ri.futures && $0.date == curveDay }.sorted { $0.monthsAhead < $1.monthsAhead }
+                                             .map { [$0.contract, "\($0.monthsAhead)", $0.published ?? "-", $0.warnings] }))
+                page.tables.append(.init(title: "Methodology", columns: ["Item", "Value"], rows: [
+                    ["Methodology version", defs.methodologyVersion], ["Definition hash", last?.definitionHash ?? "-"],
+                    ["Base date", ri.baseDate.description], ["Roll days", "\(ri.rollDays.lowerBound)–\(ri.rollDays.upperBound)"],
+                ]))
+                try write(file(ri.id), Factsheet.render(page))
+                links.append((file(ri.id), ri.id, "ER \(last?.erPublished ?? "-"), TR \(last?.trPublished ?? "-") on \(last?.date ?? "-")"))
+            }
+            sections.append(("Rolling futures indices", links))
+
+            // Funds (§8).
+            links = []
+            let navs = try s.latestFundNAV(to: date)
+            for f in defs.funds {
+                let mine = navs.filter { $0.fund == f.id }
+                guard let first = mine.first else { continue }
+                let nav = mine.compactMap { r in CivilDate(iso: r.date).map { ChartPoint(Double($0.dayNumber), r.navPerShare) } }
+                // §8.3: tracking difference = NAV/NAV0 − TR/TR0, so the TR index scaled to the first NAV is NAV0 × (NAV/NAV0 − TD).
+                let tr = mine.compactMap { r in
+                    CivilDate(iso: r.date).map { ChartPoint(Double($0.dayNumber), first.navPerShare * (r.navPerShare / first.navPerShare - (r.trackingDifference ?? 0))) }
+                }
+                var page = FactsheetPage(title: f.name, subtitle: "\(f.id): fund on \(f.futures) futures, NAV per share (METHODOLOGY.md §8)", date: date.description)
+                let last = mine.last!
+                page.headline = [("NAV per share", last.navPublished ?? "-"), ("Net assets", String(format: "%.0f", last.netAssets)),
+                                 ("Shares", String(format: "%.0f", last.sharesOutstanding)), ("Tracking difference", pct(last.trackingDifference))]
+                page.charts.append(.line(title: "NAV per share against its design's total-return index", yLabel: "USD per share", x: .dates,
+                                         series: [ChartSeries(name: "NAV per share", color: palette[0], points: nav),
+                                                  ChartSeries(name: "TR index (scaled)", color: palette[1], points: tr, dashed: true)], band: nil))
+                page.tables.append(.init(title: "Performance (NAV)", columns: ["Period", "Return"], rows: performance(nav, date: date).map { [$0.0, pct($0.1)] }))
+                page.tables.append(.init(title: "On \(last.date)", columns: ["Item", "Value"], rows: [
+                    ["Positions", last.positions], ["Cash", String(format: "%.2f", last.cash)], ["Fees accrued", String(format: "%.2f", last.feeAccrued)],
+                    ["Expense ratio", String(format: "%.2f%%", f.expenseRatio * 100)], ["Methodology version", defs.methodologyVersion],
+                    ["Definition hash", last.definitionHash],
+                ]))
+                try write(file(f.id), Factsheet.render(page))
+                links.append((file(f.id), "\(f.id): \(f.name)", "NAV \(last.navPublished ?? "-") on \(last.date)"))
+            }
+            sections.append(("Funds", links))
+        }
+        try write("index.html", Factsheet.index(title: "ComputeIndex factsheets", date: date.description, sections: sections))
+        return written
+    }
+}
