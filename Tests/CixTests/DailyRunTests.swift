@@ -1,0 +1,205 @@
+@testable import CixApp
+import CixCore
+import CixIO
+import CixStore
+import Foundation
+import Testing
+
+/// The daily job, restatements, verify, crash safety and the factsheet (METHODOLOGY.md §9).
+@Suite(.serialized) struct DailyRunTests {
+    static let indices = repoRoot + "/Indices"
+
+    /// A 30-day demo inbox ending on Friday 2025-03-21, without its last day's quote file (kept aside).
+    func inbox(_ dir: String) throws -> String {
+        var c = DemoConfig()
+        c.days = 30
+        c.quotesPerDay = 1500
+        c.end = CivilDate(iso: "2025-03-21")!
+        c.out = dir + "/inbox"
+        _ = try DemoJob.generate(c)
+        return c.out
+    }
+
+    func run(_ args: [String]) -> Int32 { CixMain.run(args + ["--indices", DailyRunTests.indices]) }
+
+    func export(_ kind: String, _ db: String, _ extra: [String] = []) throws -> String {
+        let (code, out, err) = try runProcess(builtCix, ["export", kind, "--db", db] + extra)
+        #expect(code == 0, "\(err)")
+        return out
+    }
+
+    /// §9.4: a re-run with the same inputs writes nothing and says so.
+    @Test func rerunWritesNothing() throws {
+        let dir = try tempDir()
+        let box = try inbox(dir)
+        let store = try Store(path: dir + "/s.sqlite")
+        let defs = try DefinitionLoader.methodology(DailyRunTests.indices)
+        var r = RunRequest(from: CivilDate(iso: "2025-03-10")!, to: CivilDate(iso: "2025-03-21")!)
+        r.inbox = box
+        r.now = "2025-03-22T00:00:00Z"
+        let first = try RunJob.run(store: store, defs: defs, request: r)
+        #expect(first.files.count == 33 && first.days == 12 && !first.wroteNothing)
+        let runs = try store.read { try $0.publicationRuns().count }
+        let second = try RunJob.run(store: store, defs: defs, request: r)
+        #expect(second.wroteNothing && second.days == 0 && second.skippedFiles == 33)
+        #expect(second.series.allSatisfy { $0.counts.new == 0 && $0.counts.restated == 0 && $0.counts.held == 0 })
+        #expect(try store.read { try $0.publicationRuns().count } == runs, "a re-run opens no publication run")
+        #expect(FileManager.default.fileExists(atPath: dir + "/published/2025-03-21/fixings.csv"))
+    }
+
+    /// §9.2–§9.3: a late quote inside the window restates the fixing (both vintages exported); one
+    /// outside the window is recorded, not published, until `cix run --restate --reason`.
+    @Test func lateQuoteRestatesWithinTheWindowAndIsHeldOutsideIt() throws {
+        let dir = try tempDir()
+        let box = try inbox(dir)
+        let db = dir + "/s.sqlite"
+        let now = ["--now", "2025-03-22T00:00:00Z"]
+        #expect([0, 6].contains(run(["run", "--from", "2025-03-17", "--to", "2025-03-20", "--inbox", box, "--db", db] + now)))
+        let before = try export("fixings", db, ["--from", "2025-03-20", "--to", "2025-03-20"])
+        let line = { (csv: String, g: String) in csv.split(separator: "\n").first { $0.hasPrefix(g + ",") }.map(String.init) ?? "" }
+        // Three new sources at 1.10 on 2025-03-20 pull the H100-SXM.NA.OD median down.
+        try FileManager.default.createDirectory(atPath: box + "/late", withIntermediateDirectories: true)
+        try write(quotesCSV((1...3).map { "2025-03-20T10:00:00Z,late\($0),l\($0),H100 SXM5 80GB,8,us-east-1,on_demand,1.10,USD,hour,gpu,4096,infiniband" }),
+                  to: box + "/late/a.csv")
+        // As of Friday 2025-03-21, one business day after the value's first publication: restated.
+        #expect([0, 6].contains(run(["run", "--date", "2025-03-21", "--inbox", box, "--db", db, "--now", "2025-03-22T01:00:00Z"])))
+        let restatements = try export("restatements", db)
+        #expect(restatements.contains("fixings,H100-SXM.NA.OD,2025-03-20,1,2,"), "\(restatements)")
+        #expect(restatements.contains("late quote,true"))
+        let first = try export("fixings", db, ["--from", "2025-03-20", "--to", "2025-03-20", "--vintage", "first"])
+        let latest = try export("fixings", db, ["--from", "2025-03-20", "--to", "2025-03-20"])
+        #expect(line(first, "H100-SXM.NA.OD") == line(before, "H100-SXM.NA.OD"))
+        #expect(line(latest, "H100-SXM.NA.OD").hasPrefix("H100-SXM.NA.OD,2025-03-20,2,"))
+        #expect(line(first, "H100-SXM.NA.OD") != line(latest, "H100-SXM.NA.OD"))
+        let asOf = try export("fixings", db, ["--from", "2025-03-20", "--to", "2025-03-20", "--vintage", "2025-03-22T00:30:00Z"])
+        #expect(line(asOf, "H100-SXM.NA.OD") == line(first, "H100-SXM.NA.OD"), "as of a time before the restatement: the first vintage")
+
+        // A late quote for 2025-03-18 found as of Tuesday 2025-03-25 (more than one business day later): held.
+        try write(quotesCSV((1...3).map { "2025-03-18T10:00:00Z,late\($0),m\($0),H100 SXM5 80GB,8,us-east-1,on_demand,1.10,USD,hour,gpu,4096,infiniband" }),
+                  to: box + "/late/b.csv")
+        #expect(run(["run", "--date", "2025-03-25", "--inbox", box, "--db", db, "--now", "2025-03-26T00:00:00Z"]) == 6)
+        let held = try export("restatements", db, ["--from", "2025-03-18", "--to", "2025-03-18"])
+        #expect(held.contains("fixings,H100-SXM.NA.OD,2025-03-18,1,,"), "\(held)")
+        #expect(held.contains("late quote,false"))
+        #expect(line(try export("fixings", db, ["--from", "2025-03-18", "--to", "2025-03-18"]), "H100-SXM.NA.OD").hasPrefix("H100-SXM.NA.OD,2025-03-18,1,"))
+        // verify: the held change is reported as held, not as a failure.
+        let (vcode, vout, _) = try runProcess(builtCix, ["verify", "--db", db, "--indices", DailyRunTests.indices])
+        #expect(vcode == 0, "\(vout)")
+        #expect(vout.contains("held fixings H100-SXM.NA.OD 2025-03-18"))
+        // --restate needs a reason; with one, the held change is published.
+        #expect(run(["run", "--date", "2025-03-25", "--db", db, "--restate"]) == 2)
+        #expect([0, 6].contains(run(["run", "--date", "2025-03-25", "--db", db, "--restate", "--reason", "late feed from a new source",
+                                     "--now", "2025-03-26T01:00:00Z"])))
+        #expect(line(try export("fixings", db, ["--from", "2025-03-18", "--to", "2025-03-18"]), "H100-SXM.NA.OD").hasPrefix("H100-SXM.NA.OD,2025-03-18,2,"))
+        #expect(try export("restatements", db, ["--from", "2025-03-18", "--to", "2025-03-18"]).contains("manual: late feed from a new source,true"))
+    }
+
+    /// §9.6: verify passes on a published store and names a value altered behind its back.
+    @Test func verifyFindsAnAlteredValue() throws {
+        let dir = try tempDir()
+        let box = try inbox(dir)
+        let db = dir + "/s.sqlite"
+        #expect([0, 6].contains(run(["run", "--from", "2025-03-03", "--to", "2025-03-21", "--inbox", box, "--db", db])))
+        let (ok, out, _) = try runProcess(builtCix, ["verify", "--db", db, "--indices", DailyRunTests.indices])
+        #expect(ok == 0, "\(out)")
+        #expect(out.contains("every published value is reproduced"))
+        let (sq, _, sqErr) = try runProcess("/usr/bin/env", ["sqlite3", db, """
+            DROP TRIGGER fixings_immutable; UPDATE fixings SET value = value + 0.01 WHERE grade_id = 'H100-SXM.NA.OD' AND date = '2025-03-12';
+            DROP TRIGGER fund_nav_immutable; UPDATE fund_nav SET nav_per_share = nav_per_share * 1.001 WHERE fund_id = 'CXH-FRONT' AND date = '2025-03-14';
+            """])
+        #expect(sq == 0, "sqlite3: \(sqErr)")
+        let (bad, out2, _) = try runProcess(builtCix, ["verify", "--db", db, "--indices", DailyRunTests.indices])
+        #expect(bad == 4)
+        #expect(out2.contains("DIFFERS fixings H100-SXM.NA.OD 2025-03-12"), "\(out2)")
+        #expect(out2.contains("DIFFERS fund_nav CXH-FRONT 2025-03-14"), "\(out2)")
+    }
+
+    /// §9.4: a backfill killed by SIGKILL at random moments and run again gives exports byte-identical
+    /// to an uninterrupted run; two uninterrupted runs give identical exports.
+    @Test func killedBackfillResumesToIdenticalExports() throws {
+        let dir = try tempDir()
+        let box = try inbox(dir)
+        let args = { (db: String) in ["run", "--from", "2025-02-20", "--to", "2025-03-21", "--inbox", box, "--db", db, "--out", dir + "/pub",
+                                      "--indices", DailyRunTests.indices, "--now", "2025-03-22T00:00:00Z"] }
+        // runs.csv is left out: a file ingested just before a kill is ingested again (found duplicate)
+        // when its inbox record had not committed, which adds an ingest run.
+        let kinds = ["fixings", "indices", "weights", "settlements", "curves", "futures-indices", "funds", "restatements"]
+        func exports(_ db: String) throws -> [String] { try kinds.map { try export($0, db) } }
+        let clean = dir + "/clean.sqlite"
+        #expect(try [0, 6].contains(runProcess(builtCix, args(clean)).0))
+        let reference = try exports(clean)
+        let again = dir + "/again.sqlite"
+        #expect(try [0, 6].contains(runProcess(builtCix, args(again)).0))
+        #expect(try exports(again) == reference, "two runs on the same inputs")
+        var rng = SystemRandomNumberGenerator()
+        for attempt in 0..<3 {
+            let db = dir + "/killed\(attempt).sqlite"
+            for _ in 0..<2 {
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: builtCix)
+                p.arguments = args(db)
+                p.standardOutput = FileHandle.nullDevice
+                p.standardError = FileHandle.nullDevice
+                try p.run()
+                Thread.sleep(forTimeInterval: Double.random(in: 0.2...4.0, using: &rng))
+                kill(p.processIdentifier, SIGKILL)
+                p.waitUntilExit()
+            }
+            #expect(try [0, 6].contains(runProcess(builtCix, args(db)).0))
+            let got = try exports(db)
+            for (k, (a, b)) in zip(kinds, zip(got, reference)) { #expect(a == b, "\(k).csv differs after a killed run (attempt \(attempt))") }
+        }
+    }
+
+    /// §9.7: the factsheets render in headless Chromium without errors and their charts draw paths.
+    @Test func factsheetRendersInChromium() throws {
+        let dir = try tempDir()
+        let box = try inbox(dir)
+        let db = dir + "/s.sqlite"
+        #expect([0, 6].contains(run(["run", "--from", "2025-02-24", "--to", "2025-03-21", "--inbox", box, "--db", db])))
+        #expect(run(["report", "--db", db, "--date", "2025-03-21", "--out", dir + "/fs"]) == 0)
+        let page = dir + "/fs/CIX-CCC.html"
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(!html.contains("<script"), "no scripts")
+        #expect(!html.contains("src=\""), "no external assets")
+        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        try #require(chromium != nil, "Chromium is needed for this test: .ci/run installs it (apt-get install chromium)")
+        let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr", "--v=0"]
+        let (dc, dom, derr) = try runProcess(chromium!, flags + ["--dump-dom", "file://" + page])
+        #expect(dc == 0, "\(derr)")
+        #expect(!derr.contains("CONSOLE"), "the page logged to the console: \(derr)")
+        let paths = dom.components(separatedBy: "<path d=\"M").count - 1
+        #expect(paths >= 4, "the charts drew \(paths) paths")
+        let png = dir + "/ccc.png"
+        let (sc, _, serr) = try runProcess(chromium!, flags + ["--window-size=900,2000", "--screenshot=" + png, "file://" + page])
+        #expect(sc == 0, "\(serr)")
+        let data = try Data(contentsOf: URL(fileURLWithPath: png))
+        #expect(data.count > 20_000 && data.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        for f in ["index.html", "CXH-ROLL.html", "CXH-FRONT.html"] { #expect(FileManager.default.fileExists(atPath: dir + "/fs/" + f)) }
+    }
+
+    /// Every new export loads with a plain pandas.read_csv.
+    @Test func newExportsLoadWithPandas() throws {
+        let dir = try tempDir()
+        let box = try inbox(dir)
+        let db = dir + "/s.sqlite"
+        #expect([0, 6].contains(run(["run", "--from", "2025-03-17", "--to", "2025-03-21", "--inbox", box, "--db", db])))
+        try write(quotesCSV(["2025-03-20T10:00:00Z,late1,l1,H100 SXM5 80GB,8,us-east-1,on_demand,1.10,USD,hour,gpu,4096,infiniband",
+                             "2025-03-20T10:00:00Z,late2,l2,H100 SXM5 80GB,8,us-east-1,on_demand,1.10,USD,hour,gpu,4096,infiniband",
+                             "2025-03-20T10:00:00Z,late3,l3,H100 SXM5 80GB,8,us-east-1,on_demand,1.10,USD,hour,gpu,4096,infiniband"]),
+                  to: box + "/late.csv")
+        #expect([0, 6].contains(run(["run", "--date", "2025-03-21", "--inbox", box, "--db", db])))
+        for k in ["restatements", "rejects", "runs"] { try write(try export(k, db), to: dir + "/\(k).csv") }
+        let script = """
+        import pandas as pd, sys
+        d = sys.argv[1]
+        r = pd.read_csv(d + "/restatements.csv"); j = pd.read_csv(d + "/rejects.csv"); u = pd.read_csv(d + "/runs.csv")
+        assert len(r) > 0 and str(r["old_value"].dtype) == "float64" and r["published"].dtype == bool, r.dtypes
+        assert len(j) > 0 and str(j["line"].dtype) == "int64"
+        assert "as_of" in u.columns
+        print(len(r), len(j), len(u))
+        """
+        let (status, _, e) = try runProcess("/usr/bin/env", ["python3", "-c", script, dir])
+        #expect(status == 0, "\(e)")
+    }
+}
