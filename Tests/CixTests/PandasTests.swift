@@ -25,6 +25,23 @@ import Testing
         assert set(f["status"]) <= {"ok", "stale", "suspended"}
         assert str(i["level"].dtype) == "float64"
         assert str(w["weight"].dtype) == "float64" and w["held"].dtype == bool
+        import os
+        # Every export the demo writes loads with no options, with its documented first column.
+        first = {"fixings": "grade", "indices": "index", "weights": "index", "runs": "run_id", "settlements": "contract",
+                 "curves": "root", "futures-indices": "index", "funds": "fund", "restatements": "restatement_id",
+                 "rejects": "batch_id", "fund-compare": "fund"}
+        for name, col in first.items():
+            t = pd.read_csv(d + "/exports/" + name + ".csv")
+            assert t.columns[0] == col, (name, list(t.columns))
+            assert name == "restatements" or len(t) > 0, name
+        assert str(pd.read_csv(d + "/exports/futures-indices.csv")["er"].dtype) == "float64"
+        assert str(pd.read_csv(d + "/exports/funds.csv")["nav_per_share"].dtype) == "float64"
+        assert str(pd.read_csv(d + "/exports/rejects.csv")["line"].dtype) == "int64"
+        for day in os.listdir(d + "/published"):
+            if day == "rejects":
+                continue
+            for fn in os.listdir(d + "/published/" + day):
+                pd.read_csv(d + "/published/" + day + "/" + fn)
         print(len(q), len(f), len(i), len(w))
         """
         let (status, o, e) = try runProcess("/usr/bin/env", ["python3", "-c", script, dir])

@@ -49,6 +49,9 @@ protocol ExportSubcommand: ParsableCommand {
 
 extension ExportSubcommand {
     func run() throws {
+        if options.vintage != .latest, [.quotes, .runs, .restatements, .rejects].contains(Self.kind) {
+            throw CixError("--vintage applies to published series; \(Self.kind.rawValue) has one version of each row")
+        }
         let warnings = try ExportJob.run(store: try store.openReadOnly(), kind: Self.kind, range: DateRange(from: options.from, to: options.to),
                                          format: options.format, out: options.out, vintage: options.vintage)
         for w in warnings { printErr("warning: \(w)") }

@@ -76,6 +76,24 @@ public enum ReportJob {
                 }
                 page.charts.append(.line(title: "Constituent fixings over the last year (USD per GPU-hour)", yLabel: "USD / GPU-hour", x: .dates,
                                          series: gradeSeries, band: nil))
+                // Regional fixings: the first constituent's chip and term in every region with a grade.
+                if let g0 = def.grades.first {
+                    let parts = g0.split(separator: ".")
+                    if parts.count == 3 {
+                        let regional = defs.reference.grades.grades.map(\.id).filter {
+                            let p = $0.split(separator: ".")
+                            return p.count == 3 && p[0] == parts[0] && p[2] == parts[2]
+                        }.sorted()
+                        if regional.count > 1 {
+                            let lines = regional.prefix(8).enumerated().map { i, g in
+                                ChartSeries(name: g, color: palette[i % palette.count], points: (fix[g] ?? [:]).sorted { $0.key < $1.key }
+                                    .compactMap { k, f in f.value.map { ChartPoint(Double(k), $0) } }.filter { $0.x >= yearAgo })
+                            }
+                            page.charts.append(.line(title: "Regional \(parts[0]) \(parts[2]) fixings over the last year (USD per GPU-hour)",
+                                                     yLabel: "USD / GPU-hour", x: .dates, series: lines, band: nil))
+                        }
+                    }
+                }
                 let today = (byDate[last?.date ?? ""] ?? []).sorted { $0.weight > $1.weight }
                 if today.count > 1 {
                     page.charts.append(.bars(title: "Weights on \(last?.date ?? "-")", items: today.map { .init(label: $0.grade, value: $0.weight) }))

@@ -141,6 +141,7 @@ public enum RunJob {
         let plan = try store.read { s in try compute(s, defs: defs, from: start, to: r.to, context: ctx) }
         report.warnings += plan.warnings
         lap("compute")
+        logger.info("computed \(plan.counts.values.reduce(0) { $0 + $1.computed }) values, \(plan.pending.values.reduce(0) { $0 + $1.count }) to publish on \(plan.pending.count) dates")
 
         // Publish each date in one transaction, oldest first; the last one records the inputs mark.
         progress?.stage("publish")
@@ -187,6 +188,7 @@ public enum RunJob {
                 try s.finishRun(run, finishedAt: clock.now(), written: written, unchanged: unchanged)
             }
             report.days += 1
+            logger.debug("published \(d): \(items.count) values")
             progress?.day(d, i + 1, ordered.count)
         }
         progress?.finish()
