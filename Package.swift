@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // Pure methodology core: value types and functions only (no file I/O, no SQLite, no clock).
@@ -38,9 +39,11 @@ let package = Package(
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .executableTarget(name: "cix", dependencies: ["CixApp"]),
-        .testTarget(name: "CixTests", dependencies: ["CixCore", "CixStore", "CixIO", "CixApp"],
+        .testTarget(name: "CixTests", dependencies: ["CixCore", "CixStore", "CixIO", "CixApp",
+                                                     .product(name: "HummingbirdTesting", package: "hummingbird")],
                     exclude: ["Golden", "Reference"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

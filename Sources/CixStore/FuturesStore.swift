@@ -104,7 +104,9 @@ public final class RecordPublisher<R> {
     public var restated: Int { series.restated }
     public var held: Int { series.held }
     /// True when a new version was written.
-    @discardableResult public func publish(_ r: R) throws -> Bool { try series.publish(key: key(r), values: values(r)) != nil }
+    @discardableResult public func publish(_ r: R, hold: Bool = false) throws -> Bool {
+        try series.publish(key: key(r), values: values(r), hold: hold) != nil
+    }
     /// What publishing it would do (§9.2), without writing.
     public func decide(_ r: R) throws -> PublishDecision { try series.decide(key: key(r), values: values(r)).decision }
 }

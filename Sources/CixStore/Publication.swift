@@ -186,8 +186,11 @@ final class SeriesPublisher {
     }
 
     /// The new version number, or nil when nothing was published (unchanged, or a held change).
-    func publish(key: [DatabaseValueConvertible?], values: [DatabaseValueConvertible?]) throws -> Int? {
-        let o = try decide(key: key, values: values)
+    /// With `hold`, a change inside the window is held too (a chain-linked value whose earlier
+    /// change was held, §9.2).
+    func publish(key: [DatabaseValueConvertible?], values: [DatabaseValueConvertible?], hold: Bool = false) throws -> Int? {
+        var o = try decide(key: key, values: values)
+        if hold, o.decision == .restate, context != nil { o.decision = .held }
         let newValues = values.map { $0?.databaseValue ?? .null }
         switch o.decision {
         case .unchanged:

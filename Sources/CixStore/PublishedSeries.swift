@@ -130,8 +130,8 @@ public final class FixingPublisher {
     public var held: Int { series.held }
 
     /// True when a new version was written.
-    @discardableResult public func publish(_ f: FixingRecord) throws -> Bool {
-        try series.publish(key: [f.grade, f.date], values: f.values) != nil
+    @discardableResult public func publish(_ f: FixingRecord, hold: Bool = false) throws -> Bool {
+        try series.publish(key: [f.grade, f.date], values: f.values, hold: hold) != nil
     }
 
     /// What publishing it would do (§9.2), without writing.
@@ -153,8 +153,8 @@ public final class IndexLevelPublisher {
     /// What publishing it would do (§9.2), without writing.
     public func decide(_ l: IndexLevelRecord) throws -> PublishDecision { try series.decide(key: [l.index, l.date], values: l.values).decision }
 
-    @discardableResult public func publish(_ l: IndexLevelRecord, constituents: [IndexWeightRecord]) throws -> Bool {
-        guard let v = try series.publish(key: [l.index, l.date], values: l.values) else { return false }
+    @discardableResult public func publish(_ l: IndexLevelRecord, constituents: [IndexWeightRecord], hold: Bool = false) throws -> Bool {
+        guard let v = try series.publish(key: [l.index, l.date], values: l.values, hold: hold) else { return false }
         guard let weight else { throw DatabaseError(message: "cannot prepare the insert into index_weights") }
         for c in constituents {
             try weight.execute(arguments: [l.index, l.date, v, c.grade, c.weight, c.linkPrice, c.price, c.held, series.runID])

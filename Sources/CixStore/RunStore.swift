@@ -123,6 +123,11 @@ extension StoreSession {
         return n
     }
 
+    /// The newest publication run's id (0 for none): what changes whenever anything is published.
+    public func newestRunID() throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM publication_runs") ?? 0
+    }
+
     /// The first and last dates with a published fixing.
     public func publishedFixingSpan() throws -> ClosedRange<CivilDate>? {
         guard let r = try Row.fetchOne(db, sql: "SELECT MIN(date), MAX(date) FROM fixings"),

@@ -94,6 +94,45 @@ import Testing
         #expect(try export("restatements", db, ["--from", "2025-03-18", "--to", "2025-03-18"]).contains("manual: late feed from a new source,true"))
     }
 
+    /// §9.2–§9.3: a corrected settlement restates the rolling index as "corrected settlement"; a
+    /// chain-linked value whose earlier change is held is held too, even inside the window.
+    @Test func correctedSettlementAndHeldChains() throws {
+        let dir = try tempDir()
+        let box = try inbox(dir)
+        let db = dir + "/s.sqlite"
+        // Published day by day, each as of its own date.
+        for d in ["2025-03-17", "2025-03-18", "2025-03-19", "2025-03-20", "2025-03-21"] {
+            #expect([0, 6].contains(run(["run", "--date", d, "--inbox", box, "--db", db])))
+        }
+        let original = try String(contentsOfFile: box + "/futures/cxh-settlements.csv", encoding: .utf8).split(separator: "\n")
+        func corrected(_ date: String) -> [String] {
+            original.filter { $0.hasPrefix(date + ",") }.map { line in
+                var f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                f[2] = String(format: "%.4f", Double(f[2])! * 1.05)
+                return f.joined(separator: ",")
+            }
+        }
+        // As of Friday 2025-03-21, a correction of Thursday's settlements is inside the window.
+        try write((["date,contract,settle,volume,open_interest"] + corrected("2025-03-20")).joined(separator: "\n") + "\n", to: box + "/corr1.csv")
+        #expect([0, 6].contains(run(["run", "--date", "2025-03-21", "--inbox", box, "--db", db])))
+        let r1 = try export("restatements", db, ["--from", "2025-03-20", "--to", "2025-03-20"])
+        #expect(r1.contains("futures_index_levels,CXH-ROLL,2025-03-20,1,2,"), "\(r1)")
+        #expect(r1.contains("corrected settlement,true"))
+        // As of Monday 2025-03-24: the 03-18 correction is outside the window (held), and the 03-21 one,
+        // inside it, is held too because CXH-ROLL on 03-21 chains from the held 03-18 value.
+        try write((["date,contract,settle,volume,open_interest"] + corrected("2025-03-18") + corrected("2025-03-21")).joined(separator: "\n") + "\n",
+                  to: box + "/corr2.csv")
+        #expect(run(["run", "--date", "2025-03-24", "--inbox", box, "--db", db]) == 6)
+        let r2 = try export("restatements", db, ["--from", "2025-03-18", "--to", "2025-03-21"])
+        #expect(r2.contains("futures_index_levels,CXH-ROLL,2025-03-18,1,,"), "\(r2)")
+        #expect(r2.contains("futures_index_levels,CXH-ROLL,2025-03-21,2,,"), "\(r2)")
+        #expect(!r2.contains("futures_index_levels,CXH-ROLL,2025-03-21,2,3,"))
+        let (vcode, vout, _) = try runProcess(builtCix, ["verify", "--db", db, "--indices", DailyRunTests.indices])
+        #expect(vcode == 0, "\(vout)")
+        // A run as of an earlier date than the store's is refused: runs go forward.
+        #expect(run(["run", "--date", "2025-03-19", "--inbox", box, "--db", db]) == 2)
+    }
+
     /// §9.6: verify passes on a published store and names a value altered behind its back.
     @Test func verifyFindsAnAlteredValue() throws {
         let dir = try tempDir()

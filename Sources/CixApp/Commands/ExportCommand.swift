@@ -34,6 +34,8 @@ struct ExportOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Which vintage of each value: latest, first, or the latest published at or before a time (YYYY-MM-DDTHH:MM:SSZ).",
                                valueName: "latest|first|TIMESTAMP"), transform: parseVintage)
     var vintage: Vintage = .latest
+    @Option(help: "Only one series: a grade (fixings), an index (indices, weights, futures-indices), a root (curves), a contract (settlements) or a fund (funds).")
+    var series: String?
 
     mutating func validate() throws {
         if let from, let to, from > to { throw ValidationError("--from \(from) is after --to \(to)") }
@@ -52,8 +54,11 @@ extension ExportSubcommand {
         if options.vintage != .latest, [.quotes, .runs, .restatements, .rejects].contains(Self.kind) {
             throw CixError("--vintage applies to published series; \(Self.kind.rawValue) has one version of each row")
         }
+        if options.series != nil, [.quotes, .runs, .restatements, .rejects].contains(Self.kind) {
+            throw CixError("--series applies to published series, not to \(Self.kind.rawValue)")
+        }
         let warnings = try ExportJob.run(store: try store.openReadOnly(), kind: Self.kind, range: DateRange(from: options.from, to: options.to),
-                                         format: options.format, out: options.out, vintage: options.vintage)
+                                         format: options.format, out: options.out, vintage: options.vintage, series: options.series)
         for w in warnings { printErr("warning: \(w)") }
         if !warnings.isEmpty { throw ExitCode(ExitStatus.quarantined.rawValue) }
     }
@@ -137,7 +142,7 @@ struct ExportFunds: ParsableCommand {
             throw CixError("no NAV stored for fund \(fund) (run cix fund nav; cix fund compare lists the funds)")
         }
         try ExportJob.run(store: s, kind: .funds, range: DateRange(from: options.from, to: options.to),
-                          format: options.format, out: options.out, fund: fund, vintage: options.vintage)
+                          format: options.format, out: options.out, fund: fund ?? options.series, vintage: options.vintage)
     }
 }
 

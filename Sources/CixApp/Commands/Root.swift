@@ -32,7 +32,7 @@ public struct Cix: ParsableCommand {
         version: "cix \(CixVersion.current)",
         subcommands: [IngestCommand.self, FXCommand.self, NormalizeCommand.self, GradesCommand.self, FixCommand.self, IndexCommand.self,
                       FuturesCommand.self, RatesCommand.self, FundCommand.self, ExplainCommand.self, RunsCommand.self, ExportCommand.self, DemoCommand.self,
-                      BenchCommand.self, RunCommand.self, VerifyCommand.self, ReportCommand.self])
+                      BenchCommand.self, RunCommand.self, VerifyCommand.self, ReportCommand.self, ServeCommand.self])
     public init() {}
 }
 
@@ -48,6 +48,7 @@ public struct StoreOptions: ParsableArguments {
 
     public mutating func validate() throws {
         guard wait >= 0, wait <= 86_400 else { throw ValidationError("--wait must be 0 to 86400 seconds") }
+        if let db, db.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--db must name a file") }
     }
 
     public var path: String { db ?? ProcessInfo.processInfo.environment["CIX_DB"] ?? "cix.sqlite" }
@@ -98,6 +99,7 @@ public enum CixMain {
     static func classify(_ error: Error) -> (String, ExitStatus)? {
         switch error {
         case let e as CixError: return (e.description, e.status)
+        case let e as CocoaError: return ("file error: " + (e.userInfo[NSFilePathErrorKey].map { "\($0): " } ?? "") + e.localizedDescription, .usage)
         case let e as DefinitionError: return (e.description, .usage)
         case let e as IngestFailure: return (e.description, .usage)
         case let e as IOFailure: return (e.description, .usage)

@@ -84,6 +84,10 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var indices: IndicesOptions
 
     func validate() throws {
+        if let out, out.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--out must name a folder") }
+        if let reason, reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw ValidationError("--reason must not contain control characters")
+        }
         if restate, (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("--restate needs --reason TEXT: the reason is recorded with every restated value")
         }
@@ -102,6 +106,8 @@ struct RunCommand: ParsableCommand {
         r.arguments = dates.arguments + (restate ? " --restate --reason \(reason ?? "")" : "")
         let logger = CixLogging.logger(logLevel)
         let s = try store.open()
+        let lock = try RunLock(storePath: store.path, wait: store.wait)
+        defer { lock.release() }
         let report = try RunJob.run(store: s, defs: defs, request: r, logger: logger, progress: TerminalRunProgress())
         print(definitionsLine(defs))
         for line in RunSummary.lines(report) { print(line) }
@@ -143,8 +149,34 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var indices: IndicesOptions
 
+    func validate() throws {
+        if out.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--out must name a folder") }
+    }
+
     func run() throws {
         let files = try ReportJob.run(store: try store.openReadOnly(), defs: try indices.methodology(), date: date, out: out)
         print("factsheets: \(files.count) pages in \(out)/ (open \(out)/index.html)")
+    }
+}
+
+/// One daily job at a time on a store: an exclusive lock on `<store>.run-lock`, waited for up to
+/// `--wait` seconds (another `cix run` holding it: exit 2, nothing done).
+final class RunLock {
+    let fd: Int32
+    init(storePath: String, wait: Double) throws {
+        fd = Foundation.open(storePath + ".run-lock", O_CREAT | O_RDWR, 0o644)
+        guard fd >= 0 else { throw CixError("cannot create the run lock \(storePath).run-lock: " + String(cString: strerror(errno))) }
+        let deadline = Date().addingTimeInterval(wait)
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            guard Date() < deadline else {
+                close(fd)
+                throw CixError("another cix run is running on \(storePath) (waited \(Int(wait)) s; give --wait SECONDS to wait longer)")
+            }
+            usleep(100_000)
+        }
+    }
+    func release() {
+        flock(fd, LOCK_UN)
+        close(fd)
     }
 }

@@ -107,6 +107,7 @@ public enum DemoJob {
         r.inbox = inbox ?? c.out
         r.out = outDir + "/published"
         r.arguments = "demo --from \(c.first) --to \(c.end)"
+        r.allowFuture = true
         var report = Report(run: try RunJob.run(store: store, defs: defs, request: r, progress: progress))
         let quotes = report.run.files.filter { $0.kind == "quotes" }
         let t = manifest.totals

@@ -69,26 +69,54 @@ public enum ExportJob {
     /// returns warnings (blocks left out).
     @discardableResult
     public static func run(store: Store, kind: ExportKind, range: DateRange, format: TableFormat, out: String?,
-                           fund: String? = nil, vintage: Vintage = .latest, restatementsAsOf: CivilDate? = nil) throws -> [String] {
+                           fund: String? = nil, vintage: Vintage = .latest, restatementsAsOf: CivilDate? = nil,
+                           series: String? = nil) throws -> [String] {
         let sink = try TextSink(path: out)
+        let warnings = try write(store: store, kind: kind, range: range, format: format, sink: sink, fund: fund, vintage: vintage,
+                                 restatementsAsOf: restatementsAsOf, series: series)
+        try sink.close()
+        return warnings
+    }
+
+    /// The bytes `cix export` writes for the same query (the web app's CSV and JSON responses).
+    public static func render(store: Store, kind: ExportKind, range: DateRange, format: TableFormat, fund: String? = nil,
+                              vintage: Vintage = .latest, series: String? = nil) throws -> [UInt8] {
+        let sink = TextSink()
+        _ = try write(store: store, kind: kind, range: range, format: format, sink: sink, fund: fund, vintage: vintage, series: series)
+        return sink.bytes
+    }
+
+    /// A fund NAV day as the `funds` export writes it.
+    static func fundRow(_ r: FundNAVRecord) -> [TableValue] {
+        [.text(r.fund), .text(r.date), .int(r.version), .text(r.status), .double(r.navPerShare), .number(r.navPublished),
+         .double(r.sharesOutstanding), .double(r.netAssets), .double(r.cash), .double(r.futuresGain), .double(r.interest),
+         .double(r.feeAccrued), .double(r.feePaid), .double(r.transactionCosts), .double(r.contractsTraded),
+         .text(r.positions), .double(r.trackingDifference), .text(r.definitionHash)]
+    }
+
+    /// The series a row belongs to, for `--series` (grade, index, fund, root or contract).
+    static func keep(_ series: String?, _ id: String) -> Bool { series == nil || series == id }
+
+    static func write(store: Store, kind: ExportKind, range: DateRange, format: TableFormat, sink: TextSink, fund: String? = nil,
+                      vintage: Vintage = .latest, restatementsAsOf: CivilDate? = nil, series: String? = nil) throws -> [String] {
         let w = TableWriter(columns: columns(kind), format: format, sink: sink)
         var warnings: [String] = []
         try store.read { s in
             switch kind {
             case .fixings:
-                for f in try s.latestFixings(from: range.from, to: range.to, vintage: vintage) {
+                for f in try s.latestFixings(from: range.from, to: range.to, grades: series.map { [$0] }, vintage: vintage) {
                     w.row([.text(f.grade), .text(f.date), .int(f.version), .text(f.status), .double(f.value), .number(f.published),
                            .int(f.offers), .int(f.sources), .int(f.outliers), .double(f.p25), .double(f.p75), .double(f.min), .double(f.max),
                            .double(f.ciLow), .double(f.ciHigh), .double(f.capacityGPUs), .text(f.carriedFrom), .text(f.inputsHash),
                            .text(f.definitionHash)])
                 }
             case .indices:
-                for l in try s.latestIndexLevels(from: range.from, to: range.to, vintage: vintage) {
+                for l in try s.latestIndexLevels(from: range.from, to: range.to, vintage: vintage) where keep(series, l.index) {
                     w.row([.text(l.index), .text(l.date), .int(l.version), .text(l.status), .double(l.level), .number(l.published),
                            .text(l.linkDate), .text(l.inputsHash), .text(l.definitionHash)])
                 }
             case .weights:
-                for c in try s.latestIndexWeights(from: range.from, to: range.to, vintage: vintage) {
+                for c in try s.latestIndexWeights(from: range.from, to: range.to, vintage: vintage) where keep(series, c.index) {
                     w.row([.text(c.index), .text(c.date), .int(c.version), .text(c.grade), .double(c.weight), .double(c.linkPrice),
                            .double(c.price), .bool(c.held)])
                 }
@@ -108,33 +136,27 @@ public enum ExportJob {
                     w.row([.int64(r.batchID), .text(r.sourcePath), .text(r.format), .int(r.line), .text(r.field), .text(r.reason), .text(r.original)])
                 }
             case .settlements:
-                for r in try s.latestSettlements(from: range.from, to: range.to, vintage: vintage) {
+                for r in try s.latestSettlements(from: range.from, to: range.to, vintage: vintage) where keep(series, r.contract) {
                     w.row([.text(r.contract), .text(r.date), .int(r.version), .double(r.settle), .int(r.volume), .int(r.openInterest),
                            .text(r.sourcePath)])
                 }
             case .curves:
-                for r in try s.latestCurves(from: range.from, to: range.to, vintage: vintage) {
+                for r in try s.latestCurves(from: range.from, to: range.to, vintage: vintage) where keep(series, r.root) {
                     w.row([.text(r.root), .text(r.date), .text(r.contract), .int(r.version), .int(r.monthsAhead), .double(r.price),
                            .number(r.published), .text(r.warnings), .text(r.inputsHash), .text(r.definitionHash)])
                 }
             case .futuresIndices:
-                for r in try s.latestFuturesIndexLevels(from: range.from, to: range.to, vintage: vintage) {
+                for r in try s.latestFuturesIndexLevels(from: range.from, to: range.to, vintage: vintage) where keep(series, r.index) {
                     w.row([.text(r.index), .text(r.date), .int(r.version), .text(r.status), .double(r.er), .double(r.tr), .double(r.cdr),
                            .double(r.tbr), .double(r.tbillRate), .text(r.holdings), .text(r.settlementSource), .double(r.rollYield),
                            .number(r.erPublished), .number(r.trPublished), .text(r.inputsHash), .text(r.definitionHash)])
                 }
             case .funds:
-                for r in try s.latestFundNAV(fund: fund, from: range.from, to: range.to, vintage: vintage) {
-                    w.row([.text(r.fund), .text(r.date), .int(r.version), .text(r.status), .double(r.navPerShare), .number(r.navPublished),
-                           .double(r.sharesOutstanding), .double(r.netAssets), .double(r.cash), .double(r.futuresGain), .double(r.interest),
-                           .double(r.feeAccrued), .double(r.feePaid), .double(r.transactionCosts), .double(r.contractsTraded),
-                           .text(r.positions), .double(r.trackingDifference), .text(r.definitionHash)])
-                }
+                for r in try s.latestFundNAV(fund: fund ?? series, from: range.from, to: range.to, vintage: vintage) { w.row(fundRow(r)) }
             case .quotes:
                 warnings = try quotes(s, range: range, writer: w)
             }
         }
-        try sink.close()
         return warnings
     }
 

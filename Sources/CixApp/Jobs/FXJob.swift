@@ -21,8 +21,13 @@ public enum FXJob {
         let at = JobClock(now).now()
         return try store.write { s in
             try parsed.map { f, r in
-                FXFileResult(path: f, format: r.format, stored: try s.insertFXRates(r.rates, sourcePath: f, at: at),
-                             currencies: Set(r.rates.map(\.currency)).sorted(), rejects: r.rejects)
+                let stored = try s.insertFXRates(r.rates, sourcePath: f, at: at)
+                // Bad rows are kept like every input's (cix export rejects): line, reason, and the field "(record)".
+                if !r.rejects.isEmpty {
+                    _ = try s.recordInputFile(path: f, format: "fx", startedAt: at, rowsRead: r.rates.count + r.rejects.count, accepted: stored,
+                                              duplicates: 0, rejects: r.rejects.map { ($0.line, "(record)", $0.reason, "") })
+                }
+                return FXFileResult(path: f, format: r.format, stored: stored, currencies: Set(r.rates.map(\.currency)).sorted(), rejects: r.rejects)
             }
         }
     }

@@ -17,8 +17,8 @@ public struct InputFileResult: Sendable {
 
 /// The futures layer's jobs (METHODOLOGY.md §7).
 public enum FuturesJob {
-    static func writeRejects(_ rejects: [InputReject], path: String, enabled: Bool) throws -> String? {
-        let rp = path + ".rejects.csv"
+    static func writeRejects(_ rejects: [InputReject], path: String, enabled: Bool, dir: String? = nil) throws -> String? {
+        let rp = (dir.map { $0 + "/" + (path as NSString).lastPathComponent } ?? path) + ".rejects.csv"
         guard enabled else { return nil }
         guard !rejects.isEmpty else {
             if FileManager.default.fileExists(atPath: rp) { try? FileManager.default.removeItem(atPath: rp) }
@@ -35,7 +35,7 @@ public enum FuturesJob {
     /// changed settle for a stored date and contract is a new version; bad rows go to the rejects table
     /// and `FILE.rejects.csv`.
     public static func ingestSettlements(store: Store, defs: MethodologyDefinitions, paths: [String], writeRejectFiles: Bool = true,
-                                         now: String? = nil) throws -> [InputFileResult] {
+                                         rejectsDir: String? = nil, now: String? = nil) throws -> [InputFileResult] {
         let clock = JobClock(now)
         let parsed = try paths.map { p in
             (p, try SettlementsReader.read(try FileByteSource(path: p), path: p, futures: defs.futures, calendar: defs.calendar,
@@ -59,14 +59,15 @@ public enum FuturesJob {
                                           duplicates: pub.unchanged, rejects: r.rejects.map { ($0.line, $0.field, $0.reason, $0.original) })
                 try s.finishRun(run, finishedAt: clock.now(), written: pub.written, unchanged: pub.unchanged)
             }
-            res.rejectsPath = try writeRejects(r.rejects, path: path, enabled: writeRejectFiles)
+            res.rejectsPath = try writeRejects(r.rejects, path: path, enabled: writeRejectFiles, dir: rejectsDir)
             out.append(res)
         }
         return out
     }
 
     /// §7.6: stores T-bill rates (percent), each file in one transaction.
-    public static func ingestRates(store: Store, paths: [String], writeRejectFiles: Bool = true, now: String? = nil) throws -> [InputFileResult] {
+    public static func ingestRates(store: Store, paths: [String], writeRejectFiles: Bool = true, rejectsDir: String? = nil,
+                                   now: String? = nil) throws -> [InputFileResult] {
         let clock = JobClock(now)
         let parsed = try paths.map { p in (p, try RatesReader.read(try FileByteSource(path: p), path: p)) }
         var out: [InputFileResult] = []
@@ -88,7 +89,7 @@ public enum FuturesJob {
                                           duplicates: unchanged, rejects: r.rejects.map { ($0.line, $0.field, $0.reason, $0.original) })
             }
             out.append(InputFileResult(path: path, rowsRead: r.rowsRead, stored: stored, unchanged: unchanged, rejected: r.rejects.count,
-                                       rejectsPath: try writeRejects(r.rejects, path: path, enabled: writeRejectFiles)))
+                                       rejectsPath: try writeRejects(r.rejects, path: path, enabled: writeRejectFiles, dir: rejectsDir)))
         }
         return out
     }

@@ -25,22 +25,38 @@ public enum ReportJob {
 
     public static func run(store: Store, defs: MethodologyDefinitions, date: CivilDate, out: String) throws -> [String] {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let book = try store.read { s in try pages(s, defs: defs, date: date) }
         var written: [String] = []
-        var sections: [(heading: String, links: [(href: String, name: String, detail: String)])] = []
-        func write(_ name: String, _ html: String) throws {
-            let f = try AtomicTextFile(path: out + "/" + name)
-            f.write(html)
+        for (id, page) in book.pages {
+            let f = try AtomicTextFile(path: out + "/" + file(id))
+            f.write(Factsheet.render(page))
             try f.commit()
-            written.append(out + "/" + name)
+            written.append(out + "/" + file(id))
         }
-        try store.read { s in
+        let f = try AtomicTextFile(path: out + "/index.html")
+        f.write(Factsheet.index(title: "ComputeIndex factsheets", date: date.description, sections: book.sections))
+        try f.commit()
+        return written + [out + "/index.html"]
+    }
+
+    /// Every factsheet page as of `date` (in index, rolling index, fund order), or only the one of `only`.
+    public struct Book: Sendable {
+        public var pages: [(id: String, page: FactsheetPage)] = []
+        public var sections: [(heading: String, links: [(href: String, name: String, detail: String)])] = []
+    }
+
+    public static func pages(_ s: StoreSession, defs: MethodologyDefinitions, date: CivilDate, only: String? = nil) throws -> Book {
+        var book = Book()
+        var sections: [(heading: String, links: [(href: String, name: String, detail: String)])] = []
+        func write(_ id: String, _ page: FactsheetPage) { book.pages.append((id, page)) }
+        do {
             let fixings = try s.latestFixings(to: date)
             var fix: [String: [Int64: FixingRecord]] = [:]
             for f in fixings { if let d = CivilDate(iso: f.date) { fix[f.grade, default: [:]][d.dayNumber] = f } }
             let levels = try s.latestIndexLevels(to: date)
             let weights = try s.latestIndexWeights(to: date)
             var links: [(href: String, name: String, detail: String)] = []
-            for def in defs.indices {
+            for def in defs.indices where only == nil || only == def.id {
                 let mine = levels.filter { $0.index == def.id }
                 let pts = mine.compactMap { l in l.level.flatMap { v in CivilDate(iso: l.date).map { ChartPoint(Double($0.dayNumber), v) } } }
                 var page = FactsheetPage(title: def.name, subtitle: "\(def.id): \(def.kind == .composite ? "composite" : "single-grade") benchmark index, chain-linked (METHODOLOGY.md §6)",
@@ -113,7 +129,7 @@ public enum ReportJob {
                     ["Methodology version", defs.methodologyVersion], ["Index definition hash", last?.definitionHash ?? defs.indexHash(index: def.id)],
                     ["Definitions", defs.source.description], ["Base date", def.baseDate.description],
                 ]))
-                try write(file(def.id), Factsheet.render(page))
+                write(def.id, page)
                 links.append((file(def.id), "\(def.id): \(def.name)", "\(last?.published ?? "-") on \(last?.date ?? "-")"))
             }
             sections.append(("Benchmark indices", links))
@@ -122,7 +138,7 @@ public enum ReportJob {
             links = []
             let fut = try s.latestFuturesIndexLevels(to: date)
             let curves = try s.latestCurves(to: date)
-            for ri in defs.rollingIndices {
+            for ri in defs.rollingIndices where only == nil || only == ri.id {
                 let mine = fut.filter { $0.index == ri.id }
                 let er = mine.compactMap { r in CivilDate(iso: r.date).map { ChartPoint(Double($0.dayNumber), r.er) } }
                 let tr = mine.compactMap { r in CivilDate(iso: r.date).map { ChartPoint(Double($0.dayNumber), r.tr) } }
@@ -154,7 +170,7 @@ public enum ReportJob {
                     ["Methodology version", defs.methodologyVersion], ["Definition hash", last?.definitionHash ?? "-"],
                     ["Base date", ri.baseDate.description], ["Roll days", "\(ri.rollDays.lowerBound)–\(ri.rollDays.upperBound)"],
                 ]))
-                try write(file(ri.id), Factsheet.render(page))
+                write(ri.id, page)
                 links.append((file(ri.id), ri.id, "ER \(last?.erPublished ?? "-"), TR \(last?.trPublished ?? "-") on \(last?.date ?? "-")"))
             }
             sections.append(("Rolling futures indices", links))
@@ -162,7 +178,7 @@ public enum ReportJob {
             // Funds (§8).
             links = []
             let navs = try s.latestFundNAV(to: date)
-            for f in defs.funds {
+            for f in defs.funds where only == nil || only == f.id {
                 let mine = navs.filter { $0.fund == f.id }
                 guard let first = mine.first else { continue }
                 let nav = mine.compactMap { r in CivilDate(iso: r.date).map { ChartPoint(Double($0.dayNumber), r.navPerShare) } }
@@ -183,12 +199,12 @@ public enum ReportJob {
                     ["Expense ratio", String(format: "%.2f%%", f.expenseRatio * 100)], ["Methodology version", defs.methodologyVersion],
                     ["Definition hash", last.definitionHash],
                 ]))
-                try write(file(f.id), Factsheet.render(page))
+                write(f.id, page)
                 links.append((file(f.id), "\(f.id): \(f.name)", "NAV \(last.navPublished ?? "-") on \(last.date)"))
             }
             sections.append(("Funds", links))
         }
-        try write("index.html", Factsheet.index(title: "ComputeIndex factsheets", date: date.description, sections: sections))
-        return written
+        book.sections = sections
+        return book
     }
 }

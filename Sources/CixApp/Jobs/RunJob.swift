@@ -21,6 +21,8 @@ public struct RunRequest: Sendable {
     public var writeFiles = true
     /// The command line, recorded with each publication run.
     public var arguments = ""
+    /// Dates after tomorrow are refused unless this is set (the demo's synthetic market).
+    public var allowFuture = false
 
     public init(from: CivilDate, to: CivilDate) {
         self.from = from
@@ -53,6 +55,8 @@ public struct RunReport: Sendable {
     /// Inbox files already ingested (same bytes), skipped.
     public var skippedFiles = 0
     public var unknownFiles: [String] = []
+    /// Inbox files refused as a whole (unreadable, malformed header, contradictory rows): left for a later run.
+    public var refusedFiles: [String] = []
     public var normalize: NormalizeStats?
     /// The dates recomputed: the requested ones, and earlier ones new inputs touch.
     public var recomputed: ClosedRange<CivilDate>?
@@ -97,9 +101,27 @@ public enum RunJob {
             report.seconds.append((stage, Date().timeIntervalSince(t0)))
             t0 = Date()
         }
+        // Checked before anything is stored: the dates, the clock, the output folder.
+        let today = r.now.flatMap { t -> CivilDate? in if case .success(let e) = Timestamp.parse(t) { return Timestamp.utcDate(e) } else { return nil } }
+            ?? Timestamp.utcDate(Int64(Date().timeIntervalSince1970))
+        guard r.allowFuture || r.to <= today.adding(days: 1) else {
+            throw CixError("\(r.to) is in the future (today is \(today)): a day is published once its quotes are in")
+        }
+        if let last = try store.read({ try $0.lastRun(job: "run") }), let asOf = last.asOf, r.to < asOf {
+            throw CixError("the store has published as of \(asOf); a run as of the earlier \(r.to) would rewrite history (runs go forward: give --date \(asOf) or later)")
+        }
+        let root = outRoot(r)
+        if r.writeFiles, let root {
+            do { try FileManager.default.createDirectory(atPath: root + "/\(r.to)", withIntermediateDirectories: true) } catch {
+                throw CixError("cannot create the output folder \(root)/\(r.to): a file is in the way or the folder is not writable (give another --out)")
+            }
+            guard FileManager.default.isWritableFile(atPath: root + "/\(r.to)") else { throw CixError("the output folder \(root)/\(r.to) is not writable") }
+        } else if r.writeFiles {
+            report.warnings.append("no --inbox or --out: no publication files written")
+        }
         if let inbox = r.inbox {
             progress?.stage("ingest")
-            try ingest(store: store, defs: defs, inbox: inbox, rejectsDir: outRoot(r).map { $0 + "/rejects" }, now: r.now, report: &report,
+            try ingest(store: store, defs: defs, inbox: inbox, rejectsDir: root.map { $0 + "/rejects" }, exclude: root, now: r.now, report: &report,
                        logger: logger)
             lap("ingest")
         }
@@ -162,13 +184,13 @@ public enum RunJob {
                 let cv = try s.curvePublisher(runID: run, computedAt: at, context: ctx)
                 let fi = try s.futuresIndexPublisher(runID: run, computedAt: at, context: ctx)
                 let fn = try s.fundNAVPublisher(runID: run, computedAt: at, context: ctx)
-                for item in items {
+                for (item, hold) in items {
                     switch item {
-                    case .fixing(let f): try fx.publish(f)
-                    case .index(let l, let w): try ix.publish(l, constituents: w)
-                    case .curve(let c): try cv.publish(c)
-                    case .futures(let f): try fi.publish(f)
-                    case .fund(let n): try fn.publish(n)
+                    case .fixing(let f): try fx.publish(f, hold: hold)
+                    case .index(let l, let w): try ix.publish(l, constituents: w, hold: hold)
+                    case .curve(let c): try cv.publish(c, hold: hold)
+                    case .futures(let f): try fi.publish(f, hold: hold)
+                    case .fund(let n): try fn.publish(n, hold: hold)
                     }
                 }
                 let pubs: [(String, Int, Int, Int, Int)] = [
@@ -207,9 +229,8 @@ public enum RunJob {
                                        + (grades.count > 6 ? ", …" : ""))
             }
         }
-        if r.writeFiles, let root = outRoot(r) {
+        if r.writeFiles, let root {
             let dir = root + "/\(r.to)"
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             for name in defs.publication.dailyFiles {
                 guard let kind = ExportKind(rawValue: name) else { continue }
                 let path = dir + "/\(name).csv"
@@ -242,9 +263,15 @@ public enum RunJob {
 
     /// §9.4: every new inbox file, by kind (FX first: normalization needs it), each in its own
     /// transaction; a file is known by the SHA-256 of its bytes.
-    static func ingest(store: Store, defs: MethodologyDefinitions, inbox: String, rejectsDir: String?, now: String?,
+    static func ingest(store: Store, defs: MethodologyDefinitions, inbox: String, rejectsDir: String?, exclude: String?, now: String?,
                        report: inout RunReport, logger: Logger) throws {
-        let files = try Inbox.scan(inbox)
+        let excluded = exclude.map { (($0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0) as NSString).standardizingPath }
+        let base = ((inbox.hasPrefix("/") ? inbox : FileManager.default.currentDirectoryPath + "/" + inbox) as NSString).standardizingPath
+        let files = try Inbox.scan(inbox).filter { f in
+            guard let excluded else { return true }
+            let full = ((f.path.hasPrefix("/") ? f.path : FileManager.default.currentDirectoryPath + "/" + f.path) as NSString).standardizingPath
+            return !full.hasPrefix(excluded + "/")
+        }
         var byKind: [InboxKind: [InboxFile]] = [:]
         var seenThisRun = Set<String>()
         for f in files {
@@ -260,36 +287,57 @@ public enum RunJob {
             byKind[kind, default: []].append(f)
         }
         let at = JobClock(now).now()
+        /// Rejects files mirror the inbox's folders, so two files of one name never share one.
+        func rejectsFolder(_ f: InboxFile) throws -> String? {
+            guard let rejectsDir else { return nil }
+            let full = ((f.path.hasPrefix("/") ? f.path : FileManager.default.currentDirectoryPath + "/" + f.path) as NSString).standardizingPath
+            var rel = (full as NSString).deletingLastPathComponent
+            rel = rel.hasPrefix(base) ? String(rel.dropFirst(base.count)) : ""
+            let dir = rejectsDir + rel
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            return dir
+        }
         func record(_ f: InboxFile, _ res: InboxFileResult) throws {
             try store.write { try $0.recordInboxFile(hash: f.hash, path: f.path, kind: res.kind, at: at, rowsRead: res.rowsRead,
                                                      accepted: res.accepted, rejected: res.rejected) }
             report.files.append(res)
             logger.info("ingested \(f.path) (\(res.kind)): \(res.accepted) stored, \(res.duplicates) already stored, \(res.rejected) rejected")
         }
-        for f in byKind[.fx] ?? [] {
+        /// A file refused as a whole is reported and left in the inbox for a later run; the others go on.
+        func each(_ kind: InboxKind, _ body: (InboxFile) throws -> Void) throws {
+            for f in byKind[kind] ?? [] {
+                do { try body(f) } catch let e as CixError { throw e } catch {
+                    let (message, _) = CixMain.classify(error) ?? ("\(error)", .usage)
+                    report.refusedFiles.append(f.path)
+                    report.warnings.append("\(f.path): refused, left in the inbox: \(message)")
+                }
+            }
+        }
+        try each(.fx) { f in
             for x in try FXJob.ingest(store: store, paths: [f.path], now: now) {
                 try record(f, InboxFileResult(path: f.path, kind: "fx", rowsRead: x.stored + x.rejects.count, accepted: x.stored,
                                               rejected: x.rejects.count))
             }
         }
-        var options = IngestOptions()
-        options.rejectsDir = rejectsDir
-        options.writeRejectFiles = rejectsDir != nil
-        if let d = rejectsDir { try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true) }
-        for f in byKind[.quotes] ?? [] {
+        try each(.quotes) { f in
+            var options = IngestOptions()
+            options.rejectsDir = try rejectsFolder(f)
+            options.writeRejectFiles = options.rejectsDir != nil
             for x in try IngestJob.run(store: store, paths: [f.path], options: options) {
                 try record(f, InboxFileResult(path: f.path, kind: "quotes", rowsRead: x.counts.rowsRead, accepted: x.counts.accepted,
                                               rejected: x.counts.rejected, duplicates: x.counts.duplicates))
             }
         }
-        for f in byKind[.settlements] ?? [] {
-            for x in try FuturesJob.ingestSettlements(store: store, defs: defs, paths: [f.path], writeRejectFiles: false, now: now) {
+        try each(.settlements) { f in
+            for x in try FuturesJob.ingestSettlements(store: store, defs: defs, paths: [f.path], writeRejectFiles: rejectsDir != nil,
+                                                      rejectsDir: try rejectsFolder(f), now: now) {
                 try record(f, InboxFileResult(path: f.path, kind: "settlements", rowsRead: x.rowsRead, accepted: x.stored,
                                               rejected: x.rejected, duplicates: x.unchanged))
             }
         }
-        for f in byKind[.rates] ?? [] {
-            for x in try FuturesJob.ingestRates(store: store, paths: [f.path], writeRejectFiles: false, now: now) {
+        try each(.rates) { f in
+            for x in try FuturesJob.ingestRates(store: store, paths: [f.path], writeRejectFiles: rejectsDir != nil, rejectsDir: try rejectsFolder(f),
+                                                now: now) {
                 try record(f, InboxFileResult(path: f.path, kind: "rates", rowsRead: x.rowsRead, accepted: x.stored, rejected: x.rejected,
                                               duplicates: x.unchanged))
             }
@@ -312,8 +360,8 @@ public enum RunJob {
     }
 
     struct Plan {
-        /// Values to publish (new, restated or held), by date.
-        var pending: [CivilDate: [Item]] = [:]
+        /// Values to publish (new, restated or held), by date, with whether a change must be held.
+        var pending: [CivilDate: [(item: Item, hold: Bool)]] = [:]
         var counts: [String: SeriesCounts] = [:]
         var warnings: [String] = []
         /// The values each stage read, as the publication will leave them (for verify and explain).
@@ -326,11 +374,19 @@ public enum RunJob {
     /// new and restated ones; a held change is not read), so what is published is consistent.
     static func compute(_ s: StoreSession, defs: MethodologyDefinitions, from: CivilDate, to: CivilDate, context: PublishContext) throws -> Plan {
         var plan = Plan()
-        func keep(_ series: String, _ d: PublishDecision, _ date: String, _ item: Item) {
+        // §9.2: a chain-linked value (index level, rolling index, NAV) whose earlier change was held is
+        // held too, so what is published never chains from an unpublished value.
+        var heldChains = Set<String>()
+        func keep(_ series: String, _ d: PublishDecision, _ date: String, _ item: Item, chain: String? = nil) {
             plan.counts[series, default: SeriesCounts()].computed += 1
             if d == .unchanged { plan.counts[series, default: SeriesCounts()].unchanged += 1 }
+            var hold = false
+            if let chain {
+                if d == .held { heldChains.insert(chain) }
+                if d == .restate, heldChains.contains(chain) { hold = true }
+            }
             guard d != .unchanged, let day = CivilDate(iso: date) else { return }
-            plan.pending[day, default: []].append(item)
+            plan.pending[day, default: []].append((item, hold))
         }
         // Fixings (§5).
         var fixings: [String: FixingRecord] = [:]
@@ -348,7 +404,7 @@ public enum RunJob {
         for (def, values) in IndexJob.compute(defs: defs, prices: IndexJob.prices(plan.fixings), through: to) {
             for v in values where v.date >= from {
                 let (level, weights) = IndexJob.records(def, v, defs: defs)
-                keep("index_levels", try ixPreview.decide(level), level.date, .index(level, weights))
+                keep("index_levels", try ixPreview.decide(level), level.date, .index(level, weights), chain: "index|" + def.id)
             }
         }
         // Curves (§7.4).
@@ -371,12 +427,12 @@ public enum RunJob {
         let fiPreview = try s.futuresIndexPublisher(runID: 0, computedAt: "", context: context)
         for r in try FuturesJob.indexRecords(defs: defs, values: FuturesJob.computeIndices(market, defs: defs, through: to), from: from,
                                              stats: &stats) {
-            keep("futures_index_levels", try fiPreview.decide(r), r.date, .futures(r))
+            keep("futures_index_levels", try fiPreview.decide(r), r.date, .futures(r), chain: "futures|" + r.index)
         }
         let fnPreview = try s.fundNAVPublisher(runID: 0, computedAt: "", context: context)
         for r in try FundJob.navRecords(defs: defs, computed: try FundJob.compute(market, defs: defs, funds: nil, through: to), from: from,
                                         stats: &stats) {
-            keep("fund_nav", try fnPreview.decide(r), r.date, .fund(r))
+            keep("fund_nav", try fnPreview.decide(r), r.date, .fund(r), chain: "fund|" + r.fund)
         }
         return plan
     }

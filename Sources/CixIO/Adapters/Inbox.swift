@@ -60,6 +60,11 @@ public enum Inbox {
         if fields.contains("contract") && fields.contains("settle") { return (.settlements, nil) }
         if fields.starts(with: ["date", "rate"]) || fields.starts(with: ["observation_date", "dtb3"]) { return (.rates, nil) }
         if fields.starts(with: ["date", "currency", "usd_per_unit"]) || (fields.first == "date" && fields.contains("usd")) { return (.fx, nil) }
-        return (nil, "header \(line.prefix(80)) is not that of quotes, FX, settlements or rates")
+        // Control characters are shown escaped: a NUL or an escape sequence never reaches the terminal raw.
+        let shown = String(String.UnicodeScalarView(line.prefix(80).unicodeScalars.flatMap { u -> [Unicode.Scalar] in
+            u.properties.generalCategory == .control || u.properties.generalCategory == .format
+                ? Array(String(format: "\\x%02X", u.value & 0xFFFF).unicodeScalars) : [u]
+        }))
+        return (nil, "header \(shown) is not that of quotes, FX, settlements or rates")
     }
 }

@@ -52,7 +52,7 @@ public enum ChartXAxis: Sendable {
 public enum Charts {
     public typealias N = Node<HTML.BodyContext>
 
-    static func el(_ name: String, _ attrs: [(String, String)], _ children: [N] = []) -> N {
+    public static func el(_ name: String, _ attrs: [(String, String)], _ children: [N] = []) -> N {
         .element(named: name, nodes: attrs.map { N.attribute(named: $0.0, value: $0.1) } + children)
     }
 

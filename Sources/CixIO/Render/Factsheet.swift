@@ -28,9 +28,41 @@ public struct FactsheetPage: Sendable {
         }
     }
 
+    /// A table cell: text, a link, or a sparkline of values.
+    public enum Cell: Sendable {
+        case text(String)
+        case link(String, href: String)
+        case sparkline([Double])
+    }
+    /// A form field: a text input, or a choice among options.
+    public struct Field: Sendable {
+        public var name: String
+        public var label: String
+        public var value: String
+        public var options: [String]?
+        public init(name: String, label: String, value: String, options: [String]? = nil) {
+            self.name = name
+            self.label = label
+            self.value = value
+            self.options = options
+        }
+    }
+    /// Content shown before the charts (the web app's pages).
+    public enum Block: Sendable {
+        case table(title: String, columns: [String], rows: [[Cell]])
+        case form(action: String, fields: [Field], submit: String)
+        case paragraph(String)
+        case error(String)
+    }
+
     public var title: String
     public var subtitle: String
     public var date: String
+    /// Links shown above the title (label, href).
+    public var nav: [(label: String, href: String)] = []
+    /// Where "All factsheets" points.
+    public var homeHref = "index.html"
+    public var blocks: [Block] = []
     public var headline: [(label: String, value: String)] = []
     public var charts: [Chart] = []
     public var tables: [Table] = []
@@ -45,7 +77,7 @@ public struct FactsheetPage: Sendable {
 
 /// Renders factsheet pages and their index with Plot.
 public enum Factsheet {
-    typealias N = Node<HTML.BodyContext>
+    public typealias N = Node<HTML.BodyContext>
 
     static let css = """
     @page { size: A4; margin: 12mm; }
@@ -63,6 +95,12 @@ public enum Factsheet {
     svg .xt { font-size: 11px; text-anchor: middle; fill: #333; } svg .yl, svg .xl { font-size: 11px; text-anchor: middle; fill: #555; }
     svg .lg { font-size: 11px; fill: #333; } svg .grid { stroke: #e6e9ee; } svg .axis { stroke: #444; }
     footer, .notes { color: #666; font-size: 8pt; margin-top: 10px; } a { color: #1f5fa8; }
+    nav { font-size: 9pt; margin: 6px 0; } nav a { margin-right: 12px; }
+    form { display: grid; grid-template-columns: repeat(3, 1fr); gap: 6px 12px; margin: 8px 0; font-size: 9pt; }
+    form label { display: flex; flex-direction: column; } form input, form select { font: inherit; padding: 2px 4px; }
+    form button { grid-column: 1 / -1; justify-self: start; padding: 4px 14px; }
+    .error { color: #b00020; border: 1px solid #b00020; padding: 4px 8px; }
+    svg.spark { width: 120px; height: 24px; vertical-align: middle; }
     """
 
     static func el(_ name: String, _ cls: String? = nil, _ children: [N]) -> N {
@@ -74,10 +112,63 @@ public enum Factsheet {
         return html.render(indentedBy: nil) + "\n"
     }
 
+    static func link(_ text: String, _ href: String) -> N {
+        .element(named: "a", nodes: [N.attribute(named: "href", value: href), .text(text)])
+    }
+
+    /// A small inline SVG line of the values (no axes).
+    public static func sparkline(_ values: [Double]) -> N {
+        guard values.count > 1, let lo = values.min(), let hi = values.max() else { return .text("") }
+        let w = 120.0, h = 24.0
+        let d = values.enumerated().map { i, v in
+            (i == 0 ? "M" : "L") + String(format: "%.1f,%.1f", Double(i) / Double(values.count - 1) * w,
+                                          hi > lo ? h - 2 - (v - lo) / (hi - lo) * (h - 4) : h / 2)
+        }.joined()
+        return Charts.el("svg", [("xmlns", "http://www.w3.org/2000/svg"), ("viewBox", "0 0 120 24"), ("class", "spark"), ("role", "img")],
+                         [Charts.el("path", [("d", d), ("fill", "none"), ("stroke", "#1f5fa8"), ("stroke-width", "1.2")])])
+    }
+
+    static func cell(_ c: FactsheetPage.Cell) -> N {
+        switch c {
+        case .text(let t): return .text(t)
+        case let .link(t, href): return link(t, href)
+        case .sparkline(let v): return sparkline(v)
+        }
+    }
+
+    static func block(_ b: FactsheetPage.Block) -> [N] {
+        switch b {
+        case let .table(title, columns, rows):
+            let head = el("tr", nil, columns.map { el("th", nil, [.text($0)]) })
+            return [el("h2", nil, [.text(title)]), el("table", nil, [head] + rows.map { r in el("tr", nil, r.map { el("td", nil, [cell($0)]) }) })]
+        case let .form(action, fields, submit):
+            var nodes: [N] = [N.attribute(named: "method", value: "get"), N.attribute(named: "action", value: action)]
+            for f in fields {
+                let input: N
+                if let options = f.options {
+                    input = .element(named: "select", nodes: [N.attribute(named: "name", value: f.name)] + options.map { o in
+                        .element(named: "option", nodes: [N.attribute(named: "value", value: o)] + (o == f.value ? [N.attribute(named: "selected", value: "selected")] : [])
+                                 + [.text(o)])
+                    })
+                } else {
+                    input = .element(named: "input", nodes: [N.attribute(named: "name", value: f.name), N.attribute(named: "value", value: f.value, ignoreIfValueIsEmpty: false)])
+                }
+                nodes.append(.element(named: "label", nodes: [.text(f.label), input]))
+            }
+            nodes.append(.element(named: "button", nodes: [N.attribute(named: "type", value: "submit"), .text(submit)]))
+            return [.element(named: "form", nodes: nodes)]
+        case .paragraph(let t): return [el("p", nil, [.text(t)])]
+        case .error(let t): return [el("p", "error", [.text(t)])]
+        }
+    }
+
     /// One page.
     public static func render(_ p: FactsheetPage) -> String {
-        var body: [N] = [el("header", nil, [el("span", "date", [.text(p.date)]), el("h1", nil, [.text(p.title)]),
-                                            el("div", "sub", [.text(p.subtitle)])])]
+        var body: [N] = []
+        if !p.nav.isEmpty { body.append(el("nav", nil, p.nav.map { link($0.label, $0.href) })) }
+        body.append(el("header", nil, [el("span", "date", [.text(p.date)]), el("h1", nil, [.text(p.title)]),
+                                       el("div", "sub", [.text(p.subtitle)])]))
+        for b in p.blocks { body += block(b) }
         if !p.headline.isEmpty {
             body.append(el("div", "head", p.headline.map { el("div", "kpi", [.text($0.label), el("b", nil, [.text($0.value)])]) }))
         }
@@ -94,7 +185,7 @@ public enum Factsheet {
         }
         if !p.notes.isEmpty { body.append(el("div", "notes", p.notes.map { el("p", nil, [.text($0)]) })) }
         body.append(el("footer", nil, [.text("ComputeIndex factsheet, generated by cix from the store of record. "),
-                                       N.element(named: "a", nodes: [N.attribute(named: "href", value: "index.html"), .text("All factsheets")])]))
+                                       link("All factsheets", p.homeHref)]))
         return document(title: "\(p.title) — \(p.date)", body: body)
     }
 

@@ -89,16 +89,28 @@ public final class AtomicTextFile {
 public final class TextSink {
     private let file: AtomicTextFile?
     private var buffer: [UInt8] = []
+    /// Kept in memory (`bytes`) instead of standard output.
+    private let inMemory: Bool
 
     public init(path: String?) throws {
         file = try path.flatMap { $0 == "-" ? nil : try AtomicTextFile(path: $0) }
+        inMemory = false
         buffer.reserveCapacity(1 << 16)
     }
+
+    /// A sink that keeps what is written (the web app's responses).
+    public init() {
+        file = nil
+        inMemory = true
+    }
+
+    /// What an in-memory sink holds.
+    public var bytes: [UInt8] { buffer }
 
     public func write(_ s: String) {
         if let file { file.write(s); return }
         buffer.append(contentsOf: s.utf8)
-        if buffer.count >= 1 << 16 { flush() }
+        if !inMemory, buffer.count >= 1 << 16 { flush() }
     }
 
     private var failed: Int32 = 0
@@ -112,6 +124,7 @@ public final class TextSink {
     /// closed pipe), so an export never reports success for output that was lost.
     public func close() throws {
         if let file { try file.commit(); return }
+        if inMemory { return }
         flush()
         if failed != 0 { throw IOFailure(path: "standard output", message: "cannot write: " + String(cString: strerror(failed))) }
     }

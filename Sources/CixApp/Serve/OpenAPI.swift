@@ -1,0 +1,78 @@
+import CixCore
+import Foundation
+
+/// The OpenAPI 3.1 description of the API (`/api/v1/openapi.json`), built from the routes' parameters.
+enum OpenAPIDocument {
+    static let series: [(path: String, summary: String, id: String?, columns: [String])] = [
+        ("/api/v1/fixings", "Fixings (latest vintage), by grade then date (METHODOLOGY.md §5)", "grade", ExportJob.fixingColumns),
+        ("/api/v1/indices", "Benchmark index levels, by index then date (§6)", "index", ExportJob.indexColumns),
+        ("/api/v1/weights", "Index constituents and weights (§6.4)", "index", ExportJob.weightColumns),
+        ("/api/v1/futures-indices", "Rolling futures indices: ER, TR, holdings (§7.5–§7.7)", "index", ExportJob.futuresIndexColumns),
+        ("/api/v1/curves", "Model forward curves (§7.4)", "root", ExportJob.curveColumns),
+        ("/api/v1/settlements", "Exchange settlements (§7.3)", "contract", ExportJob.settlementColumns),
+        ("/api/v1/restatements", "Changes to published values (§9.3)", nil, ExportJob.restatementColumns),
+    ]
+
+    static func parameter(_ name: String, _ description: String, required: Bool = false, in place: String = "query", format: String? = nil) -> [String: Any] {
+        var schema: [String: Any] = ["type": "string"]
+        if let format { schema["format"] = format }
+        return ["name": name, "in": place, "required": required, "description": description, "schema": schema]
+    }
+
+    static func rows(_ columns: [String]) -> [String: Any] {
+        ["type": "array", "items": ["type": "object", "properties": Dictionary(uniqueKeysWithValues: columns.map { ($0, [String: Any]()) })]]
+    }
+
+    static var errorSchema: [String: Any] { ["type": "object", "properties": ["error": ["type": "string"], "parameter": ["type": "string"],
+                                                                             "reason": ["type": "string"]], "required": ["error", "reason"]] }
+
+    static func responses(_ columns: [String]) -> [String: Any] {
+        ["200": ["description": "JSON array with the export's column names, or the export's CSV (Accept: text/csv or a .csv suffix)",
+                 "content": ["application/json": ["schema": rows(columns)], "text/csv": ["schema": ["type": "string"]]]],
+         "400": ["description": "a malformed parameter, named", "content": ["application/json": ["schema": errorSchema]]],
+         "401": ["description": "missing or wrong bearer token (with --token)"],
+         "404": ["description": "an unknown series", "content": ["application/json": ["schema": errorSchema]]]]
+    }
+
+    static let json: String = {
+        var paths: [String: Any] = [:]
+        let range = [parameter("from", "first date, inclusive", format: "date"), parameter("to", "last date, inclusive", format: "date")]
+        let vintage = parameter("vintage", "latest (default), first, or a UTC time YYYY-MM-DDTHH:MM:SSZ (METHODOLOGY.md §9.5)")
+        for s in series {
+            var params = range + [parameter("series", "only this series")]
+            if let id = s.id { params.append(parameter(id, "only this \(id)")) }
+            if s.id != nil { params.append(vintage) }
+            let get: [String: Any] = ["summary": s.summary, "parameters": params, "responses": responses(s.columns)]
+            paths[s.path] = ["get": get]
+            paths[s.path + ".csv"] = ["get": ["summary": s.summary + ", as CSV", "parameters": params, "responses": responses(s.columns)]]
+        }
+        let fundParams = [parameter("id", "fund id (funds.yaml)", required: true, in: "path")] + range + [vintage]
+        paths["/api/v1/funds/{id}/nav"] = ["get": ["summary": "A fund's NAV days (§8)", "parameters": fundParams, "responses": responses(ExportJob.fundColumns)]]
+        paths["/api/v1/funds/{id}/nav.csv"] = ["get": ["summary": "A fund's NAV days, as CSV", "parameters": fundParams, "responses": responses(ExportJob.fundColumns)]]
+        paths["/api/v1/explain/fixing"] = ["get": [
+            "summary": "How a fixing came about, stage by stage (the JSON of cix explain fixing)",
+            "parameters": [parameter("grade", "grade id", required: true), parameter("date", "fixing date", required: true, format: "date")],
+            "responses": ["200": ["description": "the fixing trace", "content": ["application/json": ["schema": ["type": "object"]]]],
+                          "400": ["description": "a missing or malformed parameter", "content": ["application/json": ["schema": errorSchema]]],
+                          "404": ["description": "an unknown grade, or no fixing on that date", "content": ["application/json": ["schema": errorSchema]]]],
+        ]]
+        let whatIfProps = Dictionary(uniqueKeysWithValues: WhatIf.parameters.map { ($0.name, ["type": "string", "description": $0.help] as [String: Any]) })
+        paths["/api/v1/whatif"] = ["post": [
+            "summary": "A fund design's NAV computed on the fly, nothing stored (the designer's engine)",
+            "requestBody": ["required": true, "content": ["application/json": ["schema": ["type": "object", "properties": whatIfProps,
+                                                                                         "additionalProperties": false]]]],
+            "responses": responses(ExportJob.fundColumns),
+        ]]
+        paths["/api/v1/openapi.json"] = ["get": ["summary": "This document", "responses": ["200": ["description": "OpenAPI 3.1"]]]]
+        let doc: [String: Any] = [
+            "openapi": "3.1.0",
+            "info": ["title": "ComputeIndex (cix serve)", "version": CixVersion.current,
+                     "description": "Published fixings, indices, futures indices and fund NAVs of a cix store, read-only."],
+            "components": ["securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]]],
+            "security": [["bearer": [String]()], [String: Any]()],
+            "paths": paths,
+        ]
+        let data = try! JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys, .prettyPrinted])
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }()
+}

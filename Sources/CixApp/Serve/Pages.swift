@@ -1,0 +1,282 @@
+import CixCore
+import CixIO
+import CixStore
+import Foundation
+import Hummingbird
+
+extension WebApp {
+    func page(_ title: String, _ subtitle: String, date: String) -> FactsheetPage {
+        var p = FactsheetPage(title: title, subtitle: subtitle, date: date)
+        p.nav = WebApp.nav
+        p.homeHref = "/"
+        return p
+    }
+
+    // MARK: Pages
+
+    /// The latest fixings and index levels, each with a 30-day sparkline, and links to every page.
+    func homePage() throws -> String {
+        let d = try lastDate()
+        let from = d.adding(days: -30)
+        let (fixings, levels, fut, navs) = try store.read { s in
+            (try s.latestFixings(from: from, to: d), try s.latestIndexLevels(from: from, to: d), try s.latestFuturesIndexLevels(from: from, to: d),
+             try s.latestFundNAV(from: from, to: d))
+        }
+        var p = page("ComputeIndex", "Published fixings, benchmark indices, rolling futures indices and funds (latest vintages)", date: d.description)
+        var idx: [[FactsheetPage.Cell]] = []
+        for def in defs.indices {
+            let mine = levels.filter { $0.index == def.id }
+            let last = mine.last
+            idx.append([.link(def.id, href: "/indices/\(def.id)"), .text(def.name), .text(last?.published ?? "-"), .text(last?.status ?? "-"),
+                        .sparkline(mine.compactMap(\.level))])
+        }
+        p.blocks.append(.table(title: "Benchmark indices", columns: ["Index", "Name", "Level", "Status", "Last 30 days"], rows: idx))
+        var futRows: [[FactsheetPage.Cell]] = []
+        for ri in defs.rollingIndices {
+            let mine = fut.filter { $0.index == ri.id }
+            futRows.append([.link(ri.id, href: "/futures/\(ri.id)"), .text(mine.last?.erPublished ?? "-"), .text(mine.last?.trPublished ?? "-"),
+                            .sparkline(mine.map(\.tr))])
+        }
+        p.blocks.append(.table(title: "Rolling futures indices", columns: ["Index", "ER", "TR", "TR, last 30 days"], rows: futRows))
+        var fundRows: [[FactsheetPage.Cell]] = []
+        for f in defs.funds {
+            let mine = navs.filter { $0.fund == f.id }
+            fundRows.append([.link(f.id, href: "/funds/\(f.id)"), .text(f.name), .text(mine.last?.navPublished ?? "-"), .sparkline(mine.map(\.navPerShare))])
+        }
+        p.blocks.append(.table(title: "Funds", columns: ["Fund", "Name", "NAV per share", "Last 30 days"], rows: fundRows))
+        var byGrade: [String: [FixingRecord]] = [:]
+        for f in fixings { byGrade[f.grade, default: []].append(f) }
+        var rows: [[FactsheetPage.Cell]] = []
+        for g in defs.reference.grades.grades {
+            let mine = byGrade[g.id] ?? []
+            guard let last = mine.last else { continue }
+            rows.append([.link(g.id, href: "/grades/\(g.id)"), .text(last.published ?? "-"), .text(last.status), .text("\(last.sources)"),
+                         .sparkline(mine.compactMap(\.value))])
+        }
+        p.blocks.append(.table(title: "Fixings on \(d) (USD per GPU-hour)", columns: ["Grade", "Fixing", "Status", "Sources", "Last 30 days"], rows: rows))
+        return Factsheet.render(p)
+    }
+
+    /// A grade: its fixing history with the confidence band, and one date's per-source breakdown.
+    func gradePage(_ id: String, date: CivilDate?) throws -> String {
+        guard defs.reference.grades.grade(id: id) != nil else { throw WebError(404, parameter: "grade", "no grade \(id)") }
+        let d = try date ?? lastDate()
+        let history = try store.read { try $0.latestFixings(grades: [id]) }
+        var p = page(id, "Daily fixing (METHODOLOGY.md §5): capacity-weighted, source-capped median of the window's offers", date: d.description)
+        let pts = history.compactMap { f in f.value.flatMap { v in CivilDate(iso: f.date).map { ChartPoint(Double($0.dayNumber), v) } } }
+        let lo = history.compactMap { f in f.ciLow.flatMap { v in CivilDate(iso: f.date).map { ChartPoint(Double($0.dayNumber), v) } } }
+        let hi = history.compactMap { f in f.ciHigh.flatMap { v in CivilDate(iso: f.date).map { ChartPoint(Double($0.dayNumber), v) } } }
+        p.charts.append(.line(title: "\(id) fixing with its 95% confidence band", yLabel: "USD / GPU-hour", x: .dates,
+                              series: [ChartSeries(name: id, color: "#1f5fa8", points: pts)],
+                              band: ChartBand(name: "95% band", color: "#1f5fa8", lower: lo, upper: hi)))
+        p.blocks.append(.form(action: "/grades/\(id)", fields: [.init(name: "date", label: "Breakdown for date", value: d.description)], submit: "Show"))
+        do {
+            let e = try ExplainJob.fixing(store: store, defs: defs, grade: id, date: d)
+            let t = e.trace
+            p.headline = [("Fixing", t.published ?? "-"), ("Status", t.status), ("Offers", "\(t.offers.count)"), ("Sources", "\(t.sources.count)"),
+                          ("Outliers dropped", "\(t.outliersDropped)")]
+            p.tables.append(.init(title: "Sources on \(d) (§5.3–§5.4)", columns: ["Source", "Offers", "Median", "Capacity GPUs", "Share", "Weight"],
+                                  rows: t.sources.map { [$0.source, "\($0.offers)", String(format: "%.4f", $0.median),
+                                                         $0.capacityGPUs.map { String(format: "%.0f", $0) } ?? "-",
+                                                         String(format: "%.1f%%", $0.capacityShare * 100),
+                                                         String(format: "%.1f%%", $0.weight * 100) + ($0.capped ? " (capped)" : "")] }))
+            p.tables.append(.init(title: "Offers on \(d) (§5.1–§5.2)", columns: ["Source", "Offer", "Price", "GPUs", "Status"],
+                                  rows: t.offers.prefix(200).map { [$0.source, $0.offer, String(format: "%.4f", $0.price),
+                                                                    $0.availableGPUs.map { String(format: "%.0f", $0) } ?? "-", $0.status] }))
+        } catch let e as ExplainJob.NotFound {
+            p.blocks.append(.error(e.description))
+        }
+        return Factsheet.render(p)
+    }
+
+    /// An index, rolling futures index or fund: its factsheet page, with the app's navigation.
+    func seriesPage(kind: String, id: String) throws -> String {
+        let known: Bool
+        switch kind {
+        case "index": known = defs.indices.contains { $0.id == id }
+        case "futures": known = defs.rollingIndices.contains { $0.id == id }
+        default: known = defs.funds.contains { $0.id == id }
+        }
+        guard known else { throw WebError(404, parameter: kind, "no \(kind) \(id)") }
+        let d = try lastDate()
+        guard var p = try store.read({ try ReportJob.pages($0, defs: defs, date: d, only: id) }).pages.first?.page else {
+            throw WebError(404, parameter: kind, "nothing published for \(id)")
+        }
+        p.nav = WebApp.nav
+        p.homeHref = "/"
+        return Factsheet.render(p)
+    }
+
+    /// The market (settlements, curves, rates, fixings) through the last published date, cached per store version.
+    func market() throws -> (FuturesJob.Market, CivilDate) {
+        try cache.market(version: try version()) {
+            let d = try lastDate()
+            return (try store.read { try FuturesJob.market($0, defs: defs, through: d) }, d)
+        }
+    }
+
+    /// The what-if designer: the form (every fund parameter), the NAV against its TR index and the
+    /// comparison with the shipped designs. The parameters live in the URL.
+    func whatIfPage(_ q: [String: String], error: WebError? = nil) throws -> String {
+        var p = page("What-if fund designer", "Change a fund's design and see its NAV, computed with the engine of cix fund nav (nothing is stored)",
+                     date: (try? lastDate())?.description ?? "")
+        let f = error == nil ? try WhatIf.definition(q, defs: defs) : try WhatIf.definition([:], defs: defs)
+        var months = ""
+        var design = "front"
+        switch f.design {
+        case .front: break
+        case .deferred(let k): design = "deferred"; months = "\(k)"
+        case .ladder(let n): design = "ladder"; months = "\(n)"
+        }
+        let collateral: String
+        switch f.collateral {
+        case .tbill: collateral = "tbill"
+        case .none: collateral = "none"
+        case .fixed(let r): collateral = "\(r)"
+        }
+        p.blocks.append(.form(action: "/whatif", fields: [
+            .init(name: "base", label: "Start from", value: q["base"] ?? defs.funds.first?.id ?? "", options: defs.funds.map(\.id)),
+            .init(name: "futures", label: "Futures", value: f.futures, options: defs.futures.map(\.root)),
+            .init(name: "design", label: "Design", value: design, options: ["front", "deferred", "ladder"]),
+            .init(name: "months", label: "Months (deferred or ladder)", value: months),
+            .init(name: "roll_start", label: "Roll start (business day)", value: "\(f.rollDays.lowerBound)"),
+            .init(name: "roll_end", label: "Roll end (business day)", value: "\(f.rollDays.upperBound)"),
+            .init(name: "fee", label: "Expense ratio (0.0085 = 0.85%)", value: "\(f.expenseRatio)"),
+            .init(name: "exposure", label: "Exposure", value: "\(f.exposure)"),
+            .init(name: "contracts", label: "Contracts", value: f.contracts.rawValue, options: ["whole", "fractional"]),
+            .init(name: "cost", label: "Cost per contract (USD)", value: "\(f.costPerContract)"),
+            .init(name: "collateral", label: "Collateral (tbill, none or a rate)", value: collateral),
+            .init(name: "inception", label: "Inception", value: f.inception.description),
+            .init(name: "initial_nav", label: "Initial NAV per share", value: "\(f.initialNAV)"),
+            .init(name: "initial_shares", label: "Initial shares", value: "\(f.initialShares)"),
+            .init(name: "flows", label: "Flows", value: q["flows"] ?? "base", options: ["base", "none"]),
+        ], submit: "Compute"))
+        if let error {
+            p.blocks.append(.error((error.parameter.map { "\($0): " } ?? "") + error.reason))
+            return Factsheet.render(p)
+        }
+        let (m, through) = try market()
+        let r = try WhatIf.compute(f, market: m, defs: defs, through: through)
+        let nav = r.records.compactMap { x in CivilDate(iso: x.date).map { ChartPoint(Double($0.dayNumber), x.navPerShare) } }
+        let last = r.records.last!
+        p.headline = [("NAV per share", last.navPublished ?? "-"), ("On", last.date), ("Tracking difference", ReportJob.pct(last.trackingDifference))]
+        p.charts.append(.line(title: "What-if NAV per share against its design's total-return index", yLabel: "USD per share", x: .dates,
+                              series: [ChartSeries(name: "NAV per share", color: "#1f5fa8", points: nav),
+                                       ChartSeries(name: "TR index (scaled)", color: "#d9480f", points: r.trIndex, dashed: true)], band: nil))
+        p.tables.append(.init(title: "Against the shipped designs (§8.4)", columns: ["Fund", "From", "To", "Total return", "Annualized", "Volatility",
+                                                                                    "Max drawdown", "Tracking error", "Roll yield", "Fees paid"],
+                              rows: r.comparison.map { c in
+                                  [c.fund, c.from.description, c.to.description, ReportJob.pct(c.totalReturn), ReportJob.pct(c.annualizedReturn),
+                                   ReportJob.pct(c.annualizedVolatility), ReportJob.pct(c.maxDrawdown), ReportJob.pct(c.trackingError),
+                                   ReportJob.pct(c.cumulativeRollYield), String(format: "%.2f", c.feesPaid)]
+                              }))
+        return Factsheet.render(p)
+    }
+
+    // MARK: API
+
+    /// The series id a query names (`series`, or the kind's own name), checked against the definitions.
+    func seriesID(kind: ExportKind, idParam: String?, query q: [String: String]) throws -> String? {
+        let allowed = Set(["from", "to", "series", "vintage"] + (idParam.map { [$0] } ?? []))
+        for k in q.keys.sorted() where !allowed.contains(k) {
+            throw WebError(400, parameter: k, "unknown parameter (this route takes \(allowed.sorted().joined(separator: ", ")))")
+        }
+        guard let id = idParam.flatMap({ q[$0] }) ?? q["series"] else { return nil }
+        let known: Bool
+        switch kind {
+        case .fixings: known = defs.reference.grades.grade(id: id) != nil
+        case .indices, .weights: known = defs.indices.contains { $0.id == id }
+        case .futuresIndices: known = defs.rollingIndices.contains { $0.id == id }
+        case .curves: known = defs.futures.contains { $0.root == id }
+        case .settlements: known = id.count >= 5 && defs.futures.contains { id.hasPrefix($0.root) }
+        default: known = false
+        }
+        guard known else { throw WebError(404, parameter: idParam ?? "series", "no \(idParam ?? "series") \(id)") }
+        return id
+    }
+
+    static func vintage(_ q: [String: String]) throws -> Vintage {
+        guard let v = q["vintage"] else { return .latest }
+        do { return try parseVintage(v) } catch { throw WebError(400, parameter: "vintage", "\(v) is not latest, first or a UTC time YYYY-MM-DDTHH:MM:SSZ") }
+    }
+
+    static func range(_ q: [String: String]) throws -> DateRange {
+        let r = DateRange(from: try date(q, "from"), to: try date(q, "to"))
+        if let a = r.from, let b = r.to, a > b { throw WebError(400, parameter: "from", "from \(a) is after to \(b)") }
+        return r
+    }
+
+    /// JSON Lines of an export as one JSON array.
+    static func jsonArray(_ lines: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        var first = true
+        for line in lines.split(separator: 0x0A) where !line.isEmpty {
+            if !first { out.append(UInt8(ascii: ",")) }
+            out += line
+            first = false
+        }
+        return out + [UInt8(ascii: "]"), 0x0A]
+    }
+
+    func seriesAPI(kind: ExportKind, idParam: String?, query q: [String: String], csv: Bool) throws -> Response {
+        let id = try seriesID(kind: kind, idParam: idParam, query: q)
+        let range = try WebApp.range(q)
+        let vintage = kind == .restatements ? Vintage.latest : try WebApp.vintage(q)
+        if kind == .restatements, q["vintage"] != nil { throw WebError(400, parameter: "vintage", "restatements have one version of each row") }
+        let key = "\(kind.rawValue)|\(id ?? "")|\(range.from?.description ?? "")|\(range.to?.description ?? "")|\(vintage)|\(csv)"
+        return try cached(key, csv ? "text/csv; charset=utf-8" : "application/json") {
+            let bytes = try ExportJob.render(store: store, kind: kind, range: range, format: csv ? .csv : .json, vintage: vintage, series: id)
+            return csv ? bytes : WebApp.jsonArray(bytes)
+        }
+    }
+
+    func fundAPI(_ id: String, query q: [String: String], csv: Bool) throws -> Response {
+        guard defs.funds.contains(where: { $0.id == id }) else { throw WebError(404, parameter: "fund", "no fund \(id)") }
+        for k in q.keys.sorted() where !["from", "to", "vintage"].contains(k) {
+            throw WebError(400, parameter: k, "unknown parameter (this route takes from, to, vintage)")
+        }
+        let range = try WebApp.range(q)
+        let vintage = try WebApp.vintage(q)
+        return try cached("funds|\(id)|\(range.from?.description ?? "")|\(range.to?.description ?? "")|\(vintage)|\(csv)",
+                          csv ? "text/csv; charset=utf-8" : "application/json") {
+            let bytes = try ExportJob.render(store: store, kind: .funds, range: range, format: csv ? .csv : .json, fund: id, vintage: vintage)
+            return csv ? bytes : WebApp.jsonArray(bytes)
+        }
+    }
+
+    func explainAPI(_ q: [String: String]) throws -> Response {
+        for k in q.keys.sorted() where !["grade", "date"].contains(k) { throw WebError(400, parameter: k, "unknown parameter (this route takes grade, date)") }
+        guard let g = q["grade"] else { throw WebError(400, parameter: "grade", "missing") }
+        guard let d = try WebApp.date(q, "date") else { throw WebError(400, parameter: "date", "missing") }
+        guard defs.reference.grades.grade(id: g) != nil else { throw WebError(404, parameter: "grade", "no grade \(g)") }
+        do {
+            let e = try ExplainJob.fixing(store: store, defs: defs, grade: g, date: d)
+            return WebApp.response(.ok, "application/json", Array(try ExplainRender.json(e.trace).utf8))
+        } catch let e as ExplainJob.NotFound {
+            throw WebError(404, parameter: "date", e.description)
+        }
+    }
+
+    func whatIfAPI(body: Data, csv: Bool) throws -> Response {
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: body) } catch {
+            throw WebError(400, parameter: "body", "not JSON: give an object of fund parameters, e.g. {\"design\": \"ladder\", \"months\": 6}")
+        }
+        guard let dict = object as? [String: Any] else { throw WebError(400, parameter: "body", "give a JSON object of fund parameters") }
+        var q: [String: String] = [:]
+        for (k, v) in dict {
+            switch v {
+            case let s as String: q[k] = s
+            case let n as NSNumber: q[k] = n.stringValue
+            default: throw WebError(400, parameter: k, "give a string or a number")
+            }
+        }
+        let f = try WhatIf.definition(q, defs: defs)
+        let (m, through) = try market()
+        let r = try WhatIf.compute(f, market: m, defs: defs, through: through)
+        let sink = TextSink()
+        let w = TableWriter(columns: ExportJob.fundColumns, format: csv ? .csv : .json, sink: sink)
+        for x in r.records { w.row(ExportJob.fundRow(x)) }
+        return WebApp.response(.ok, csv ? "text/csv; charset=utf-8" : "application/json", csv ? sink.bytes : WebApp.jsonArray(sink.bytes))
+    }
+}

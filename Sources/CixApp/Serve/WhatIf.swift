@@ -1,0 +1,162 @@
+import CixCore
+import CixIO
+import CixStore
+import Foundation
+
+/// A request the web app refuses: 400 (bad parameter) or 404 (unknown series or route), with the
+/// parameter named.
+public struct WebError: Error, Sendable {
+    public var status: Int
+    public var parameter: String?
+    public var reason: String
+    public init(_ status: Int, parameter: String? = nil, _ reason: String) {
+        self.status = status
+        self.parameter = parameter
+        self.reason = reason
+    }
+}
+
+/// The what-if designer (§8): a fund definition from parameters (a shipped fund, changed), its NAV
+/// computed with the engine of `cix fund nav`, nothing stored.
+public enum WhatIf {
+    /// Every parameter the designer takes, with its help text.
+    public static let parameters: [(name: String, help: String)] = [
+        ("base", "shipped fund to start from (funds.yaml id)"),
+        ("futures", "futures root (futures.yaml)"),
+        ("design", "front, deferred or ladder"),
+        ("months", "deferred: months beyond the front; ladder: number of months held"),
+        ("roll_start", "first roll day (business day of the month, 1–20)"),
+        ("roll_end", "last roll day (roll_start–20)"),
+        ("fee", "expense ratio per year, a fraction (0.0085 = 0.85%)"),
+        ("exposure", "notional ÷ net assets, 0–3"),
+        ("contracts", "whole or fractional"),
+        ("cost", "transaction cost per contract traded, USD"),
+        ("collateral", "tbill, none, or a fixed annual rate as a fraction"),
+        ("inception", "first NAV date, YYYY-MM-DD"),
+        ("initial_nav", "NAV per share at inception, USD"),
+        ("initial_shares", "shares at inception"),
+        ("flows", "base (the base fund's creations and redemptions) or none"),
+    ]
+
+    /// §8.1: a fund definition from query parameters; every value is checked and a bad one named.
+    public static func definition(_ q: [String: String], defs: MethodologyDefinitions) throws -> FundDefinition {
+        let known = Set(parameters.map(\.name))
+        for k in q.keys.sorted() where !known.contains(k) {
+            throw WebError(400, parameter: k, "unknown parameter (known: \(parameters.map(\.name).joined(separator: ", ")))")
+        }
+        guard let first = defs.funds.first else { throw WebError(404, "no fund is defined in funds.yaml") }
+        var f = first
+        if let b = q["base"] {
+            guard let base = defs.funds.first(where: { $0.id == b }) else {
+                throw WebError(404, parameter: "base", "no fund \(b) (funds: \(defs.funds.map(\.id).joined(separator: ", ")))")
+            }
+            f = base
+        }
+        let baseID = f.id
+        f.id = "WHATIF"
+        f.name = "What-if design (from \(baseID))"
+        func number(_ k: String, _ range: ClosedRange<Double>) throws -> Double? {
+            guard let t = q[k] else { return nil }
+            guard let v = Double(t), v.isFinite, range.contains(v) else {
+                throw WebError(400, parameter: k, "\(t) is not a number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return v
+        }
+        func integer(_ k: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let t = q[k] else { return nil }
+            guard let v = Int(t), range.contains(v) else { throw WebError(400, parameter: k, "\(t) is not a whole number from \(range.lowerBound) to \(range.upperBound)") }
+            return v
+        }
+        if let r = q["futures"] {
+            guard defs.futures.contains(where: { $0.root == r }) else {
+                throw WebError(404, parameter: "futures", "no futures \(r) (roots: \(defs.futures.map(\.root).joined(separator: ", ")))")
+            }
+            f.futures = r
+        }
+        let months = try integer("months", 1...24)
+        if let d = q["design"] {
+            switch d {
+            case "front": f.design = .front
+            case "deferred": f.design = .deferred(months ?? 1)
+            case "ladder": f.design = .ladder(months ?? 12)
+            default: throw WebError(400, parameter: "design", "\(d) is not front, deferred or ladder")
+            }
+        } else if let m = months {
+            switch f.design {
+            case .front: throw WebError(400, parameter: "months", "the front design takes no months (give design=deferred or ladder)")
+            case .deferred: f.design = .deferred(m)
+            case .ladder: f.design = .ladder(m)
+            }
+        }
+        let rs = try integer("roll_start", 1...20) ?? f.rollDays.lowerBound
+        let re = try integer("roll_end", 1...20) ?? f.rollDays.upperBound
+        guard rs <= re else { throw WebError(400, parameter: "roll_end", "roll_end \(re) is before roll_start \(rs)") }
+        f.rollDays = rs...re
+        if let v = try number("fee", 0...0.2) { f.expenseRatio = v }
+        if let v = try number("exposure", 0...3) { f.exposure = v }
+        if let c = q["contracts"] {
+            guard let v = FundDefinition.Contracts(rawValue: c) else { throw WebError(400, parameter: "contracts", "\(c) is not whole or fractional") }
+            f.contracts = v
+        }
+        if let v = try number("cost", 0...1000) { f.costPerContract = v }
+        if let c = q["collateral"] {
+            switch c {
+            case "tbill": f.collateral = .tbill
+            case "none": f.collateral = .none
+            default:
+                guard let v = Double(c), v.isFinite, (-0.1...0.5).contains(v) else {
+                    throw WebError(400, parameter: "collateral", "\(c) is not tbill, none or an annual rate from -0.1 to 0.5")
+                }
+                f.collateral = .fixed(v)
+            }
+        }
+        if let d = q["inception"] {
+            guard let v = CivilDate(iso: d) else { throw WebError(400, parameter: "inception", "\(d) is not a date that exists (YYYY-MM-DD)") }
+            guard defs.calendar.isBusinessDay(v) else { throw WebError(400, parameter: "inception", "\(d) is not a business day") }
+            f.inception = v
+        }
+        if let v = try number("initial_nav", 0.01...1e6) { f.initialNAV = v }
+        if let v = try number("initial_shares", 1...1e12) { f.initialShares = v }
+        if let fl = q["flows"] {
+            switch fl {
+            case "base": break
+            case "none": f.flows = [:]
+            default: throw WebError(400, parameter: "flows", "\(fl) is not base or none")
+            }
+        }
+        f.flows = f.flows.filter { $0.key >= f.inception }
+        return f
+    }
+
+    /// The what-if fund's days and the comparison with the shipped designs (§8.4), through the last
+    /// day with prices.
+    public struct Result: Sendable {
+        public var fund: FundDefinition
+        public var records: [FundNAVRecord]
+        public var comparison: [FundComparison]
+        public var trIndex: [ChartPoint]
+    }
+
+    static func compute(_ f: FundDefinition, market m: FuturesJob.Market, defs: MethodologyDefinitions, through: CivilDate) throws -> Result {
+        var d2 = defs
+        d2.funds = [f] + defs.funds
+        let computed: [(FundDefinition, [FundDay], [CivilDate: Double], [CivilDate: Double], [CivilDate: Double])]
+        do { computed = try FundJob.compute(m, defs: d2, funds: nil, through: through) } catch let e as FundError {
+            throw WebError(400, e.description)
+        }
+        var stats = PublishStats()
+        let mine = Array(computed.prefix(1))
+        let records = try FundJob.navRecords(defs: d2, computed: mine, from: f.inception, stats: &stats)
+        guard !records.isEmpty else { throw WebError(400, parameter: "inception", "no prices on or after \(f.inception): nothing to compute") }
+        let comparison = computed.compactMap { fd, days, tr, cdr, spot in
+            DesignComparison.compare(fund: fd.id, days: days, tr: tr, contractReturn: cdr, spot: spot)
+        }
+        let (_, days, tr, _, _) = computed[0]
+        let first = days.first!
+        let trPoints = days.compactMap { d -> ChartPoint? in
+            guard let t0 = tr[first.date], let t = tr[d.date] else { return nil }
+            return ChartPoint(Double(d.date.dayNumber), first.navPerShare * t / t0)
+        }
+        return Result(fund: f, records: records, comparison: comparison, trIndex: trPoints)
+    }
+}
