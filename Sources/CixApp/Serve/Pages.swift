@@ -251,6 +251,7 @@ extension WebApp {
         guard defs.reference.grades.grade(id: g) != nil else { throw WebError(404, parameter: "grade", "no grade \(g)") }
         do {
             let e = try ExplainJob.fixing(store: store, defs: defs, grade: g, date: d)
+            guard e.stored != nil else { throw WebError(404, parameter: "date", "no fixing of \(g) is published for \(d)") }
             return WebApp.response(.ok, "application/json", Array(try ExplainRender.json(e.trace).utf8))
         } catch let e as ExplainJob.NotFound {
             throw WebError(404, parameter: "date", e.description)

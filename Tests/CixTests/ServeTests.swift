@@ -1,0 +1,235 @@
+@testable import CixApp
+import CixCore
+import CixIO
+import CixStore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// A store published by the daily job over a 30-day demo inbox, shared by the route tests.
+final class ServeFixture: @unchecked Sendable {
+    static let shared = ServeFixture()
+    let dir: String
+    let db: String
+    let store: Store
+    let defs: MethodologyDefinitions
+
+    private init() {
+        dir = NSTemporaryDirectory() + "cix-tests/serve-\(UUID().uuidString.prefix(8))"
+        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var c = DemoConfig()
+        c.days = 30
+        c.quotesPerDay = 1500
+        c.end = CivilDate(iso: "2025-03-21")!
+        c.out = dir + "/inbox"
+        _ = try! DemoJob.generate(c)
+        db = dir + "/s.sqlite"
+        defs = try! DefinitionLoader.methodology(repoRoot + "/Indices")
+        var r = RunRequest(from: CivilDate(iso: "2025-02-24")!, to: CivilDate(iso: "2025-03-21")!)
+        r.inbox = c.out
+        r.now = "2025-03-22T00:00:00Z"
+        _ = try! RunJob.run(store: try! Store(path: db), defs: defs, request: r)
+        store = try! Store(path: db, readOnly: true)
+    }
+
+    func app(token: String? = nil) -> some ApplicationProtocol {
+        Application(router: WebApp(store: store, defs: defs, token: token).router())
+    }
+}
+
+extension ByteBuffer {
+    var text: String { getString(at: readerIndex, length: readableBytes) ?? "" }
+}
+
+@Suite(.serialized) struct ServeTests {
+    let f = ServeFixture.shared
+
+    /// Every page renders, with its charts drawn as SVG paths.
+    @Test func pagesRender() async throws {
+        let pages = ["/", "/grades/H100-SXM.NA.OD", "/grades/H100-SXM.NA.OD?date=2025-03-20", "/indices/CIX-CCC", "/indices/CIX-H100-NA",
+                     "/futures/CXH-ROLL", "/funds/CXH-FRONT", "/funds/CXH-LADDER", "/whatif",
+                     "/whatif?base=CXH-FRONT&design=ladder&months=6&fee=0.005&contracts=fractional&collateral=none&flows=none"]
+        try await f.app().test(.router) { client in
+            for p in pages {
+                try await client.execute(uri: p, method: .get) { r in
+                    #expect(r.status == .ok, "\(p)")
+                    #expect(r.headers[.contentType] == "text/html; charset=utf-8")
+                    let html = r.body.text
+                    #expect(html.hasPrefix("<!DOCTYPE html>") && !html.contains("<script"), "\(p)")
+                    #expect(html.contains("<path d=\"M") || p == "/grades/H100-SXM.NA.OD?date=2025-03-20" || p == "/", "\(p) draws no chart")
+                }
+            }
+            try await client.execute(uri: "/", method: .get) { r in
+                let html = r.body.text
+                #expect(html.contains("href=\"/indices/CIX-CCC\"") && html.contains("href=\"/grades/H100-SXM.NA.OD\"") && html.contains("class=\"spark\""))
+            }
+            try await client.execute(uri: "/grades/H100-SXM.NA.OD?date=2025-03-20", method: .get) { r in
+                #expect(r.body.text.contains("Sources on 2025-03-20"))
+            }
+            // The what-if parameters live in the URL: the form shows them back.
+            try await client.execute(uri: "/whatif?design=ladder&months=6&fee=0.005", method: .get) { r in
+                let html = r.body.text
+                #expect(html.contains("value=\"0.005\"") && html.contains("<option value=\"ladder\" selected=\"selected\">"))
+                #expect(html.contains("WHATIF") && html.contains("CXH-FRONT"), "the comparison lists the what-if and the shipped designs")
+            }
+        }
+    }
+
+    /// The API's CSV is byte-identical to `cix export` for the same query; its JSON has the export's columns.
+    @Test func apiMatchesExports() async throws {
+        let cases: [(uri: String, export: [String], columns: [String])] = [
+            ("/api/v1/fixings?grade=H100-SXM.NA.OD&from=2025-03-10&to=2025-03-20",
+             ["fixings", "--series", "H100-SXM.NA.OD", "--from", "2025-03-10", "--to", "2025-03-20"], ExportJob.fixingColumns),
+            ("/api/v1/fixings?from=2025-03-20&to=2025-03-21", ["fixings", "--from", "2025-03-20", "--to", "2025-03-21"], ExportJob.fixingColumns),
+            ("/api/v1/indices?index=CIX-CCC", ["indices", "--series", "CIX-CCC"], ExportJob.indexColumns),
+            ("/api/v1/weights?index=CIX-CCC&from=2025-03-21", ["weights", "--series", "CIX-CCC", "--from", "2025-03-21"], ExportJob.weightColumns),
+            ("/api/v1/futures-indices?index=CXH-ROLL", ["futures-indices", "--series", "CXH-ROLL"], ExportJob.futuresIndexColumns),
+            ("/api/v1/curves?root=CXH&from=2025-03-21", ["curves", "--series", "CXH", "--from", "2025-03-21"], ExportJob.curveColumns),
+            ("/api/v1/settlements?from=2025-03-20", ["settlements", "--from", "2025-03-20"], ExportJob.settlementColumns),
+            ("/api/v1/funds/CXH-FRONT/nav?from=2025-03-01", ["funds", "--fund", "CXH-FRONT", "--from", "2025-03-01"], ExportJob.fundColumns),
+            ("/api/v1/fixings?grade=H100-SXM.NA.OD&vintage=first", ["fixings", "--series", "H100-SXM.NA.OD", "--vintage", "first"], ExportJob.fixingColumns),
+        ]
+        try await f.app().test(.router) { client in
+            for c in cases {
+                let (code, expected, err) = try runProcess(builtCix, ["export"] + c.export + ["--db", f.db])
+                #expect(code == 0, "\(err)")
+                let path = c.uri.split(separator: "?", maxSplits: 1)
+                let csvURI = String(path[0]) + ".csv" + (path.count > 1 ? "?" + path[1] : "")
+                try await client.execute(uri: csvURI, method: .get) { r in
+                    #expect(r.status == .ok)
+                    #expect(r.body.text == expected, "\(csvURI) differs from cix export \(c.export.joined(separator: " "))")
+                }
+                try await client.execute(uri: c.uri, method: .get, headers: [.accept: "text/csv"]) { r in
+                    #expect(r.headers[.contentType] == "text/csv; charset=utf-8")
+                    #expect(r.body.text == expected, "\(c.uri) with Accept: text/csv")
+                }
+                try await client.execute(uri: c.uri, method: .get) { r in
+                    #expect(r.headers[.contentType] == "application/json")
+                    let rows = try #require(try JSONSerialization.jsonObject(with: Data(r.body.text.utf8)) as? [[String: Any]])
+                    #expect(rows.count == expected.split(separator: "\n").count - 1, "\(c.uri)")
+                    if let first = rows.first { #expect(Set(first.keys) == Set(c.columns)) }
+                }
+            }
+            try await client.execute(uri: "/api/v1/explain/fixing?grade=H100-SXM.NA.OD&date=2025-03-20", method: .get) { r in
+                #expect(r.status == .ok)
+                let o = try #require(try JSONSerialization.jsonObject(with: Data(r.body.text.utf8)) as? [String: Any])
+                #expect(o["grade"] as? String == "H100-SXM.NA.OD" && (o["sources"] as? [Any])?.isEmpty == false)
+            }
+            try await client.execute(uri: "/api/v1/openapi.json", method: .get) { r in
+                let o = try #require(try JSONSerialization.jsonObject(with: Data(r.body.text.utf8)) as? [String: Any])
+                let paths = try #require(o["paths"] as? [String: Any])
+                for p in ["/api/v1/fixings", "/api/v1/indices", "/api/v1/weights", "/api/v1/futures-indices", "/api/v1/funds/{id}/nav",
+                          "/api/v1/explain/fixing", "/api/v1/whatif", "/api/v1/fixings.csv"] {
+                    #expect(paths[p] != nil, "\(p) missing from the OpenAPI document")
+                }
+            }
+        }
+    }
+
+    /// POST /api/v1/whatif computes a design's NAV with the fund engine: the shipped design, posted
+    /// unchanged, reproduces its published NAV.
+    @Test func whatIfAPI() async throws {
+        try await f.app().test(.router) { client in
+            let body = ByteBuffer(string: #"{"base": "CXH-FRONT"}"#)
+            let published = try runProcess(builtCix, ["export", "funds", "--fund", "CXH-FRONT", "--db", f.db]).1
+            try await client.execute(uri: "/api/v1/whatif", method: .post, headers: [.accept: "text/csv"], body: body) { r in
+                #expect(r.status == .ok)
+                // By date, from status on (the what-if has no version): status, NAV, published NAV, shares, net assets, cash,
+                // gains, interest. The published days (from the run's first date) are a part of the what-if's (from inception).
+                func byDate(_ csv: String) -> [String: String] {
+                    var out: [String: String] = [:]
+                    for line in csv.split(separator: "\n").dropFirst() {
+                        let f = line.split(separator: ",", omittingEmptySubsequences: false)
+                        out[String(f[1])] = f.dropFirst(3).prefix(8).joined(separator: ",")
+                    }
+                    return out
+                }
+                let all = byDate(r.body.text), published = byDate(published)
+                let mine = published.keys.sorted().map { all[$0] ?? "missing" }, theirs = published.keys.sorted().map { published[$0]! }
+                #expect(!mine.isEmpty && mine == theirs, "the what-if of the shipped design reproduces its published NAV")
+            }
+            try await client.execute(uri: "/api/v1/whatif", method: .post, body: ByteBuffer(string: #"{"design": "ladder", "months": 6, "fee": 0.01}"#)) { r in
+                #expect(r.status == .ok)
+                let rows = try #require(try JSONSerialization.jsonObject(with: Data(r.body.text.utf8)) as? [[String: Any]])
+                #expect(rows.first?["fund"] as? String == "WHATIF" && rows.count > 10)
+            }
+        }
+    }
+
+    /// Unknown routes and series are 404, malformed parameters 400 naming the parameter; never a 500.
+    @Test func badRequests() async throws {
+        let cases: [(uri: String, method: HTTPRequest.Method, body: String?, status: HTTPResponse.Status, parameter: String?)] = [
+            ("/api/v1/nope", .get, nil, .notFound, nil),
+            ("/nope", .get, nil, .notFound, nil),
+            ("/api/v1/fixings?grade=NOPE", .get, nil, .notFound, "grade"),
+            ("/api/v1/indices?index=NOPE", .get, nil, .notFound, "index"),
+            ("/api/v1/funds/NOPE/nav", .get, nil, .notFound, "fund"),
+            ("/indices/NOPE", .get, nil, .notFound, nil),
+            ("/grades/NOPE", .get, nil, .notFound, nil),
+            ("/api/v1/fixings?from=2025-02-30", .get, nil, .badRequest, "from"),
+            ("/api/v1/fixings?from=2025-03-20&to=2025-03-01", .get, nil, .badRequest, "from"),
+            ("/api/v1/fixings?colour=red", .get, nil, .badRequest, "colour"),
+            ("/api/v1/fixings?vintage=yesterday", .get, nil, .badRequest, "vintage"),
+            ("/api/v1/explain/fixing?grade=H100-SXM.NA.OD", .get, nil, .badRequest, "date"),
+            ("/api/v1/explain/fixing?grade=H100-SXM.NA.OD&date=2025-13-01", .get, nil, .badRequest, "date"),
+            ("/api/v1/explain/fixing?grade=H100-SXM.NA.OD&date=2020-01-01", .get, nil, .notFound, "date"),
+            ("/api/v1/whatif", .post, "not json", .badRequest, "body"),
+            ("/api/v1/whatif", .post, "[1,2]", .badRequest, "body"),
+            ("/api/v1/whatif", .post, #"{"fee": "abc"}"#, .badRequest, "fee"),
+            ("/api/v1/whatif", .post, #"{"fee": 5}"#, .badRequest, "fee"),
+            ("/api/v1/whatif", .post, #"{"design": "sideways"}"#, .badRequest, "design"),
+            ("/api/v1/whatif", .post, #"{"inception": "2025-02-30"}"#, .badRequest, "inception"),
+            ("/api/v1/whatif", .post, #"{"inception": "2030-01-02"}"#, .badRequest, "inception"),
+            ("/api/v1/whatif", .post, #"{"roll_start": 9, "roll_end": 5}"#, .badRequest, "roll_end"),
+            ("/api/v1/whatif", .post, #"{"base": "NOPE"}"#, .notFound, "base"),
+            ("/api/v1/whatif", .post, #"{"wings": 2}"#, .badRequest, "wings"),
+            ("/api/v1/whatif", .post, #"{"exposure": null}"#, .badRequest, "exposure"),
+            ("/whatif?fee=abc", .get, nil, .badRequest, nil),
+            ("/whatif?months=0", .get, nil, .badRequest, nil),
+        ]
+        try await f.app().test(.router) { client in
+            for c in cases {
+                try await client.execute(uri: c.uri, method: c.method, body: c.body.map { ByteBuffer(string: $0) }) { r in
+                    #expect(r.status == c.status, "\(c.method) \(c.uri) \(c.body ?? ""): \(r.status) \(r.body.text.prefix(200))")
+                    if c.uri.hasPrefix("/api/") {
+                        let o = try JSONSerialization.jsonObject(with: Data(r.body.text.utf8)) as? [String: Any]
+                        #expect(o?["reason"] is String, "\(c.uri): a JSON error with a reason")
+                        if let p = c.parameter { #expect(o?["parameter"] as? String == p, "\(c.uri) \(c.body ?? "") names \(p): \(r.body.text)") }
+                    } else {
+                        #expect(r.body.text.contains("class=\"error\""))
+                    }
+                }
+            }
+        }
+    }
+
+    /// With --token every request needs the bearer token.
+    @Test func tokenIsRequired() async throws {
+        try await f.app(token: "s3cret").test(.router) { client in
+            try await client.execute(uri: "/api/v1/indices", method: .get) { r in #expect(r.status == .unauthorized) }
+            try await client.execute(uri: "/", method: .get, headers: [.authorization: "Bearer wrong"]) { r in #expect(r.status == .unauthorized) }
+            try await client.execute(uri: "/api/v1/indices?index=CIX-CCC", method: .get, headers: [.authorization: "Bearer s3cret"]) { r in
+                #expect(r.status == .ok)
+            }
+        }
+    }
+
+    /// The what-if page of a link with parameters renders in headless Chromium with its chart drawn.
+    @Test func whatIfPageInChromium() async throws {
+        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        try #require(chromium != nil, "Chromium is needed for this test: .ci/run installs it (apt-get install chromium)")
+        let page = f.dir + "/whatif.html"
+        try await f.app().test(.router) { client in
+            try await client.execute(uri: "/whatif?base=CXH-FRONT&design=deferred&months=2&fee=0.0075&roll_start=3&roll_end=7", method: .get) { r in
+                #expect(r.status == .ok)
+                try r.body.text.write(toFile: page, atomically: true, encoding: .utf8)
+            }
+        }
+        let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr", "--v=0"]
+        let (dc, dom, derr) = try runProcess(chromium!, flags + ["--dump-dom", "file://" + page])
+        #expect(dc == 0, "\(derr)")
+        #expect(!derr.contains("CONSOLE"))
+        #expect(dom.contains("<form") && dom.components(separatedBy: "<path d=\"M").count - 1 >= 2, "the NAV and TR lines are drawn")
+    }
+}
