@@ -174,10 +174,20 @@ extension StoreSession {
         try Bool.fetchOne(db, sql: "SELECT 1 FROM inbox_files WHERE hash = ?", arguments: [hash]) ?? false
     }
 
-    public func recordInboxFile(hash: String, path: String, kind: String, at: String, rowsRead: Int, accepted: Int, rejected: Int) throws {
+    public func recordInboxFile(hash: String, path: String, kind: String, at: String, rowsRead: Int, accepted: Int, rejected: Int,
+                                size: Int64? = nil, mtime: Double? = nil) throws {
         try db.execute(sql: """
-            INSERT OR IGNORE INTO inbox_files (hash, path, kind, ingested_at, rows_read, accepted, rejected) VALUES (?,?,?,?,?,?,?)
-            """, arguments: [hash, path, kind, at, rowsRead, accepted, rejected])
+            INSERT OR IGNORE INTO inbox_files (hash, path, kind, ingested_at, rows_read, accepted, rejected, size, mtime) VALUES (?,?,?,?,?,?,?,?,?)
+            """, arguments: [hash, path, kind, at, rowsRead, accepted, rejected, size, mtime])
+    }
+
+    /// Every inbox file taken, by path: its size and modification time (an unchanged file is not hashed again).
+    public func inboxFileStats() throws -> [String: (size: Int64, mtime: Double)] {
+        var out: [String: (size: Int64, mtime: Double)] = [:]
+        for r in try Row.fetchAll(db, sql: "SELECT path, size, mtime FROM inbox_files WHERE size IS NOT NULL AND mtime IS NOT NULL") {
+            out[r[0]] = (r[1], r[2])
+        }
+        return out
     }
 
     // MARK: Rejects

@@ -449,6 +449,14 @@ public final class Store: @unchecked Sendable {
             CREATE INDEX fixings_date ON fixings(date);
             """)
         }
+        m.registerMigration("v10-inbox-file-stat") { db in
+            try db.execute(sql: """
+            -- Size and modification time of each inbox file taken: an unchanged file is not read again to hash it.
+            ALTER TABLE inbox_files ADD COLUMN size INTEGER;
+            ALTER TABLE inbox_files ADD COLUMN mtime REAL;
+            CREATE INDEX inbox_files_path ON inbox_files(path);
+            """)
+        }
         return m
     }
 }

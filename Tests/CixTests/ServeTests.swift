@@ -89,6 +89,7 @@ extension ByteBuffer {
             ("/api/v1/settlements?from=2025-03-20", ["settlements", "--from", "2025-03-20"], ExportJob.settlementColumns),
             ("/api/v1/funds/CXH-FRONT/nav?from=2025-03-01", ["funds", "--fund", "CXH-FRONT", "--from", "2025-03-01"], ExportJob.fundColumns),
             ("/api/v1/fixings?grade=H100-SXM.NA.OD&vintage=first", ["fixings", "--series", "H100-SXM.NA.OD", "--vintage", "first"], ExportJob.fixingColumns),
+            ("/api/v1/restatements?from=2025-03-01", ["restatements", "--from", "2025-03-01"], ExportJob.restatementColumns),
         ]
         try await f.app().test(.router) { client in
             for c in cases {

@@ -267,7 +267,8 @@ public enum RunJob {
                        report: inout RunReport, logger: Logger) throws {
         let excluded = exclude.map { (($0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0) as NSString).standardizingPath }
         let base = ((inbox.hasPrefix("/") ? inbox : FileManager.default.currentDirectoryPath + "/" + inbox) as NSString).standardizingPath
-        let files = try Inbox.scan(inbox).filter { f in
+        let stats = try store.read { try $0.inboxFileStats() }
+        let files = try Inbox.scan(inbox, known: { p, size, mtime in stats[p].map { $0.size == size && $0.mtime == mtime } ?? false }).filter { f in
             guard let excluded else { return true }
             let full = ((f.path.hasPrefix("/") ? f.path : FileManager.default.currentDirectoryPath + "/" + f.path) as NSString).standardizingPath
             return !full.hasPrefix(excluded + "/")
@@ -275,7 +276,8 @@ public enum RunJob {
         var byKind: [InboxKind: [InboxFile]] = [:]
         var seenThisRun = Set<String>()
         for f in files {
-            if try store.read({ try $0.inboxFileSeen(hash: f.hash) }) || !seenThisRun.insert(f.hash).inserted {
+            let seen = try f.unchanged || store.read { try $0.inboxFileSeen(hash: f.hash) }
+            if seen || !seenThisRun.insert(f.hash).inserted {
                 report.skippedFiles += 1
                 continue
             }
@@ -299,7 +301,7 @@ public enum RunJob {
         }
         func record(_ f: InboxFile, _ res: InboxFileResult) throws {
             try store.write { try $0.recordInboxFile(hash: f.hash, path: f.path, kind: res.kind, at: at, rowsRead: res.rowsRead,
-                                                     accepted: res.accepted, rejected: res.rejected) }
+                                                     accepted: res.accepted, rejected: res.rejected, size: f.size, mtime: f.mtime) }
             report.files.append(res)
             logger.info("ingested \(f.path) (\(res.kind)): \(res.accepted) stored, \(res.duplicates) already stored, \(res.rejected) rejected")
         }

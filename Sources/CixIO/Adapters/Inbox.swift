@@ -11,6 +11,10 @@ public enum InboxKind: String, Sendable, CaseIterable {
 public struct InboxFile: Sendable {
     public var path: String
     public var hash: String
+    public var size: Int64 = 0
+    public var mtime: Double = 0
+    /// Taken before with the same size and modification time: not read, not hashed.
+    public var unchanged = false
     public var kind: InboxKind?
     /// Why the kind is unknown.
     public var problem: String?
@@ -20,7 +24,7 @@ public struct InboxFile: Sendable {
 public enum Inbox {
     /// Every regular file under `dir` (recursively, sorted by path; hidden files and the job's own
     /// `*.rejects.csv` left out), hashed and classified by header.
-    public static func scan(_ dir: String) throws -> [InboxFile] {
+    public static func scan(_ dir: String, known: (String, Int64, Double) -> Bool = { _, _, _ in false }) throws -> [InboxFile] {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
             throw IOFailure(path: dir, message: "the inbox is not a folder")
@@ -36,10 +40,16 @@ public enum Inbox {
             paths.append(full)
         }
         return try paths.sorted().map { p in
+            let attrs = try? FileManager.default.attributesOfItem(atPath: p)
+            let size = (attrs?[.size] as? NSNumber)?.int64Value ?? -1
+            let mtime = (attrs?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1
+            if size >= 0, mtime >= 0, known(p, size, mtime) {
+                return InboxFile(path: p, hash: "", size: size, mtime: mtime, unchanged: true, kind: nil, problem: nil)
+            }
             guard let data = FileManager.default.contents(atPath: p) else { throw IOFailure(path: p, message: "cannot read the file") }
             let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
             let (kind, problem) = classify(data.prefix(8192))
-            return InboxFile(path: p, hash: hash, kind: kind, problem: problem)
+            return InboxFile(path: p, hash: hash, size: size, mtime: mtime, kind: kind, problem: problem)
         }
     }
 
