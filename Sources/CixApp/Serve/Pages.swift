@@ -274,7 +274,7 @@ extension WebApp {
         }
         let f = try WhatIf.definition(q, defs: defs)
         let (m, through) = try market()
-        let r = try WhatIf.compute(f, market: m, defs: defs, through: through)
+        let r = try WhatIf.compute(f, market: m, defs: defs, through: through, compare: false)
         let sink = TextSink()
         let w = TableWriter(columns: ExportJob.fundColumns, format: csv ? .csv : .json, sink: sink)
         for x in r.records { w.row(ExportJob.fundRow(x)) }

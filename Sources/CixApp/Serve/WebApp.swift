@@ -30,7 +30,8 @@ final class ResponseCache: @unchecked Sendable {
 
     func market(version v: Int64, load: () throws -> (FuturesJob.Market, CivilDate)) rethrows -> (FuturesJob.Market, CivilDate) {
         lock.lock()
-        if v == version, let m = market { lock.unlock(); return m }
+        if v != version { version = v; items.removeAll(); market = nil }
+        if let m = market { lock.unlock(); return m }
         lock.unlock()
         let m = try load()
         lock.lock()

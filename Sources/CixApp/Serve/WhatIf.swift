@@ -137,9 +137,11 @@ public enum WhatIf {
         public var trIndex: [ChartPoint]
     }
 
-    static func compute(_ f: FundDefinition, market m: FuturesJob.Market, defs: MethodologyDefinitions, through: CivilDate) throws -> Result {
+    /// With `compare`, the shipped designs are computed too (the page's table); the API computes the one fund.
+    static func compute(_ f: FundDefinition, market m: FuturesJob.Market, defs: MethodologyDefinitions, through: CivilDate,
+                        compare: Bool = true) throws -> Result {
         var d2 = defs
-        d2.funds = [f] + defs.funds
+        d2.funds = [f] + (compare ? defs.funds : [])
         let computed: [(FundDefinition, [FundDay], [CivilDate: Double], [CivilDate: Double], [CivilDate: Double])]
         do { computed = try FundJob.compute(m, defs: d2, funds: nil, through: through) } catch let e as FundError {
             throw WebError(400, e.description)
