@@ -188,11 +188,29 @@ extension ByteBuffer {
             ("/api/v1/whatif", .post, #"{"exposure": null}"#, .badRequest, "exposure"),
             ("/whatif?fee=abc", .get, nil, .badRequest, nil),
             ("/whatif?months=0", .get, nil, .badRequest, nil),
+            ("/whatif?fee=0.1%00abc", .get, nil, .badRequest, nil),
+            ("/api/v1/whatif", .post, #"{"fee": "0.1\u0000abc"}"#, .badRequest, "fee"),
+            ("/api/v1/whatif", .post, #"{"fee": "0x1p-3"}"#, .badRequest, "fee"),
+            ("/api/v1/whatif", .post, #"{"fee": false}"#, .badRequest, "fee"),
+            ("/api/v1/whatif", .post, #"{"design": "ladder", "months": 24}"#, .badRequest, "months"),
+            ("/api/v1/whatif", .post, #"{"design": "deferred", "months": 13}"#, .badRequest, "months"),
+            ("/api/v1/whatif", .post, #"{"cost": 1000, "exposure": 3}"#, .badRequest, "design"),
+            ("/api/v1/whatif?fee=0.3", .post, "{}", .badRequest, "fee"),
+            ("/api/v1/fixings?from=2025-03-01&from=2025-03-02", .get, nil, .badRequest, "from"),
+            ("/api/v1/fixings?series=", .get, nil, .badRequest, "series"),
+            ("/api/v1/fixings?grade=H100-SXM.NA.OD&series=H100-SXM.EU.OD", .get, nil, .badRequest, "series"),
+            ("/api/v1/settlements?contract=CXHZZ99", .get, nil, .notFound, "contract"),
+            ("/api/v1/restatements?series=CIX-CCC", .get, nil, .badRequest, "series"),
+            ("/api/v1/fixings", .post, "{}", .methodNotAllowed, nil),
+            ("/api/v1/whatif", .get, nil, .methodNotAllowed, nil),
+            ("/indices/CIX-CCC?foo=1", .get, nil, .badRequest, nil),
+            ("/?from=x", .get, nil, .badRequest, nil),
         ]
         try await f.app().test(.router) { client in
             for c in cases {
                 try await client.execute(uri: c.uri, method: c.method, body: c.body.map { ByteBuffer(string: $0) }) { r in
                     #expect(r.status == c.status, "\(c.method) \(c.uri) \(c.body ?? ""): \(r.status) \(r.body.text.prefix(200))")
+                    if c.status == .methodNotAllowed { #expect(r.headers[.allow] != nil) }
                     if c.uri.hasPrefix("/api/") {
                         let o = try JSONSerialization.jsonObject(with: Data(r.body.text.utf8)) as? [String: Any]
                         #expect(o?["reason"] is String, "\(c.uri): a JSON error with a reason")
@@ -200,6 +218,26 @@ extension ByteBuffer {
                     } else {
                         #expect(r.body.text.contains("class=\"error\""))
                     }
+                }
+            }
+        }
+    }
+
+    /// HEAD is GET without a body; a body over 1 MiB is 413; Accept is read case-insensitively, with q-values.
+    @Test func headBigBodiesAndAccept() async throws {
+        try await f.app().test(.router) { client in
+            try await client.execute(uri: "/api/v1/indices?index=CIX-CCC", method: .head) { r in
+                #expect(r.status == .ok && r.body.readableBytes == 0)
+            }
+            try await client.execute(uri: "/", method: .head) { r in #expect(r.status == .ok) }
+            let big = ByteBuffer(string: "{\"fee\": \"" + String(repeating: "1", count: 2 << 20) + "\"}")
+            try await client.execute(uri: "/api/v1/whatif", method: .post, body: big) { r in
+                #expect(r.status == .contentTooLarge || r.status == .badRequest, "\(r.status)")
+                #expect(r.body.text.contains("\"parameter\":\"body\""))
+            }
+            for (accept, csv) in [("TEXT/CSV", true), ("text/csv;q=0.1, application/json", false), ("application/json", false), ("*/*", false)] {
+                try await client.execute(uri: "/api/v1/indices?index=CIX-CCC", method: .get, headers: [.accept: accept]) { r in
+                    #expect(r.headers[.contentType]?.hasPrefix(csv ? "text/csv" : "application/json") == true, "\(accept)")
                 }
             }
         }

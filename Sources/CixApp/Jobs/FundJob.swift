@@ -113,6 +113,10 @@ public enum FundJob {
                 guard d.navPerShare.isFinite, d.netAssets.isFinite else {
                     throw FundError("\(f.id) on \(d.date): the NAV is not a finite number; check the settlements of \(f.futures)")
                 }
+                // §8.2: a fund whose net assets fall to zero or below cannot go on (it would hold short positions).
+                guard d.netAssets > 0, d.navPerShare > 0 else {
+                    throw FundError("\(f.id) on \(d.date): net assets fall to \(String(format: "%.2f", d.netAssets)): the design cannot continue (costs, fees or exposure too high for its size)")
+                }
                 stats.computed += 1
                 stats.byStatus[d.status, default: 0] += 1
                 var td: Double?

@@ -13,9 +13,11 @@ enum OpenAPIDocument {
         ("/api/v1/restatements", "Changes to published values (§9.3)", nil, ExportJob.restatementColumns),
     ]
 
-    static func parameter(_ name: String, _ description: String, required: Bool = false, in place: String = "query", format: String? = nil) -> [String: Any] {
-        var schema: [String: Any] = ["type": "string"]
+    static func parameter(_ name: String, _ description: String, required: Bool = false, in place: String = "query", format: String? = nil,
+                          pattern: String? = nil) -> [String: Any] {
+        var schema: [String: Any] = ["type": "string", "minLength": 1]
         if let format { schema["format"] = format }
+        if let pattern { schema["pattern"] = pattern }
         return ["name": name, "in": place, "required": required, "description": description, "schema": schema]
     }
 
@@ -31,13 +33,15 @@ enum OpenAPIDocument {
                  "content": ["application/json": ["schema": rows(columns)], "text/csv": ["schema": ["type": "string"]]]],
          "400": ["description": "a malformed parameter, named", "content": ["application/json": ["schema": errorSchema]]],
          "401": ["description": "missing or wrong bearer token (with --token)"],
-         "404": ["description": "an unknown series", "content": ["application/json": ["schema": errorSchema]]]]
+         "404": ["description": "an unknown series", "content": ["application/json": ["schema": errorSchema]]],
+         "413": ["description": "a body over 1 MiB", "content": ["application/json": ["schema": errorSchema]]]]
     }
 
     static let json: String = {
         var paths: [String: Any] = [:]
         let range = [parameter("from", "first date, inclusive", format: "date"), parameter("to", "last date, inclusive", format: "date")]
-        let vintage = parameter("vintage", "latest (default), first, or a UTC time YYYY-MM-DDTHH:MM:SSZ (METHODOLOGY.md §9.5)")
+        let vintage = parameter("vintage", "latest (default), first, or a UTC time YYYY-MM-DDTHH:MM:SSZ (METHODOLOGY.md §9.5)",
+                                pattern: "^(latest|first|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)$")
         for s in series {
             var params = range + [parameter("series", "only this series")]
             if let id = s.id { params.append(parameter(id, "only this \(id)")) }
@@ -53,17 +57,24 @@ enum OpenAPIDocument {
             "summary": "How a fixing came about, stage by stage (the JSON of cix explain fixing)",
             "parameters": [parameter("grade", "grade id", required: true), parameter("date", "fixing date", required: true, format: "date")],
             "responses": ["200": ["description": "the fixing trace", "content": ["application/json": ["schema": ["type": "object"]]]],
+                          "401": ["description": "missing or wrong bearer token (with --token)"],
                           "400": ["description": "a missing or malformed parameter", "content": ["application/json": ["schema": errorSchema]]],
                           "404": ["description": "an unknown grade, or no fixing on that date", "content": ["application/json": ["schema": errorSchema]]]],
         ]]
-        let whatIfProps = Dictionary(uniqueKeysWithValues: WhatIf.parameters.map { ($0.name, ["type": "string", "description": $0.help] as [String: Any]) })
+        let enums: [String: [String]] = ["design": ["front", "deferred", "ladder"], "contracts": ["whole", "fractional"], "flows": ["base", "none"]]
+        let whatIfProps = Dictionary(uniqueKeysWithValues: WhatIf.parameters.map { p -> (String, Any) in
+            var schema: [String: Any] = ["description": p.help]
+            if let e = enums[p.name] { schema["type"] = "string"; schema["enum"] = e } else { schema["type"] = ["string", "number"] }
+            return (p.name, schema)
+        })
         paths["/api/v1/whatif"] = ["post": [
             "summary": "A fund design's NAV computed on the fly, nothing stored (the designer's engine)",
             "requestBody": ["required": true, "content": ["application/json": ["schema": ["type": "object", "properties": whatIfProps,
                                                                                          "additionalProperties": false]]]],
             "responses": responses(ExportJob.fundColumns),
         ]]
-        paths["/api/v1/openapi.json"] = ["get": ["summary": "This document", "responses": ["200": ["description": "OpenAPI 3.1"]]]]
+        paths["/api/v1/openapi.json"] = ["get": ["summary": "This document", "responses": ["200": ["description": "OpenAPI 3.1"],
+                                                                                          "401": ["description": "missing or wrong bearer token (with --token)"]]]]
         let doc: [String: Any] = [
             "openapi": "3.1.0",
             "info": ["title": "ComputeIndex (cix serve)", "version": CixVersion.current,

@@ -59,7 +59,7 @@ extension WebApp {
 
     /// A grade: its fixing history with the confidence band, and one date's per-source breakdown.
     func gradePage(_ id: String, date: CivilDate?) throws -> String {
-        guard defs.reference.grades.grade(id: id) != nil else { throw WebError(404, parameter: "grade", "no grade \(id)") }
+        guard defs.reference.grades.grade(id: id) != nil else { throw WebError(404, parameter: "grade", "no grade \(id.prefix(80))") }
         let d = try date ?? lastDate()
         let history = try store.read { try $0.latestFixings(grades: [id]) }
         var p = page(id, "Daily fixing (METHODOLOGY.md §5): capacity-weighted, source-capped median of the window's offers", date: d.description)
@@ -177,7 +177,9 @@ extension WebApp {
 
     /// The series id a query names (`series`, or the kind's own name), checked against the definitions.
     func seriesID(kind: ExportKind, idParam: String?, query q: [String: String]) throws -> String? {
-        let allowed = Set(["from", "to", "series", "vintage"] + (idParam.map { [$0] } ?? []))
+        if kind == .restatements, q["series"] != nil { throw WebError(400, parameter: "series", "restatements take no series (filter by from and to)") }
+        let allowed = Set(["from", "to", "vintage"] + (kind == .restatements ? [] : ["series"]) + (idParam.map { [$0] } ?? []))
+        if let idParam, q[idParam] != nil, q["series"] != nil { throw WebError(400, parameter: "series", "give \(idParam) or series, not both") }
         for k in q.keys.sorted() where !allowed.contains(k) {
             throw WebError(400, parameter: k, "unknown parameter (this route takes \(allowed.sorted().joined(separator: ", ")))")
         }
@@ -188,10 +190,10 @@ extension WebApp {
         case .indices, .weights: known = defs.indices.contains { $0.id == id }
         case .futuresIndices: known = defs.rollingIndices.contains { $0.id == id }
         case .curves: known = defs.futures.contains { $0.root == id }
-        case .settlements: known = id.count >= 5 && defs.futures.contains { id.hasPrefix($0.root) }
+        case .settlements: known = Contract.parse(id, roots: defs.futures.map(\.root)) != nil
         default: known = false
         }
-        guard known else { throw WebError(404, parameter: idParam ?? "series", "no \(idParam ?? "series") \(id)") }
+        guard known else { throw WebError(404, parameter: idParam ?? "series", "no \(idParam ?? "series") \(id.prefix(80))") }
         return id
     }
 
@@ -268,7 +270,8 @@ extension WebApp {
         for (k, v) in dict {
             switch v {
             case let s as String: q[k] = s
-            case let n as NSNumber: q[k] = n.stringValue
+            // JSON true and false are not numbers here.
+            case let n as NSNumber where !String(describing: type(of: v)).lowercased().contains("bool"): q[k] = n.stringValue
             default: throw WebError(400, parameter: k, "give a string or a number")
             }
         }

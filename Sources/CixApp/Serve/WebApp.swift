@@ -69,15 +69,20 @@ public struct WebApp: Sendable {
     }
 
     static func errorResponse(_ e: WebError, html: Bool) -> Response {
+        var e = e
+        // Never echo a huge input back.
+        if e.reason.count > 300 { e.reason = String(e.reason.prefix(300)) + "…" }
+        if let p = e.parameter, p.count > 40 { e.parameter = String(p.prefix(40)) + "…" }
         let status = HTTPResponse.Status(code: e.status)
         if html {
-            var p = FactsheetPage(title: e.status == 404 ? "Not found" : "Bad request", subtitle: e.reason, date: "")
+            var p = FactsheetPage(title: e.status == 404 ? "Not found" : e.status == 405 ? "Method not allowed" : "Bad request", subtitle: e.reason, date: "")
             p.nav = nav
             p.homeHref = "/"
             p.blocks = [.error((e.parameter.map { "\($0): " } ?? "") + e.reason)]
             return WebApp.html(Factsheet.render(p), status: status)
         }
-        var body: [String: Any] = ["error": e.status == 404 ? "not found" : "bad request", "reason": e.reason]
+        let kind = [404: "not found", 405: "method not allowed", 413: "payload too large", 500: "internal error"][e.status] ?? "bad request"
+        var body: [String: Any] = ["error": kind, "reason": e.reason]
         if let p = e.parameter { body["parameter"] = p }
         return json(body, status: status)
     }
@@ -98,10 +103,24 @@ public struct WebApp: Sendable {
 
     // MARK: Parameters
 
-    static func query(_ r: Request) -> [String: String] {
+    /// The query's parameters; one given twice, or empty, is refused (400 naming it).
+    static func query(_ r: Request) throws -> [String: String] {
         var out: [String: String] = [:]
-        for (k, v) in r.uri.queryParameters { out[String(k)] = String(v).removingPercentEncoding ?? String(v) }
+        for (k, v) in r.uri.queryParameters {
+            let key = String(k).removingPercentEncoding ?? String(k)
+            guard out[key] == nil else { throw WebError(400, parameter: String(key.prefix(40)), "given twice") }
+            let value = String(v).removingPercentEncoding ?? String(v)
+            guard !value.isEmpty else { throw WebError(400, parameter: String(key.prefix(40)), "empty") }
+            out[key] = value
+        }
         return out
+    }
+
+    /// Pages that take no parameters (or only these) refuse others.
+    static func only(_ q: [String: String], _ allowed: Set<String>) throws {
+        for k in q.keys.sorted() where !allowed.contains(k) {
+            throw WebError(400, parameter: String(k.prefix(40)), allowed.isEmpty ? "this page takes no parameters" : "unknown parameter (this page takes \(allowed.sorted().joined(separator: ", ")))")
+        }
     }
 
     static func date(_ q: [String: String], _ k: String) throws -> CivilDate? {
@@ -121,22 +140,32 @@ public struct WebApp: Sendable {
         let router = Router()
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: ErrorMiddleware())
+        router.add(middleware: HeadMiddleware())
         if let token { router.add(middleware: TokenMiddleware(token: token)) }
         let app = self
-        router.get("/") { _, _ in try app.cached("/", "text/html; charset=utf-8") { Array(try app.homePage().utf8) } }
-        router.get("/grades/:id") { r, c in
-            let q = WebApp.query(r)
+        /// A GET route, also answered for HEAD.
+        func get(_ path: RouterPath, _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response) {
+            router.get(path, use: handler)
+            router.on(path, method: .head, use: handler)
+        }
+        get("/") { r, _ in
+            try WebApp.only(try WebApp.query(r), [])
+            return try app.cached("/", "text/html; charset=utf-8") { Array(try app.homePage().utf8) }
+        }
+        get("/grades/:id") { r, c in
+            let q = try WebApp.query(r)
+            try WebApp.only(q, ["date"])
             return WebApp.html(try app.gradePage(c.parameters.get("id") ?? "", date: try WebApp.date(q, "date")))
         }
         for (prefix, kind) in [("indices", "index"), ("futures", "futures"), ("funds", "fund")] {
-            router.get("/\(prefix)/:id") { _, c in
+            get("/\(prefix)/:id") { r, c in
+                try WebApp.only(try WebApp.query(r), [])
                 let id = c.parameters.get("id") ?? ""
                 return try app.cached("/\(prefix)/\(id)", "text/html; charset=utf-8") { Array(try app.seriesPage(kind: kind, id: id).utf8) }
             }
         }
-        router.get("/whatif") { r, _ in
-            let q = WebApp.query(r)
-            do { return WebApp.html(try app.whatIfPage(q)) } catch let e as WebError {
+        get("/whatif") { r, _ in
+            do { return WebApp.html(try app.whatIfPage(try WebApp.query(r))) } catch let e as WebError {
                 return WebApp.html(try app.whatIfPage([:], error: e), status: HTTPResponse.Status(code: e.status))
             }
         }
@@ -146,27 +175,60 @@ public struct WebApp: Sendable {
                                                       ("settlements", .settlements, "contract"), ("restatements", .restatements, nil)]
         for (name, kind, idParam) in series {
             let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { r, _ in
-                try app.seriesAPI(kind: kind, idParam: idParam, query: WebApp.query(r), csv: WebApp.wantsCSV(r))
+                try app.seriesAPI(kind: kind, idParam: idParam, query: try WebApp.query(r), csv: WebApp.wantsCSV(r))
             }
-            router.get("/api/v1/\(name)", use: handler)
-            router.get("/api/v1/\(name).csv") { r, _ in try app.seriesAPI(kind: kind, idParam: idParam, query: WebApp.query(r), csv: true) }
+            get(RouterPath(stringLiteral: "/api/v1/\(name)"), handler)
+            get("/api/v1/\(name).csv") { r, _ in try app.seriesAPI(kind: kind, idParam: idParam, query: try WebApp.query(r), csv: true) }
         }
-        router.get("/api/v1/funds/:id/nav") { r, c in
-            try app.fundAPI(c.parameters.get("id") ?? "", query: WebApp.query(r), csv: WebApp.wantsCSV(r))
+        get("/api/v1/funds/:id/nav") { r, c in
+            try app.fundAPI(c.parameters.get("id") ?? "", query: try WebApp.query(r), csv: WebApp.wantsCSV(r))
         }
-        router.get("/api/v1/funds/:id/nav.csv") { r, c in try app.fundAPI(c.parameters.get("id") ?? "", query: WebApp.query(r), csv: true) }
-        router.get("/api/v1/explain/fixing") { r, _ in try app.explainAPI(WebApp.query(r)) }
+        get("/api/v1/funds/:id/nav.csv") { r, c in try app.fundAPI(c.parameters.get("id") ?? "", query: try WebApp.query(r), csv: true) }
+        get("/api/v1/explain/fixing") { r, _ in try app.explainAPI(try WebApp.query(r)) }
         router.post("/api/v1/whatif") { r, _ in
+            try WebApp.only(try WebApp.query(r), [])
+            if let n = r.headers[.contentLength].flatMap(Int.init), n > WebApp.maxBody {
+                throw WebError(413, parameter: "body", "larger than \(WebApp.maxBody) bytes")
+            }
             var req = r
-            let body = try await req.collectBody(upTo: 1 << 20)
+            let body: ByteBuffer
+            do { body = try await req.collectBody(upTo: WebApp.maxBody) } catch {
+                throw WebError(400, parameter: "body", "could not be read whole (a JSON object of at most \(WebApp.maxBody) bytes)")
+            }
             return try app.whatIfAPI(body: Data(buffer: body), csv: WebApp.wantsCSV(r))
         }
-        router.get("/api/v1/openapi.json") { _, _ in WebApp.response(.ok, "application/json", Array(OpenAPIDocument.json.utf8)) }
+        get("/api/v1/openapi.json") { _, _ in WebApp.response(.ok, "application/json", Array(OpenAPIDocument.json.utf8)) }
         return router
     }
 
+    static let maxBody = 1 << 20
+
+    /// Accept: CSV when text/csv is acceptable (q > 0) and preferred to JSON (case-insensitive).
     static func wantsCSV(_ r: Request) -> Bool {
-        (r.headers[.accept] ?? "").contains("text/csv")
+        var csv = 0.0, json = -1.0
+        for part in (r.headers[.accept] ?? "").lowercased().split(separator: ",") {
+            let fields = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            var q = 1.0
+            for f in fields.dropFirst() where f.hasPrefix("q=") { q = Double(f.dropFirst(2)) ?? 1 }
+            switch fields.first ?? "" {
+            case "text/csv": csv = max(csv, q)
+            case "application/json", "*/*", "application/*": json = max(json, q)
+            default: break
+            }
+        }
+        return csv > 0 && csv >= json
+    }
+
+    /// The routes and their methods (405 with Allow for another method).
+    static let routes: [(pattern: String, methods: String)] = [
+        ("^/$", "GET, HEAD"), ("^/grades/[^/]+$", "GET, HEAD"), ("^/(indices|futures|funds)/[^/]+$", "GET, HEAD"), ("^/whatif$", "GET, HEAD"),
+        ("^/api/v1/(fixings|indices|weights|futures-indices|curves|settlements|restatements)(\\.csv)?$", "GET, HEAD"),
+        ("^/api/v1/funds/[^/]+/nav(\\.csv)?$", "GET, HEAD"), ("^/api/v1/explain/fixing$", "GET, HEAD"), ("^/api/v1/openapi\\.json$", "GET, HEAD"),
+        ("^/api/v1/whatif$", "POST"),
+    ]
+
+    static func allowed(_ path: String) -> String? {
+        routes.first { path.range(of: $0.pattern, options: .regularExpression) != nil }?.methods
     }
 
     /// The Hummingbird application on `host:port`.
@@ -179,6 +241,16 @@ extension Data {
     init(buffer: ByteBuffer) {
         var b = buffer
         self = Data(b.readBytes(length: b.readableBytes) ?? [])
+    }
+}
+
+/// HEAD is GET without the body (every GET route is also registered for HEAD).
+struct HeadMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method == .head else { return try await next(request, context) }
+        var response = try await next(request, context)
+        response.body = ResponseBody()
+        return response
     }
 }
 
@@ -205,7 +277,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let e as WebError {
             return WebApp.errorResponse(e, html: !api)
         } catch let e as HTTPError where e.status == .notFound {
-            return WebApp.errorResponse(WebError(404, "no such page or route: \(request.uri.path)"), html: !api)
+            if let methods = WebApp.allowed(request.uri.path) {
+                var r = WebApp.errorResponse(WebError(405, "\(request.method) is not allowed here (allowed: \(methods))"), html: !api)
+                r.headers[.allow] = methods
+                return r
+            }
+            return WebApp.errorResponse(WebError(404, "no such page or route: \(request.uri.path.prefix(200))"), html: !api)
         } catch let e as HTTPError {
             return WebApp.errorResponse(WebError(e.status.code, e.body ?? "\(e.status)"), html: !api)
         } catch {

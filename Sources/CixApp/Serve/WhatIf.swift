@@ -55,16 +55,23 @@ public enum WhatIf {
         let baseID = f.id
         f.id = "WHATIF"
         f.name = "What-if design (from \(baseID))"
+        /// Decimal text only (no NUL, no hex floats, no infinities).
+        func decimal(_ t: String) -> Double? {
+            guard !t.isEmpty, t.count <= 40, t.unicodeScalars.allSatisfy({ "0123456789.eE+-".unicodeScalars.contains($0) }) else { return nil }
+            return Double(t)
+        }
         func number(_ k: String, _ range: ClosedRange<Double>) throws -> Double? {
             guard let t = q[k] else { return nil }
-            guard let v = Double(t), v.isFinite, range.contains(v) else {
+            guard let v = decimal(t), v.isFinite, range.contains(v) else {
                 throw WebError(400, parameter: k, "\(t) is not a number from \(range.lowerBound) to \(range.upperBound)")
             }
             return v
         }
         func integer(_ k: String, _ range: ClosedRange<Int>) throws -> Int? {
             guard let t = q[k] else { return nil }
-            guard let v = Int(t), range.contains(v) else { throw WebError(400, parameter: k, "\(t) is not a whole number from \(range.lowerBound) to \(range.upperBound)") }
+            guard t.count <= 12, t.allSatisfy({ $0.isASCII && $0.isNumber }), let v = Int(t), range.contains(v) else {
+                throw WebError(400, parameter: k, "\(t.prefix(40)) is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
             return v
         }
         if let r = q["futures"] {
@@ -88,6 +95,17 @@ public enum WhatIf {
             case .ladder: f.design = .ladder(m)
             }
         }
+        // §8.1: a design holds listed contracts only (the current month and the next listed_months − 1).
+        if let fut = defs.futures.first(where: { $0.root == f.futures }) {
+            switch f.design {
+            case .front: break
+            case .deferred(let k) where k > fut.listedMonths - 2:
+                throw WebError(400, parameter: "months", "\(f.futures) lists \(fut.listedMonths) months: a deferred design holds at most \(fut.listedMonths - 2) months beyond the front")
+            case .ladder(let n) where n > fut.listedMonths - 1:
+                throw WebError(400, parameter: "months", "\(f.futures) lists \(fut.listedMonths) months: a ladder holds at most \(fut.listedMonths - 1)")
+            default: break
+            }
+        }
         let rs = try integer("roll_start", 1...20) ?? f.rollDays.lowerBound
         let re = try integer("roll_end", 1...20) ?? f.rollDays.upperBound
         guard rs <= re else { throw WebError(400, parameter: "roll_end", "roll_end \(re) is before roll_start \(rs)") }
@@ -104,7 +122,7 @@ public enum WhatIf {
             case "tbill": f.collateral = .tbill
             case "none": f.collateral = .none
             default:
-                guard let v = Double(c), v.isFinite, (-0.1...0.5).contains(v) else {
+                guard let v = decimal(c), v.isFinite, (-0.1...0.5).contains(v) else {
                     throw WebError(400, parameter: "collateral", "\(c) is not tbill, none or an annual rate from -0.1 to 0.5")
                 }
                 f.collateral = .fixed(v)
@@ -143,12 +161,14 @@ public enum WhatIf {
         var d2 = defs
         d2.funds = [f] + (compare ? defs.funds : [])
         let computed: [(FundDefinition, [FundDay], [CivilDate: Double], [CivilDate: Double], [CivilDate: Double])]
-        do { computed = try FundJob.compute(m, defs: d2, funds: nil, through: through) } catch let e as FundError {
-            throw WebError(400, e.description)
-        }
         var stats = PublishStats()
-        let mine = Array(computed.prefix(1))
-        let records = try FundJob.navRecords(defs: d2, computed: mine, from: f.inception, stats: &stats)
+        let records: [FundNAVRecord]
+        do {
+            computed = try FundJob.compute(m, defs: d2, funds: nil, through: through)
+            records = try FundJob.navRecords(defs: d2, computed: Array(computed.prefix(1)), from: f.inception, stats: &stats)
+        } catch let e as FundError {
+            throw WebError(400, parameter: "design", e.description)
+        }
         guard !records.isEmpty else { throw WebError(400, parameter: "inception", "no prices on or after \(f.inception): nothing to compute") }
         let comparison = computed.compactMap { fd, days, tr, cdr, spot in
             DesignComparison.compare(fund: fd.id, days: days, tr: tr, contractReturn: cdr, spot: spot)
