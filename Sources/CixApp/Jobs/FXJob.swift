@@ -15,12 +15,13 @@ public struct FXFileResult: Sendable {
 public enum FXJob {
     /// Reads every file first (a bad one stops the run before anything is stored), then stores all of
     /// them in one transaction (§3.5).
-    public static func ingest(store: Store, paths: [String], now: String? = nil) throws -> [FXFileResult] {
+    public static func ingest(store: Store, paths: [String], now: String? = nil,
+                              inTransaction: ((StoreSession, [FXFileResult]) throws -> Void)? = nil) throws -> [FXFileResult] {
         var parsed: [(String, FXReader.Result)] = []
         for f in paths { parsed.append((f, try FXReader.read(try FileByteSource(path: f), path: f))) }
         let at = JobClock(now).now()
         return try store.write { s in
-            try parsed.map { f, r in
+            let results = try parsed.map { f, r in
                 let stored = try s.insertFXRates(r.rates, sourcePath: f, at: at)
                 // Bad rows are kept like every input's (cix export rejects): line, reason, and the field "(record)".
                 if !r.rejects.isEmpty {
@@ -29,6 +30,8 @@ public enum FXJob {
                 }
                 return FXFileResult(path: f, format: r.format, stored: stored, currencies: Set(r.rates.map(\.currency)).sorted(), rejects: r.rejects)
             }
+            try inTransaction?(s, results)
+            return results
         }
     }
 }

@@ -35,7 +35,8 @@ public enum FuturesJob {
     /// changed settle for a stored date and contract is a new version; bad rows go to the rejects table
     /// and `FILE.rejects.csv`.
     public static func ingestSettlements(store: Store, defs: MethodologyDefinitions, paths: [String], writeRejectFiles: Bool = true,
-                                         rejectsDir: String? = nil, now: String? = nil) throws -> [InputFileResult] {
+                                         rejectsDir: String? = nil, now: String? = nil,
+                                         inTransaction: ((StoreSession, InputFileResult) throws -> Void)? = nil) throws -> [InputFileResult] {
         let clock = JobClock(now)
         let parsed = try paths.map { p in
             (p, try SettlementsReader.read(try FileByteSource(path: p), path: p, futures: defs.futures, calendar: defs.calendar,
@@ -58,6 +59,7 @@ public enum FuturesJob {
                 _ = try s.recordInputFile(path: path, format: "settlements", startedAt: at, rowsRead: r.rowsRead, accepted: pub.written,
                                           duplicates: pub.unchanged, rejects: r.rejects.map { ($0.line, $0.field, $0.reason, $0.original) })
                 try s.finishRun(run, finishedAt: clock.now(), written: pub.written, unchanged: pub.unchanged)
+                try inTransaction?(s, res)
             }
             res.rejectsPath = try writeRejects(r.rejects, path: path, enabled: writeRejectFiles, dir: rejectsDir)
             out.append(res)
@@ -67,7 +69,7 @@ public enum FuturesJob {
 
     /// §7.6: stores T-bill rates (percent), each file in one transaction.
     public static func ingestRates(store: Store, paths: [String], writeRejectFiles: Bool = true, rejectsDir: String? = nil,
-                                   now: String? = nil) throws -> [InputFileResult] {
+                                   now: String? = nil, inTransaction: ((StoreSession, InputFileResult) throws -> Void)? = nil) throws -> [InputFileResult] {
         let clock = JobClock(now)
         let parsed = try paths.map { p in (p, try RatesReader.read(try FileByteSource(path: p), path: p)) }
         var out: [InputFileResult] = []
@@ -87,6 +89,7 @@ public enum FuturesJob {
                 try s.insertRates(fresh, sourcePath: path, at: at)
                 _ = try s.recordInputFile(path: path, format: "rates", startedAt: at, rowsRead: r.rowsRead, accepted: stored,
                                           duplicates: unchanged, rejects: r.rejects.map { ($0.line, $0.field, $0.reason, $0.original) })
+                try inTransaction?(s, InputFileResult(path: path, rowsRead: r.rowsRead, stored: stored, unchanged: unchanged, rejected: r.rejects.count))
             }
             out.append(InputFileResult(path: path, rowsRead: r.rowsRead, stored: stored, unchanged: unchanged, rejected: r.rejects.count,
                                        rejectsPath: try writeRejects(r.rejects, path: path, enabled: writeRejectFiles, dir: rejectsDir)))

@@ -23,6 +23,9 @@ public struct IngestOptions: Sendable {
     public var clock: Int64? = nil
     /// Where `<file>.rejects.csv` files go (default: beside each input).
     public var rejectsDir: String? = nil
+    /// Run inside the file's transaction, just before it commits (the daily job records the inbox
+    /// file there, so a file is ingested and recorded together or not at all).
+    public var inTransaction: (@Sendable (StoreSession, BatchCounts) throws -> Void)? = nil
     public init() {}
 }
 
@@ -199,6 +202,7 @@ public enum IngestJob {
                     }
                     try writer.finish(finishedAt: now())
                     counts = writer.counts
+                    try options.inTransaction?(s, counts)
                 }
             }
         } catch let e as IOFailure {

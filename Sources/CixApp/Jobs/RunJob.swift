@@ -142,6 +142,10 @@ public enum RunJob {
             ctx.inputReasons = ["fixings": .lateQuote, "index_levels": .lateQuote, "curves": .lateQuote,
                                 "futures_index_levels": fresh.settlements != nil ? .correctedSettlement : fresh.rates != nil ? .lateRate : .lateQuote,
                                 "fund_nav": fresh.settlements != nil ? .correctedSettlement : fresh.rates != nil ? .lateRate : .lateQuote]
+            // Publishing dates before the first published one gives chain-linked series an earlier start.
+            if let first = try s.publishedFixingSpan()?.lowerBound, r.from < first {
+                for k in ["index_levels", "curves", "futures_index_levels", "fund_nav"] { ctx.inputReasons[k] = .backfill }
+            }
             var affected: CivilDate?
             func touch(_ d: CivilDate?) { if let d { affected = min(affected ?? d, d) } }
             // A quote observed on day D can fall in the window of D's or the next fixing date.
@@ -299,9 +303,12 @@ public enum RunJob {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             return dir
         }
-        func record(_ f: InboxFile, _ res: InboxFileResult) throws {
-            try store.write { try $0.recordInboxFile(hash: f.hash, path: f.path, kind: res.kind, at: at, rowsRead: res.rowsRead,
-                                                     accepted: res.accepted, rejected: res.rejected, size: f.size, mtime: f.mtime) }
+        /// Recorded inside the file's own transaction: a file is ingested and recorded together or not at all.
+        func recordIn(_ s: StoreSession, _ f: InboxFile, _ res: InboxFileResult) throws {
+            try s.recordInboxFile(hash: f.hash, path: f.path, kind: res.kind, at: at, rowsRead: res.rowsRead, accepted: res.accepted,
+                                  rejected: res.rejected, size: f.size, mtime: f.mtime)
+        }
+        func note(_ f: InboxFile, _ res: InboxFileResult) {
             report.files.append(res)
             logger.info("ingested \(f.path) (\(res.kind)): \(res.accepted) stored, \(res.duplicates) already stored, \(res.rejected) rejected")
         }
@@ -315,33 +322,42 @@ public enum RunJob {
                 }
             }
         }
+        func fxResult(_ f: InboxFile, _ x: FXFileResult) -> InboxFileResult {
+            InboxFileResult(path: f.path, kind: "fx", rowsRead: x.stored + x.rejects.count, accepted: x.stored, rejected: x.rejects.count)
+        }
         try each(.fx) { f in
-            for x in try FXJob.ingest(store: store, paths: [f.path], now: now) {
-                try record(f, InboxFileResult(path: f.path, kind: "fx", rowsRead: x.stored + x.rejects.count, accepted: x.stored,
-                                              rejected: x.rejects.count))
+            for x in try FXJob.ingest(store: store, paths: [f.path], now: now, inTransaction: { s, r in try recordIn(s, f, fxResult(f, r[0])) }) {
+                note(f, fxResult(f, x))
             }
         }
         try each(.quotes) { f in
             var options = IngestOptions()
             options.rejectsDir = try rejectsFolder(f)
             options.writeRejectFiles = options.rejectsDir != nil
-            for x in try IngestJob.run(store: store, paths: [f.path], options: options) {
-                try record(f, InboxFileResult(path: f.path, kind: "quotes", rowsRead: x.counts.rowsRead, accepted: x.counts.accepted,
-                                              rejected: x.counts.rejected, duplicates: x.counts.duplicates))
+            let (hash, path, size, mtime) = (f.hash, f.path, f.size, f.mtime)
+            options.inTransaction = { s, c in
+                try s.recordInboxFile(hash: hash, path: path, kind: "quotes", at: at, rowsRead: c.rowsRead, accepted: c.accepted, rejected: c.rejected,
+                                      size: size, mtime: mtime)
             }
+            for x in try IngestJob.run(store: store, paths: [f.path], options: options) {
+                note(f, InboxFileResult(path: f.path, kind: "quotes", rowsRead: x.counts.rowsRead, accepted: x.counts.accepted,
+                                        rejected: x.counts.rejected, duplicates: x.counts.duplicates))
+            }
+        }
+        func inputResult(_ f: InboxFile, _ kind: String, _ x: InputFileResult) -> InboxFileResult {
+            InboxFileResult(path: f.path, kind: kind, rowsRead: x.rowsRead, accepted: x.stored, rejected: x.rejected, duplicates: x.unchanged)
         }
         try each(.settlements) { f in
             for x in try FuturesJob.ingestSettlements(store: store, defs: defs, paths: [f.path], writeRejectFiles: rejectsDir != nil,
-                                                      rejectsDir: try rejectsFolder(f), now: now) {
-                try record(f, InboxFileResult(path: f.path, kind: "settlements", rowsRead: x.rowsRead, accepted: x.stored,
-                                              rejected: x.rejected, duplicates: x.unchanged))
+                                                      rejectsDir: try rejectsFolder(f), now: now,
+                                                      inTransaction: { s, r in try recordIn(s, f, inputResult(f, "settlements", r)) }) {
+                note(f, inputResult(f, "settlements", x))
             }
         }
         try each(.rates) { f in
             for x in try FuturesJob.ingestRates(store: store, paths: [f.path], writeRejectFiles: rejectsDir != nil, rejectsDir: try rejectsFolder(f),
-                                                now: now) {
-                try record(f, InboxFileResult(path: f.path, kind: "rates", rowsRead: x.rowsRead, accepted: x.stored, rejected: x.rejected,
-                                              duplicates: x.unchanged))
+                                                now: now, inTransaction: { s, r in try recordIn(s, f, inputResult(f, "rates", r)) }) {
+                note(f, inputResult(f, "rates", x))
             }
         }
         let rejected = report.files.filter { $0.rejected > 0 }

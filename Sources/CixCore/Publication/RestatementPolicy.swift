@@ -28,6 +28,9 @@ public enum RestatementReason: Sendable, Hashable, CustomStringConvertible {
     case correctedSettlement
     case lateRate
     case definitionChange
+    /// Dates before the first published one were published (a backfill), and chain-linked series now
+    /// start earlier.
+    case backfill
     case manual(String)
 
     public var description: String {
@@ -36,6 +39,7 @@ public enum RestatementReason: Sendable, Hashable, CustomStringConvertible {
         case .correctedSettlement: "corrected settlement"
         case .lateRate: "late rate"
         case .definitionChange: "definition change"
+        case .backfill: "backfill"
         case .manual(let why): why.isEmpty ? "manual" : "manual: \(why)"
         }
     }
