@@ -233,7 +233,9 @@ public struct WebApp: Sendable {
 
     /// The Hummingbird application on `host:port`.
     public func application(host: String, port: Int, logger: Logger) -> some ApplicationProtocol {
-        Application(router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "cix"), logger: logger)
+        // An idle connection (a stalled request body included) is closed after 30 s.
+        Application(router: router(), server: .http1(configuration: .init(idleTimeout: .seconds(30))),
+                    configuration: .init(address: .hostname(host, port: port), serverName: "cix"), logger: logger)
     }
 }
 
