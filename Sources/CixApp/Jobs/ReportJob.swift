@@ -62,7 +62,7 @@ public enum ReportJob {
                 var page = FactsheetPage(title: def.name, subtitle: "\(def.id): \(def.kind == .composite ? "composite" : "single-grade") benchmark index, chain-linked (METHODOLOGY.md §6)",
                                          date: date.description)
                 let last = mine.last { $0.level != nil }
-                page.headline = [("Level", last?.published ?? "-"), ("Status", last?.status ?? "-")]
+                page.headline = [("Level on \(last?.date ?? "-")", last?.published ?? "-"), ("Status", last?.status ?? "-")]
                     + performance(pts, date: date).map { ($0.0, pct($0.1)) }
                 // The fixing confidence band (§5.6) carried to the level through the constituents' weights.
                 var byDate: [String: [IndexWeightRecord]] = [:]
@@ -145,7 +145,7 @@ public enum ReportJob {
                 var page = FactsheetPage(title: ri.id, subtitle: "Rolling \(ri.futures) futures index: excess and total return (METHODOLOGY.md §7.5–§7.7)",
                                          date: date.description)
                 let last = mine.last
-                page.headline = [("ER", last?.erPublished ?? "-"), ("TR", last?.trPublished ?? "-"), ("Holdings", last?.holdings ?? "-")]
+                page.headline = [("ER on \(last?.date ?? "-")", last?.erPublished ?? "-"), ("TR", last?.trPublished ?? "-"), ("Holdings", last?.holdings ?? "-")]
                     + performance(tr, date: date).map { ("TR " + $0.0, pct($0.1)) }
                 page.charts.append(.line(title: "Excess return and total return", yLabel: "index level", x: .dates,
                                          series: [ChartSeries(name: "ER", color: palette[0], points: er),
@@ -188,7 +188,7 @@ public enum ReportJob {
                 }
                 var page = FactsheetPage(title: f.name, subtitle: "\(f.id): fund on \(f.futures) futures, NAV per share (METHODOLOGY.md §8)", date: date.description)
                 let last = mine.last!
-                page.headline = [("NAV per share", last.navPublished ?? "-"), ("Net assets", String(format: "%.0f", last.netAssets)),
+                page.headline = [("NAV per share on \(last.date)", last.navPublished ?? "-"), ("Net assets", String(format: "%.0f", last.netAssets)),
                                  ("Shares", String(format: "%.0f", last.sharesOutstanding)), ("Tracking difference", pct(last.trackingDifference))]
                 page.charts.append(.line(title: "NAV per share against its design's total-return index", yLabel: "USD per share", x: .dates,
                                          series: [ChartSeries(name: "NAV per share", color: palette[0], points: nav),
