@@ -194,7 +194,16 @@ public enum ReportJob {
                                          series: [ChartSeries(name: "NAV per share", color: palette[0], points: nav),
                                                   ChartSeries(name: "TR index (scaled)", color: palette[1], points: tr, dashed: true)], band: nil))
                 page.tables.append(.init(title: "Performance (NAV)", columns: ["Period", "Return"], rows: performance(nav, date: date).map { [$0.0, pct($0.1)] }))
+                let flows = f.flows.filter { $0.key <= date && $0.key >= f.inception }.sorted { $0.key < $1.key }
+                if !flows.isEmpty {
+                    page.tables.append(.init(title: "Flows (creations + and redemptions −, shares; §8.2)", columns: ["Date", "Shares", "NAV per share that day"],
+                                             rows: flows.suffix(24).map { d, n in
+                                                 [d.description, String(format: "%+.0f", n), mine.first { $0.date == d.description }?.navPublished ?? "-"]
+                                             }))
+                }
+                let feesPaid = mine.reduce(0) { $0 + $1.feePaid }, costs = mine.reduce(0) { $0 + $1.transactionCosts }
                 page.tables.append(.init(title: "On \(last.date)", columns: ["Item", "Value"], rows: [
+                    ["Fees paid since inception", String(format: "%.2f", feesPaid)], ["Transaction costs since inception", String(format: "%.2f", costs)],
                     ["Positions", last.positions], ["Cash", String(format: "%.2f", last.cash)], ["Fees accrued", String(format: "%.2f", last.feeAccrued)],
                     ["Expense ratio", String(format: "%.2f%%", f.expenseRatio * 100)], ["Methodology version", defs.methodologyVersion],
                     ["Definition hash", last.definitionHash],
