@@ -121,22 +121,7 @@ public struct IndexWeightRecord: Sendable, Hashable {
 }
 
 /// Publishes fixings through the one publication helper.
-public final class FixingPublisher {
-    let series: SeriesPublisher
-    init(_ s: SeriesPublisher) { series = s }
-    public var written: Int { series.written }
-    public var unchanged: Int { series.unchanged }
-    public var restated: Int { series.restated }
-    public var held: Int { series.held }
-
-    /// True when a new version was written.
-    @discardableResult public func publish(_ f: FixingRecord, hold: Bool = false) throws -> Bool {
-        try series.publish(key: [f.grade, f.date], values: f.values, hold: hold) != nil
-    }
-
-    /// What publishing it would do (§9.2), without writing.
-    public func decide(_ f: FixingRecord) throws -> PublishDecision { try series.decide(key: [f.grade, f.date], values: f.values).decision }
-}
+public typealias FixingPublisher = RecordPublisher<FixingRecord>
 
 /// Publishes index levels (with their constituents) through the one publication helper.
 public final class IndexLevelPublisher {
@@ -165,7 +150,8 @@ public final class IndexLevelPublisher {
 
 extension StoreSession {
     public func fixingPublisher(runID: Int64, computedAt: String, context: PublishContext? = nil) throws -> FixingPublisher {
-        FixingPublisher(try SeriesPublisher(db: db, table: .fixings, runID: runID, computedAt: computedAt, context: context))
+        RecordPublisher(try SeriesPublisher(db: db, table: .fixings, runID: runID, computedAt: computedAt, context: context),
+                        key: { [$0.grade, $0.date] }, values: { $0.values })
     }
 
     public func indexLevelPublisher(runID: Int64, computedAt: String, context: PublishContext? = nil) throws -> IndexLevelPublisher {

@@ -65,6 +65,15 @@ public enum ExplainJob {
     }
 }
 
+/// The labelled fields of a stored record, in declaration order; version and run are bookkeeping and
+/// left out (what `cix explain` shows and `cix verify` compares).
+func recordFields<T>(_ record: T) -> [(label: String, value: Any)] {
+    Mirror(reflecting: record).children.compactMap { c in
+        guard let l = c.label, l != "version", l != "runID" else { return nil }
+        return (l, c.value)
+    }
+}
+
 /// A recomputed record of the futures and fund layers beside the stored one (`cix explain curve |
 /// futures-index | fund`): the inputs it read, then each field stored and recomputed.
 public struct RecordTrace: Sendable, Encodable {
@@ -85,16 +94,15 @@ public struct RecordTrace: Sendable, Encodable {
     public var fields: [Field]
 
     /// The fields of two records side by side (labels from the record type).
-    static func fields<T>(stored: T?, recomputed: T?, prefix: String = "") -> [Field] {
-        let a = stored.map { Array(Mirror(reflecting: $0).children) } ?? [], b = recomputed.map { Array(Mirror(reflecting: $0).children) } ?? []
-        let labels = (b.isEmpty ? a : b).compactMap(\.label)
-        func value(_ list: [Mirror.Child], _ l: String) -> String {
+    static func fields<T>(stored: T?, recomputed: T?) -> [Field] {
+        let a = stored.map(recordFields) ?? [], b = recomputed.map(recordFields) ?? []
+        func value(_ list: [(label: String, value: Any)], _ l: String) -> String {
             guard let v = list.first(where: { $0.label == l })?.value else { return "-" }
             let m = Mirror(reflecting: v)
             if m.displayStyle == .optional { return m.children.first.map { "\($0.value)" } ?? "-" }
             return "\(v)"
         }
-        return labels.filter { $0 != "version" && $0 != "runID" }.map { Field(name: prefix + $0, stored: value(a, $0), recomputed: value(b, $0)) }
+        return (b.isEmpty ? a : b).map(\.label).map { Field(name: $0, stored: value(a, $0), recomputed: value(b, $0)) }
     }
 
     public var text: String {

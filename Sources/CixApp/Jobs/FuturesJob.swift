@@ -99,10 +99,13 @@ public enum FuturesJob {
 
     /// Latest fixings of some grades, by grade and day number.
     static func fixings(_ s: StoreSession, grades: Set<String>, through: CivilDate) throws -> [String: [Int64: Double]] {
+        values(try s.latestFixings(to: through, grades: grades))
+    }
+
+    /// Fixing values by grade and day number (fixings without a value left out).
+    static func values(_ fixings: [FixingRecord]) -> [String: [Int64: Double]] {
         var out: [String: [Int64: Double]] = [:]
-        for f in try s.latestFixings(to: through, grades: grades) {
-            if let v = f.value, let d = CivilDate(iso: f.date) { out[f.grade, default: [:]][d.dayNumber] = v }
-        }
+        for f in fixings { if let v = f.value, let d = CivilDate(iso: f.date) { out[f.grade, default: [:]][d.dayNumber] = v } }
         return out
     }
 

@@ -7,20 +7,18 @@ public enum IndexJob {
     /// Latest-version fixings through `to`, as the index engine reads them. With `definitions`, a
     /// fixing of an index's grade computed under other definitions stops the job (§1.1).
     static func prices(_ s: StoreSession, through to: CivilDate, definitions: MethodologyDefinitions? = nil) throws -> [String: [Int64: ConstituentPrice]] {
-        var out: [String: [Int64: ConstituentPrice]] = [:]
-        let used = Set(definitions?.indices.flatMap(\.grades) ?? [])
-        var stale: (CivilDate, CivilDate)?
-        for f in try s.latestFixings(to: to) {
-            if let defs = definitions, used.contains(f.grade), f.definitionHash != defs.fixingHash(grade: f.grade), let d = CivilDate(iso: f.date) {
-                stale = (min(stale?.0 ?? d, d), max(stale?.1 ?? d, d))
+        let fixings = try s.latestFixings(to: to)
+        if let defs = definitions {
+            let used = Set(defs.indices.flatMap(\.grades))
+            var stale: (CivilDate, CivilDate)?
+            for f in fixings where used.contains(f.grade) && f.definitionHash != defs.fixingHash(grade: f.grade) {
+                if let d = CivilDate(iso: f.date) { stale = (min(stale?.0 ?? d, d), max(stale?.1 ?? d, d)) }
             }
-            guard let d = CivilDate(iso: f.date), let st = FixingStatus(rawValue: f.status) else { continue }
-            out[f.grade, default: [:]][d.dayNumber] = ConstituentPrice(value: f.value, status: st, capacityGPUs: f.capacityGPUs)
+            if let (a, b) = stale {
+                throw StaleInputs(description: "fixings from \(a) to \(b) were computed under other definitions: run cix fix --from \(a) --to \(b) first")
+            }
         }
-        if let (a, b) = stale {
-            throw StaleInputs(description: "fixings from \(a) to \(b) were computed under other definitions: run cix fix --from \(a) --to \(b) first")
-        }
-        return out
+        return prices(fixings)
     }
 
     /// Every defined index's values from its base date through `to` (§6), from the stored fixings.

@@ -86,10 +86,14 @@ public enum ReportJob {
                                          series: [ChartSeries(name: def.id, color: palette[0], points: pts)],
                                          band: ChartBand(name: "95% band", color: palette[0], lower: lower, upper: upper)))
                 let yearAgo = Double(date.adding(days: -365).dayNumber)
-                let gradeSeries = def.grades.prefix(8).enumerated().map { i, g in
-                    ChartSeries(name: g, color: palette[i % palette.count], points: (fix[g] ?? [:]).sorted { $0.key < $1.key }
-                        .compactMap { k, f in f.value.map { ChartPoint(Double(k), $0) } }.filter { $0.x >= yearAgo })
+                /// The last year's fixings of up to 8 grades, one line each.
+                func lastYear(_ grades: [String]) -> [ChartSeries] {
+                    grades.prefix(8).enumerated().map { i, g in
+                        ChartSeries(name: g, color: palette[i % palette.count], points: (fix[g] ?? [:]).sorted { $0.key < $1.key }
+                            .compactMap { k, f in f.value.map { ChartPoint(Double(k), $0) } }.filter { $0.x >= yearAgo })
+                    }
                 }
+                let gradeSeries = lastYear(def.grades)
                 page.charts.append(.line(title: "Constituent fixings over the last year (USD per GPU-hour)", yLabel: "USD / GPU-hour", x: .dates,
                                          series: gradeSeries, band: nil))
                 // Regional fixings: the first constituent's chip and term in every region with a grade.
@@ -101,12 +105,8 @@ public enum ReportJob {
                             return p.count == 3 && p[0] == parts[0] && p[2] == parts[2]
                         }.sorted()
                         if regional.count > 1 {
-                            let lines = regional.prefix(8).enumerated().map { i, g in
-                                ChartSeries(name: g, color: palette[i % palette.count], points: (fix[g] ?? [:]).sorted { $0.key < $1.key }
-                                    .compactMap { k, f in f.value.map { ChartPoint(Double(k), $0) } }.filter { $0.x >= yearAgo })
-                            }
                             page.charts.append(.line(title: "Regional \(parts[0]) \(parts[2]) fixings over the last year (USD per GPU-hour)",
-                                                     yLabel: "USD / GPU-hour", x: .dates, series: lines, band: nil))
+                                                     yLabel: "USD / GPU-hour", x: .dates, series: lastYear(regional), band: nil))
                         }
                     }
                 }

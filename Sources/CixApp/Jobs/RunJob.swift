@@ -130,12 +130,14 @@ public enum RunJob {
         if let n = report.normalize, n.examined > 0 { logger.info("normalize: \(n.summary)") }
         lap("normalize")
 
+        let defsHash = definitionsHash(defs)
         // §9.2: which dates to recompute, and the context every decision is made in.
         progress?.stage("compute")
         let (start, mark, ctx, marksChanged) = try store.read { s -> (CivilDate, InputMark, PublishContext, Bool) in
             let last = try s.lastRun(job: "run")
             let mark = try s.inputMark()
             let fresh = try s.newInputs(since: last?.inputMark ?? InputMark())
+            let span = try s.publishedFixingSpan()
             var ctx = PublishContext(asOf: r.to, policy: defs.publication, calendar: defs.calendar)
             ctx.restate = r.restate
             ctx.manualReason = r.restate ? (r.reason ?? "") : nil
@@ -143,7 +145,7 @@ public enum RunJob {
                                 "futures_index_levels": fresh.settlements != nil ? .correctedSettlement : fresh.rates != nil ? .lateRate : .lateQuote,
                                 "fund_nav": fresh.settlements != nil ? .correctedSettlement : fresh.rates != nil ? .lateRate : .lateQuote]
             // Publishing dates before the first published one gives chain-linked series an earlier start.
-            if let first = try s.publishedFixingSpan()?.lowerBound, r.from < first {
+            if let first = span?.lowerBound, r.from < first {
                 for k in ["index_levels", "curves", "futures_index_levels", "fund_nav"] { ctx.inputReasons[k] = .backfill }
             }
             var affected: CivilDate?
@@ -153,13 +155,12 @@ public enum RunJob {
             touch(fresh.settlements)
             touch(fresh.rates)
             touch(fresh.fx)
-            let span = try s.publishedFixingSpan()
-            if let last, last.definitionsHash != definitionsHash(defs) { touch(span?.lowerBound) }
+            if let last, last.definitionsHash != defsHash { touch(span?.lowerBound) }
             if r.restate { touch(try s.earliestHeldChange()) }
             var start = r.from
             // Only dates already published can be restated; others wait for their own run.
             if let a = affected, let span, a < start { start = min(start, max(a, span.lowerBound)) }
-            let changed = last == nil || last!.inputMark != mark || last!.definitionsHash != definitionsHash(defs)
+            let changed = last == nil || last!.inputMark != mark || last!.definitionsHash != defsHash
             return (start, mark, ctx, changed)
         }
         report.recomputed = start...r.to
@@ -174,7 +175,6 @@ public enum RunJob {
         var dates = Set(plan.pending.keys)
         if marksChanged { dates.insert(r.to) }
         let ordered = dates.sorted()
-        let defsHash = definitionsHash(defs)
         var counts = plan.counts
         for (i, d) in ordered.enumerated() {
             let items = plan.pending[d] ?? []
@@ -224,8 +224,9 @@ public enum RunJob {
         if held > 0 {
             report.warnings.append("\(held) changed values are outside the restatement window and were recorded, not published (cix export restatements; cix run --restate --reason TEXT publishes them)")
         }
-        try store.read { s in
-            let fixings = try s.latestFixings(from: r.to, to: r.to)
+        do {
+            // The fixings of the day as published (the plan's, which the publication left as they are stored).
+            let fixings = plan.fixings.filter { $0.date == r.to.description }
             for status in [FixingStatus.stale, .suspended] {
                 let grades = fixings.filter { $0.status == status.rawValue }.map(\.grade)
                 guard !grades.isEmpty else { continue }
@@ -248,12 +249,16 @@ public enum RunJob {
         return report
     }
 
+    /// A path made absolute (from the working directory) and standardized.
+    static func absolutePath(_ p: String) -> String {
+        ((p.hasPrefix("/") ? p : FileManager.default.currentDirectoryPath + "/" + p) as NSString).standardizingPath
+    }
+
     /// The folder the day's files go under: --out, else `<inbox>/../published`.
     static func outRoot(_ r: RunRequest) -> String? {
         if let o = r.out { return o }
         guard let inbox = r.inbox else { return nil }
-        let absolute = inbox.hasPrefix("/") ? inbox : FileManager.default.currentDirectoryPath + "/" + inbox
-        return ((absolute as NSString).standardizingPath as NSString).deletingLastPathComponent + "/published"
+        return (absolutePath(inbox) as NSString).deletingLastPathComponent + "/published"
     }
 
     /// Every resolved definition a daily run publishes under.
@@ -269,12 +274,12 @@ public enum RunJob {
     /// transaction; a file is known by the SHA-256 of its bytes.
     static func ingest(store: Store, defs: MethodologyDefinitions, inbox: String, rejectsDir: String?, exclude: String?, now: String?,
                        report: inout RunReport, logger: Logger) throws {
-        let excluded = exclude.map { (($0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0) as NSString).standardizingPath }
-        let base = ((inbox.hasPrefix("/") ? inbox : FileManager.default.currentDirectoryPath + "/" + inbox) as NSString).standardizingPath
+        let excluded = exclude.map(absolutePath)
+        let base = absolutePath(inbox)
         let stats = try store.read { try $0.inboxFileStats() }
         let files = try Inbox.scan(inbox, known: { p, size, mtime in stats[p].map { $0.size == size && $0.mtime == mtime } ?? false }).filter { f in
             guard let excluded else { return true }
-            let full = ((f.path.hasPrefix("/") ? f.path : FileManager.default.currentDirectoryPath + "/" + f.path) as NSString).standardizingPath
+            let full = absolutePath(f.path)
             return !full.hasPrefix(excluded + "/")
         }
         var byKind: [InboxKind: [InboxFile]] = [:]
@@ -296,7 +301,7 @@ public enum RunJob {
         /// Rejects files mirror the inbox's folders, so two files of one name never share one.
         func rejectsFolder(_ f: InboxFile) throws -> String? {
             guard let rejectsDir else { return nil }
-            let full = ((f.path.hasPrefix("/") ? f.path : FileManager.default.currentDirectoryPath + "/" + f.path) as NSString).standardizingPath
+            let full = absolutePath(f.path)
             var rel = (full as NSString).deletingLastPathComponent
             rel = rel.hasPrefix(base) ? String(rel.dropFirst(base.count)) : ""
             let dir = rejectsDir + rel
@@ -426,8 +431,7 @@ public enum RunJob {
             }
         }
         // Curves (§7.4).
-        var byGrade: [String: [Int64: Double]] = [:]
-        for f in plan.fixings { if let v = f.value, let d = CivilDate(iso: f.date) { byGrade[f.grade, default: [:]][d.dayNumber] = v } }
+        let byGrade = FuturesJob.values(plan.fixings)
         var stats = PublishStats()
         var curves: [String: CurveRecord] = [:]
         for c in try s.latestCurves(to: to) { curves[c.root + "|" + c.date + "|" + c.contract] = c }

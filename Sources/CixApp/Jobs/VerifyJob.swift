@@ -27,15 +27,9 @@ public struct VerifyReport: Sendable {
 /// quotes for fixings; stored fixings for indices and curves; stored settlements, curves, rates and
 /// fixings for rolling indices and funds) and compares it with the latest vintage, field by field.
 public enum VerifyJob {
-    /// The labelled fields of a record that differ (version and run are bookkeeping, not compared).
+    /// The fields of two records of one type that differ.
     static func differingFields<T>(_ a: T, _ b: T) -> [String] {
-        let ma = Mirror(reflecting: a).children, mb = Array(Mirror(reflecting: b).children)
-        var out: [String] = []
-        for (i, c) in ma.enumerated() {
-            guard let label = c.label, label != "version", label != "runID" else { continue }
-            if "\(c.value)" != "\(mb[i].value)" { out.append(label) }
-        }
-        return out
+        zip(recordFields(a), recordFields(b)).filter { "\($0.value)" != "\($1.value)" }.map(\.0.label)
     }
 
     static func text(_ v: Double?) -> String { v.map { "\($0)" } ?? "-" }
@@ -102,8 +96,7 @@ public enum VerifyJob {
             compare("index_levels", stored: si, recomputed: ri, key: { ($0.index, $0.date) }, main: { text($0.level) })
 
             // Curves (§7.4) from the stored fixings.
-            var byGrade: [String: [Int64: Double]] = [:]
-            for f in storedFixings { if let v = f.value, let d = CivilDate(iso: f.date) { byGrade[f.grade, default: [:]][d.dayNumber] = v } }
+            let byGrade = FuturesJob.values(storedFixings)
             var stats = PublishStats()
             var sc: [String: CurveRecord] = [:], rc: [String: CurveRecord] = [:]
             let storedCurves = try s.latestCurves(to: hi)

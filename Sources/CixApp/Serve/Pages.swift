@@ -5,12 +5,15 @@ import Foundation
 import Hummingbird
 
 extension WebApp {
-    func page(_ title: String, _ subtitle: String, date: String) -> FactsheetPage {
+    /// A page of the app: its navigation, and "All factsheets" pointing home.
+    static func page(_ title: String, _ subtitle: String, date: String) -> FactsheetPage {
         var p = FactsheetPage(title: title, subtitle: subtitle, date: date)
         p.nav = WebApp.nav
         p.homeHref = "/"
         return p
     }
+
+    func page(_ title: String, _ subtitle: String, date: String) -> FactsheetPage { WebApp.page(title, subtitle, date: date) }
 
     // MARK: Pages
 
@@ -180,9 +183,7 @@ extension WebApp {
         if kind == .restatements, q["series"] != nil { throw WebError(400, parameter: "series", "restatements take no series (filter by from and to)") }
         let allowed = Set(["from", "to", "vintage"] + (kind == .restatements ? [] : ["series"]) + (idParam.map { [$0] } ?? []))
         if let idParam, q[idParam] != nil, q["series"] != nil { throw WebError(400, parameter: "series", "give \(idParam) or series, not both") }
-        for k in q.keys.sorted() where !allowed.contains(k) {
-            throw WebError(400, parameter: k, "unknown parameter (this route takes \(allowed.sorted().joined(separator: ", ")))")
-        }
+        try WebApp.only(q, allowed, what: "route")
         guard let id = idParam.flatMap({ q[$0] }) ?? q["series"] else { return nil }
         let known: Bool
         switch kind {
@@ -225,6 +226,17 @@ extension WebApp {
         let range = try WebApp.range(q)
         let vintage = kind == .restatements ? Vintage.latest : try WebApp.vintage(q)
         if kind == .restatements, q["vintage"] != nil { throw WebError(400, parameter: "vintage", "restatements have one version of each row") }
+        return try exportResponse(kind, series: id, range: range, vintage: vintage, csv: csv)
+    }
+
+    func fundAPI(_ id: String, query q: [String: String], csv: Bool) throws -> Response {
+        guard defs.funds.contains(where: { $0.id == id }) else { throw WebError(404, parameter: "fund", "no fund \(id)") }
+        try WebApp.only(q, ["from", "to", "vintage"], what: "route")
+        return try exportResponse(.funds, series: id, range: try WebApp.range(q), vintage: try WebApp.vintage(q), csv: csv)
+    }
+
+    /// An export as the API serves it, cached: the bytes `cix export` writes (CSV), or a JSON array.
+    func exportResponse(_ kind: ExportKind, series id: String?, range: DateRange, vintage: Vintage, csv: Bool) throws -> Response {
         let key = "\(kind.rawValue)|\(id ?? "")|\(range.from?.description ?? "")|\(range.to?.description ?? "")|\(vintage)|\(csv)"
         return try cached(key, csv ? "text/csv; charset=utf-8" : "application/json") {
             let bytes = try ExportJob.render(store: store, kind: kind, range: range, format: csv ? .csv : .json, vintage: vintage, series: id)
@@ -232,22 +244,8 @@ extension WebApp {
         }
     }
 
-    func fundAPI(_ id: String, query q: [String: String], csv: Bool) throws -> Response {
-        guard defs.funds.contains(where: { $0.id == id }) else { throw WebError(404, parameter: "fund", "no fund \(id)") }
-        for k in q.keys.sorted() where !["from", "to", "vintage"].contains(k) {
-            throw WebError(400, parameter: k, "unknown parameter (this route takes from, to, vintage)")
-        }
-        let range = try WebApp.range(q)
-        let vintage = try WebApp.vintage(q)
-        return try cached("funds|\(id)|\(range.from?.description ?? "")|\(range.to?.description ?? "")|\(vintage)|\(csv)",
-                          csv ? "text/csv; charset=utf-8" : "application/json") {
-            let bytes = try ExportJob.render(store: store, kind: .funds, range: range, format: csv ? .csv : .json, fund: id, vintage: vintage)
-            return csv ? bytes : WebApp.jsonArray(bytes)
-        }
-    }
-
     func explainAPI(_ q: [String: String]) throws -> Response {
-        for k in q.keys.sorted() where !["grade", "date"].contains(k) { throw WebError(400, parameter: k, "unknown parameter (this route takes grade, date)") }
+        try WebApp.only(q, ["grade", "date"], what: "route")
         guard let g = q["grade"] else { throw WebError(400, parameter: "grade", "missing") }
         guard let d = try WebApp.date(q, "date") else { throw WebError(400, parameter: "date", "missing") }
         guard defs.reference.grades.grade(id: g) != nil else { throw WebError(404, parameter: "grade", "no grade \(g)") }

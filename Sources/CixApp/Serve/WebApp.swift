@@ -75,9 +75,7 @@ public struct WebApp: Sendable {
         if let p = e.parameter, p.count > 40 { e.parameter = String(p.prefix(40)) + "…" }
         let status = HTTPResponse.Status(code: e.status)
         if html {
-            var p = FactsheetPage(title: e.status == 404 ? "Not found" : e.status == 405 ? "Method not allowed" : "Bad request", subtitle: e.reason, date: "")
-            p.nav = nav
-            p.homeHref = "/"
+            var p = page(e.status == 404 ? "Not found" : e.status == 405 ? "Method not allowed" : "Bad request", e.reason, date: "")
             p.blocks = [.error((e.parameter.map { "\($0): " } ?? "") + e.reason)]
             return WebApp.html(Factsheet.render(p), status: status)
         }
@@ -116,10 +114,11 @@ public struct WebApp: Sendable {
         return out
     }
 
-    /// Pages that take no parameters (or only these) refuse others.
-    static func only(_ q: [String: String], _ allowed: Set<String>) throws {
+    /// A page or route that takes only these parameters (or none) refuses others.
+    static func only(_ q: [String: String], _ allowed: Set<String>, what: String = "page") throws {
         for k in q.keys.sorted() where !allowed.contains(k) {
-            throw WebError(400, parameter: String(k.prefix(40)), allowed.isEmpty ? "this page takes no parameters" : "unknown parameter (this page takes \(allowed.sorted().joined(separator: ", ")))")
+            throw WebError(400, parameter: String(k.prefix(40)), allowed.isEmpty ? "this \(what) takes no parameters"
+                           : "unknown parameter (this \(what) takes \(allowed.sorted().joined(separator: ", ")))")
         }
     }
 
@@ -186,7 +185,7 @@ public struct WebApp: Sendable {
         get("/api/v1/funds/:id/nav.csv") { r, c in try app.fundAPI(c.parameters.get("id") ?? "", query: try WebApp.query(r), csv: true) }
         get("/api/v1/explain/fixing") { r, _ in try app.explainAPI(try WebApp.query(r)) }
         router.post("/api/v1/whatif") { r, _ in
-            try WebApp.only(try WebApp.query(r), [])
+            try WebApp.only(try WebApp.query(r), [], what: "route")
             if let n = r.headers[.contentLength].flatMap(Int.init), n > WebApp.maxBody {
                 throw WebError(413, parameter: "body", "larger than \(WebApp.maxBody) bytes")
             }

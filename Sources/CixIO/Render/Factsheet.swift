@@ -104,7 +104,7 @@ public enum Factsheet {
     """
 
     static func el(_ name: String, _ cls: String? = nil, _ children: [N]) -> N {
-        .element(named: name, nodes: (cls.map { [N.attribute(named: "class", value: $0)] } ?? []) + children)
+        Charts.el(name, cls.map { [("class", $0)] } ?? [], children)
     }
 
     static func document(title: String, body: [N]) -> String {
