@@ -8,15 +8,9 @@ import Foundation
 public enum ReportJob {
     static let palette = ["#1f5fa8", "#d9480f", "#2b8a3e", "#7048e8", "#c2255c", "#0b7285", "#e67700", "#495057"]
 
-    /// Returns over 1 month, 3 months, year to date and 1 year to `date`, from the last value on or
-    /// before each start (nil without one).
+    /// §9.7's performance figures of a chart's series.
     static func performance(_ pts: [ChartPoint], date: CivilDate) -> [(String, Double?)] {
-        func value(onOrBefore d: CivilDate) -> Double? { pts.last { $0.x <= Double(d.dayNumber) }?.y }
-        guard let now = value(onOrBefore: date) else { return [] }
-        let c = date.components
-        let starts: [(String, CivilDate)] = [("1 month", date.adding(days: -30)), ("3 months", date.adding(days: -91)),
-                                             ("year to date", CivilDate(year: c.year - 1, month: 12, day: 31)!), ("1 year", date.adding(days: -365))]
-        return starts.map { name, d in (name, value(onOrBefore: d).flatMap { $0 > 0 && pts.first!.x <= Double(d.dayNumber) ? now / $0 - 1 : nil }) }
+        FactsheetMath.performance(pts.map { .init(day: Int64($0.x), value: $0.y) }, date: date).map { ($0.period, $0.value) }
     }
 
     static func pct(_ v: Double?) -> String { v.map { String(format: "%+.2f%%", $0 * 100) } ?? "n/a" }
@@ -70,17 +64,13 @@ public enum ReportJob {
                 var lower: [ChartPoint] = [], upper: [ChartPoint] = []
                 for p in pts {
                     let d = CivilDate(dayNumber: Int64(p.x))
-                    guard let ws = byDate[d.description], !ws.isEmpty else { continue }
-                    var lo = 0.0, hi = 0.0, total = 0.0
-                    for w in ws {
-                        guard let f = fix[w.grade]?[d.dayNumber], let v = f.value, v > 0, let a = f.ciLow, let b = f.ciHigh else { continue }
-                        lo += w.weight * a / v
-                        hi += w.weight * b / v
-                        total += w.weight
-                    }
-                    guard total > 0 else { continue }
-                    lower.append(ChartPoint(p.x, p.y * lo / total))
-                    upper.append(ChartPoint(p.x, p.y * hi / total))
+                    guard let ws = byDate[d.description], !ws.isEmpty,
+                          let b = FactsheetMath.band(level: p.y, constituents: ws.map { w in
+                              let f = fix[w.grade]?[d.dayNumber]
+                              return .init(weight: w.weight, value: f?.value, low: f?.ciLow, high: f?.ciHigh)
+                          }) else { continue }
+                    lower.append(ChartPoint(p.x, b.low))
+                    upper.append(ChartPoint(p.x, b.high))
                 }
                 page.charts.append(.line(title: "Index level with its 95% fixing confidence band", yLabel: "level", x: .dates,
                                          series: [ChartSeries(name: def.id, color: palette[0], points: pts)],
