@@ -20,9 +20,11 @@ let package = Package(
     targets: [
         // Pure methodology core: value types and functions only (no file I/O, no SQLite, no clock).
         .target(name: "CixCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // Zstandard (Debian's libzstd-dev): compresses the store's raw and normalized blocks.
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // Store of record: SQLite through GRDB, schema via migrations.
         .target(name: "CixStore", dependencies: [
-            "CixCore", "CixIO",
+            "CixCore", "CixIO", "CZstd",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),

@@ -3,29 +3,6 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-extension NormalizedQuote {
-    /// A stable 64-bit hash of the result, to tell whether a re-run changed it.
-    public var resultHash: Int64 { resultHash(nanos: 0) }
-
-    /// The same, with the observation's fraction of a second (rows written before it was stored, with
-    /// nanos 0, keep their hash; a quote with a fraction gets a new one, so a re-normalization writes it).
-    public func resultHash(nanos: Int32) -> Int64 {
-        var h = FNV1a64()
-        for s in [chip ?? "-", country ?? "-", region ?? "-", term.rawValue, interconnect.rawValue, unpricedReason ?? "-",
-                  grades.joined(separator: " "), unmatched?.rawValue ?? "-", fxDate?.description ?? "-"] {
-            h.add(s)
-            h.separator()
-        }
-        h.add(Int64(gpuCount))
-        h.add(Int64(availableGPUs ?? -1))
-        h.add((usdPerGPUHour ?? -1).bitPattern)
-        h.add((usdPerH100Hour ?? -1).bitPattern)
-        h.add((fxRate ?? -1).bitPattern)
-        if nanos != 0 { h.add(Int64(nanos)) }
-        return Int64(bitPattern: h.value & 0x7FFF_FFFF_FFFF_FFFF)
-    }
-}
-
 /// The FX table as stored, with a hash of its rows (a change triggers re-normalization, §3.6).
 public struct FXSnapshot: Sendable {
     public var table: FXTable
@@ -100,9 +77,11 @@ extension StoreSession {
 
     // MARK: Normalization runs (§3.6)
 
+    /// The last finished run (a killed run never finishes).
     public func lastNormalizationRun() throws -> NormalizationRunInfo? {
-        try Row.fetchOne(db, sql: "SELECT reference_hash, fx_hash, max_quote_id FROM normalization_runs ORDER BY id DESC LIMIT 1")
-            .map { NormalizationRunInfo(referenceHash: $0[0], fxHash: $0[1], maxQuoteID: $0[2]) }
+        try Row.fetchOne(db, sql: """
+            SELECT reference_hash, fx_hash, max_quote_id FROM normalization_runs WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1
+            """).map { NormalizationRunInfo(referenceHash: $0[0], fxHash: $0[1], maxQuoteID: $0[2]) }
     }
 
     public func beginNormalizationRun(referenceHash: String, fxHash: String, startedAt: String, maxQuoteID: Int64) throws -> Int64 {
@@ -111,184 +90,203 @@ extension StoreSession {
         return db.lastInsertedRowID
     }
 
-    public func finishNormalizationRun(_ id: Int64, examined: Int, written: Int) throws {
-        try db.execute(sql: "UPDATE normalization_runs SET examined = ?, written = ? WHERE id = ?", arguments: [examined, written, id])
+    public func finishNormalizationRun(_ id: Int64, examined: Int, written: Int, at: String) throws {
+        try db.execute(sql: "UPDATE normalization_runs SET examined = ?, written = ?, finished_at = ? WHERE id = ?",
+                       arguments: [examined, written, at, id])
     }
 
-    /// The stored result hashes of a block's quotes (a clustered-key scan over its time range).
-    public func normalizedResultHashes(_ block: RawBlockInfo) throws -> [Int64: Int64] {
-        var out: [Int64: Int64] = [:]
-        let st = try db.cachedStatement(sql: """
-            SELECT quote_id, result_hash FROM normalized_quotes
-            WHERE observed_epoch >= ? AND observed_epoch <= ? AND quote_id >= ? AND quote_id < ?
-            """)
-        for r in try Row.fetchAll(st, arguments: [block.minEpoch, block.maxEpoch, block.firstQuoteID, block.firstQuoteID + Int64(block.count)]) {
-            out[r[0]] = r[1]
+    // MARK: Normalized blocks (§3.6)
+
+    /// Per raw block normalized so far: the reference and FX hashes it was normalized under.
+    public func normalizationStates() throws -> [Int64: NormalizationState] {
+        var out: [Int64: NormalizationState] = [:]
+        for r in try Row.fetchAll(db, sql: "SELECT first_quote_id, reference_hash, fx_hash FROM normalized_blocks") {
+            out[r[0]] = NormalizationState(referenceHash: r[1], fxHash: r[2])
         }
         return out
     }
 
-    public func normalizedWriter(runID: Int64, referenceHash: String) throws -> NormalizedWriter {
-        try NormalizedWriter(db: db, runID: runID, referenceHash: referenceHash)
+    /// A block's stored segments, by day.
+    public func normalizedSegments(ofBlock firstQuoteID: Int64) throws -> [NormalizedSegment] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT day, first_quote_id, count, min_epoch, max_epoch, data FROM normalized_segments WHERE first_quote_id = ? ORDER BY day
+            """), arguments: [firstQuoteID]).map {
+            NormalizedSegment(day: $0[0], firstQuoteID: $0[1], count: $0[2], minEpoch: $0[3], maxEpoch: $0[4], data: [UInt8]($0[5] as Data))
+        }
+    }
+
+    /// Replaces a block's segments and records it as normalized by `runID` under these hashes.
+    public func writeNormalizedBlock(firstQuoteID: Int64, runID: Int64, referenceHash: String, fxHash: String,
+                                     segments: [NormalizedSegment]) throws {
+        try NormalizedSegmentWriter.write(db, firstQuoteID: firstQuoteID, runID: runID, referenceHash: referenceHash, fxHash: fxHash,
+                                          segments: segments)
+    }
+
+    /// Records a block as normalized by `runID` under these hashes, its segments unchanged.
+    public func markNormalized(firstQuoteID: Int64, runID: Int64, referenceHash: String, fxHash: String) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO normalized_blocks (first_quote_id, run_id, reference_hash, fx_hash) VALUES (?,?,?,?)
+            ON CONFLICT (first_quote_id) DO UPDATE SET run_id = excluded.run_id, reference_hash = excluded.reference_hash,
+                fx_hash = excluded.fx_hash
+            """).execute(arguments: [firstQuoteID, runID, referenceHash, fxHash])
+    }
+
+    /// A raw block as stored (still compressed): decompress it with `RawBlock(stored:)` on any thread.
+    public func storedRawBlock(firstQuoteID: Int64) throws -> StoredRawBlock? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT batch_id, count, CAST(data AS BLOB) FROM raw_blocks WHERE first_quote_id = ?"),
+                         arguments: [firstQuoteID]).map {
+            StoredRawBlock(batchID: $0[0], firstQuoteID: firstQuoteID, count: $0[1], stored: [UInt8]($0[2] as Data))
+        }
     }
 
     // MARK: Reading normalized quotes
 
-    /// Every priced quote in a grade observed in the window (start, end], as bytes for the fixing's
-    /// observation builder (§5.1). Rows are stepped with the SQLite C API: no string is made per row.
-    /// Instants are compared at full precision (§5.1): a quote at end + 0.5 s is after the window, one at
-    /// start + 0.5 s inside it.
-    public func forEachGradedQuote(in window: FixingWindow, _ body: (NormalizedQuoteView) -> Void) throws {
-        let st = try db.cachedStatement(sql: """
-            SELECT quote_id, source, offer_id, location, observed_epoch, usd_per_gpu_hour, available_gpus, grades, chip,
-                   observed_nanos, gpu_count
-            FROM normalized_quotes
-            WHERE observed_epoch >= ?1 AND observed_epoch <= ?2
-              AND (observed_epoch > ?1 OR observed_nanos > 0) AND (observed_epoch < ?2 OR observed_nanos = 0)
-              AND grades != '' AND usd_per_gpu_hour IS NOT NULL
-            """)
-        let s = st.sqliteStatement
-        sqlite3_reset(s)
-        sqlite3_bind_int64(s, 1, window.start)
-        sqlite3_bind_int64(s, 2, window.end)
-        defer { sqlite3_reset(s) }
-        func bytes(_ i: Int32) -> UnsafeRawBufferPointer {
-            guard let t = sqlite3_column_text(s, i) else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-            return UnsafeRawBufferPointer(start: t, count: Int(sqlite3_column_bytes(s, i)))
+    /// The decoded segments with a quote observed in [fromEpoch, toEpoch], by day then block.
+    func decodedSegments(fromEpoch: Int64, toEpoch: Int64) throws -> [DecodedSegment] {
+        guard fromEpoch <= toEpoch else { return [] }
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT first_quote_id, data FROM normalized_segments
+            WHERE day >= ? AND day <= ? AND max_epoch >= ? AND min_epoch <= ? ORDER BY day, first_quote_id
+            """), arguments: [floorDiv(fromEpoch, 86_400), floorDiv(toEpoch, 86_400), fromEpoch, toEpoch])
+        return try rows.map { try DecodedSegment(data: [UInt8]($0[1] as Data), firstQuoteID: $0[0]) }
+    }
+
+    /// Rows of `segments` passing `keep`, in (observation second, quote id) order: (segment, row).
+    func ordered(_ segments: [DecodedSegment], _ keep: (DecodedSegment, Int) -> Bool) -> [(Int, Int)] {
+        var picked: [(epoch: Int64, id: Int64, seg: Int, row: Int)] = []
+        for (si, g) in segments.enumerated() {
+            for r in 0..<g.count where keep(g, r) { picked.append((g.epochs[r], g.quoteIDs[r], si, r)) }
         }
-        while true {
-            let rc = sqlite3_step(s)
-            if rc == SQLITE_DONE { break }
-            guard rc == SQLITE_ROW else { throw storeError(rc) }
-            let offer: UnsafeRawBufferPointer? = sqlite3_column_type(s, 2) == SQLITE_NULL ? nil : bytes(2)
-            let available: Int? = sqlite3_column_type(s, 6) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(s, 6))
-            body(NormalizedQuoteView(quoteID: sqlite3_column_int64(s, 0), epoch: sqlite3_column_int64(s, 4),
-                                     nanos: Int32(sqlite3_column_int(s, 9)), usdPerGPUHour: sqlite3_column_double(s, 5),
-                                     availableGPUs: available, gpuCount: Int(sqlite3_column_int64(s, 10)),
-                                     source: bytes(1), offerID: offer, location: bytes(3), grades: bytes(7), chip: bytes(8)))
+        picked.sort { ($0.epoch, $0.id) < ($1.epoch, $1.id) }
+        return picked.map { ($0.seg, $0.row) }
+    }
+
+    /// Every priced quote in a grade observed in the window (start, end], as bytes for the fixing's
+    /// observation builder (§5.1), in (observation second, quote id) order. Instants are compared at full
+    /// precision (§5.1): a quote at end + 0.5 s is after the window, one at start + 0.5 s inside it.
+    public func forEachGradedQuote(in window: FixingWindow, _ body: (NormalizedQuoteView) -> Void) throws {
+        let segs = try decodedSegments(fromEpoch: window.start, toEpoch: window.end)
+        let rows = ordered(segs) { g, r in
+            let e = g.epochs[r], n = g.nanos[r]
+            guard (e > window.start || (e == window.start && n > 0)) && (e < window.end || (e == window.end && n == 0)) else { return false }
+            return g.unpriced[r] < 0 && !g.ranges[Int(g.profiles[Int(g.profile[r])].grades)].isEmpty
+        }
+        for (si, r) in rows {
+            let g = segs[si]
+            let p = g.profiles[Int(g.profile[r])]
+            g.bytes.withUnsafeBytes { buf in
+                func text(_ i: Int32) -> UnsafeRawBufferPointer {
+                    i < 0 ? UnsafeRawBufferPointer(start: nil, count: 0) : UnsafeRawBufferPointer(rebasing: buf[g.ranges[Int(i)]])
+                }
+                body(NormalizedQuoteView(quoteID: g.quoteIDs[r], epoch: g.epochs[r], nanos: g.nanos[r], usdPerGPUHour: g.usd[r],
+                                         availableGPUs: g.available[r] < 0 ? nil : g.available[r], gpuCount: p.gpuCount,
+                                         source: text(p.source), offerID: g.offer[r] < 0 ? nil : text(g.offer[r]),
+                                         location: text(p.location), grades: text(p.grades), chip: text(p.chip)))
+            }
         }
     }
 
     /// Normalized rows observed in [fromEpoch, toEpoch), by observation time then quote id.
     public func forEachNormalizedRow(fromEpoch: Int64, toEpoch: Int64, _ body: (NormalizedRow) throws -> Void) throws {
-        let cursor = try Row.fetchCursor(db, sql: """
-            SELECT quote_id, chip, country, region, term, usd_per_gpu_hour, usd_per_h100_hour, fx_rate, fx_date, grades,
-                   unpriced_reason, unmatched_reason, reference_hash
-            FROM normalized_quotes WHERE observed_epoch >= ? AND observed_epoch < ? ORDER BY observed_epoch, quote_id
-            """, arguments: [fromEpoch, toEpoch])
-        while let n = try cursor.next() {
-            try body(NormalizedRow(quoteID: n[0], chip: n[1], country: n[2], region: n[3], term: n[4], usdPerGPUHour: n[5],
-                                   usdPerH100Hour: n[6], fxRate: n[7], fxDate: n[8], grades: n[9], unpricedReason: n[10],
-                                   unmatchedReason: n[11], referenceHash: n[12]))
+        guard fromEpoch < toEpoch else { return }
+        let segs = try decodedSegments(fromEpoch: fromEpoch, toEpoch: toEpoch - 1)
+        for (si, r) in ordered(segs, { g, r in g.epochs[r] >= fromEpoch && g.epochs[r] < toEpoch }) {
+            let g = segs[si]
+            let p = g.profiles[Int(g.profile[r])]
+            let f = g.fx[r]
+            try body(NormalizedRow(quoteID: g.quoteIDs[r], chip: g.string(p.chip), country: g.string(p.country), region: g.string(p.region),
+                                   term: g.string(p.term)!, usdPerGPUHour: g.usd[r].isNaN ? nil : g.usd[r], usdPerH100Hour: g.h100[r],
+                                   fxRate: f < 0 ? nil : g.fxRates[Int(f)], fxDate: f < 0 ? nil : g.string(g.fxDates[Int(f)]),
+                                   grades: g.string(p.grades)!, unpricedReason: g.string(g.unpriced[r]), unmatchedReason: g.string(p.unmatched),
+                                   referenceHash: g.string(g.reference[r])!))
         }
     }
 
     public func normalizedSpan() throws -> NormalizedSpan {
-        let r = try Row.fetchOne(db, sql: "SELECT MIN(observed_epoch), MAX(observed_epoch), COUNT(*) FROM normalized_quotes")!
+        let r = try Row.fetchOne(db, sql: "SELECT MIN(min_epoch), MAX(max_epoch), COALESCE(SUM(count), 0) FROM normalized_segments")!
         return NormalizedSpan(minEpoch: r[0] ?? 0, maxEpoch: r[1] ?? 0, count: r[2])
-    }
-
-    /// A normalized quote's price and unpriced reason (tests and diagnostics).
-    public func normalizedPrices() throws -> [Double?] {
-        try Row.fetchAll(db, sql: "SELECT usd_per_gpu_hour FROM normalized_quotes ORDER BY observed_epoch, quote_id").map { $0[0] }
     }
 
     // MARK: Unmatched quotes (§4.3)
 
     public func normalizedCount(fromEpoch: Int64, toEpoch: Int64) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM normalized_quotes WHERE observed_epoch >= ? AND observed_epoch < ?",
-                         arguments: [fromEpoch, toEpoch]) ?? 0
+        guard fromEpoch < toEpoch else { return 0 }
+        var n = 0
+        for g in try decodedSegments(fromEpoch: fromEpoch, toEpoch: toEpoch - 1) {
+            for e in g.epochs where e >= fromEpoch && e < toEpoch { n += 1 }
+        }
+        return n
+    }
+
+    /// Calls `body` with each unmatched row's segment and row, observed in [fromEpoch, toEpoch).
+    private func forEachUnmatched(fromEpoch: Int64, toEpoch: Int64, _ body: (DecodedSegment, Int, String) -> Void) throws {
+        guard fromEpoch < toEpoch else { return }
+        for g in try decodedSegments(fromEpoch: fromEpoch, toEpoch: toEpoch - 1) {
+            let reasons = g.profiles.map { g.string($0.unmatched) }
+            for r in 0..<g.count where g.epochs[r] >= fromEpoch && g.epochs[r] < toEpoch {
+                if let why = reasons[Int(g.profile[r])] { body(g, r, why) }
+            }
+        }
+    }
+
+    /// Most frequent first, ties in byte order of the text.
+    private func ranked(_ counts: [String: Int]) -> [TextCount] {
+        counts.map { TextCount(text: $0.key, count: $0.value) }.sorted {
+            $0.count != $1.count ? $0.count > $1.count : Array($0.text.utf8).lexicographicallyPrecedes(Array($1.text.utf8))
+        }
     }
 
     /// Unmatched quotes by reason, most frequent first.
     public func unmatchedByReason(fromEpoch: Int64, toEpoch: Int64) throws -> [TextCount] {
-        try Row.fetchAll(db, sql: """
-            SELECT unmatched_reason, COUNT(*) FROM normalized_quotes
-            WHERE observed_epoch >= ? AND observed_epoch < ? AND unmatched_reason IS NOT NULL
-            GROUP BY unmatched_reason ORDER BY COUNT(*) DESC, unmatched_reason
-            """, arguments: [fromEpoch, toEpoch]).map { TextCount(text: $0[0], count: $0[1]) }
+        var counts: [String: Int] = [:]
+        try forEachUnmatched(fromEpoch: fromEpoch, toEpoch: toEpoch) { _, _, why in counts[why, default: 0] += 1 }
+        return ranked(counts)
     }
 
     /// For one reason: chip / region / term / GPUs / interconnect of the unmatched quotes, most frequent first.
     public func unmatchedDetail(fromEpoch: Int64, toEpoch: Int64, reason: String, limit: Int) throws -> [TextCount] {
-        try Row.fetchAll(db, sql: """
-            SELECT COALESCE(chip,'?') || ' / ' || COALESCE(region,'?') || ' / ' || term || ' / ' || gpu_count || ' GPUs / ' || interconnect, COUNT(*)
-            FROM normalized_quotes WHERE observed_epoch >= ? AND observed_epoch < ? AND unmatched_reason = ?
-            GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?
-            """, arguments: [fromEpoch, toEpoch, reason, limit]).map { TextCount(text: $0[0], count: $0[1]) }
+        var counts: [String: Int] = [:]
+        try forEachUnmatched(fromEpoch: fromEpoch, toEpoch: toEpoch) { g, r, why in
+            guard why == reason else { return }
+            let p = g.profiles[Int(g.profile[r])]
+            let text = "\(g.string(p.chip) ?? "?") / \(g.string(p.region) ?? "?") / \(g.string(p.term)!) / \(p.gpuCount) GPUs / \(g.string(p.interconnect)!)"
+            counts[text, default: 0] += 1
+        }
+        return Array(ranked(counts).prefix(max(limit, 0)))
     }
 
     /// Quote id → unmatched reason, for the quotes with one of `reasons`.
     public func unmatchedQuotes(fromEpoch: Int64, toEpoch: Int64, reasons: [String]) throws -> [Int64: String] {
         var out: [Int64: String] = [:]
-        for r in reasons {
-            for row in try Row.fetchAll(db, sql: """
-                SELECT quote_id FROM normalized_quotes WHERE observed_epoch >= ? AND observed_epoch < ? AND unmatched_reason = ?
-                """, arguments: [fromEpoch, toEpoch, r]) {
-                out[row[0]] = r
-            }
+        try forEachUnmatched(fromEpoch: fromEpoch, toEpoch: toEpoch) { g, r, why in
+            if reasons.contains(why) { out[g.quoteIDs[r]] = why }
         }
         return out
     }
 }
 
-/// Writes normalized rows through one prepared statement bound with the C API.
-public final class NormalizedWriter {
-    private let db: Database
-    private let statement: Statement
-    private let runID: Int64
-    private let referenceHash: String
-
-    init(db: Database, runID: Int64, referenceHash: String) throws {
-        self.db = db
-        self.runID = runID
+/// The definitions and FX rates a block was last normalized under.
+public struct NormalizationState: Sendable, Hashable {
+    public var referenceHash: String
+    public var fxHash: String
+    public init(referenceHash: String, fxHash: String) {
         self.referenceHash = referenceHash
-        statement = try db.makeStatement(sql: """
-            INSERT OR REPLACE INTO normalized_quotes (observed_epoch, quote_id, run_id, reference_hash, result_hash, source, offer_id,
-                location, chip, country, region, term, gpu_count, available_gpus, interconnect, usd_per_gpu_hour, usd_per_h100_hour,
-                fx_rate, fx_date, unpriced_reason, grades, unmatched_reason, observed_nanos)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-            """)
-    }
-
-    public func write(quoteID: Int64, quote q: RawQuote, result n: NormalizedQuote, resultHash: Int64) throws {
-        let s = statement.sqliteStatement
-        sqlite3_reset(s)
-        func text(_ i: Int32, _ v: String?) {
-            guard let v else { sqlite3_bind_null(s, i); return }
-            _ = v.withCString { sqlite3_bind_text(s, i, $0, -1, SQLITE_TRANSIENT_N) }
-        }
-        func real(_ i: Int32, _ v: Double?) {
-            if let v { sqlite3_bind_double(s, i, v) } else { sqlite3_bind_null(s, i) }
-        }
-        sqlite3_bind_int64(s, 1, q.observedEpoch)
-        sqlite3_bind_int64(s, 2, quoteID)
-        sqlite3_bind_int64(s, 3, runID)
-        text(4, referenceHash)
-        sqlite3_bind_int64(s, 5, resultHash)
-        text(6, q.source)
-        text(7, q.offerID)
-        text(8, q.location)
-        text(9, n.chip)
-        text(10, n.country)
-        text(11, n.region)
-        text(12, n.term.rawValue)
-        sqlite3_bind_int64(s, 13, Int64(n.gpuCount))
-        if let a = n.availableGPUs { sqlite3_bind_int64(s, 14, Int64(a)) } else { sqlite3_bind_null(s, 14) }
-        text(15, n.interconnect.rawValue)
-        real(16, n.usdPerGPUHour)
-        real(17, n.usdPerH100Hour)
-        real(18, n.fxRate)
-        text(19, n.fxDate?.description)
-        text(20, n.unpricedReason)
-        text(21, n.grades.joined(separator: " "))
-        text(22, n.unmatched?.rawValue)
-        sqlite3_bind_int(s, 23, q.observedNanos)
-        let rc = sqlite3_step(s)
-        guard rc == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-        }
+        self.fxHash = fxHash
     }
 }
 
-private let SQLITE_TRANSIENT_N = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+/// A raw block as the store holds it, compressed; `block()` decompresses it (any thread).
+public struct StoredRawBlock: Sendable {
+    public var batchID: Int64
+    public var firstQuoteID: Int64
+    public var count: Int
+    public var stored: [UInt8]
+
+    public func block() -> RawBlock {
+        do {
+            return RawBlock(batchID: batchID, firstQuoteID: firstQuoteID, count: count, data: try BlockCodec.plain(stored))
+        } catch {
+            return RawBlock(batchID: batchID, firstQuoteID: firstQuoteID, count: count, data: [], unreadable: "\(error)")
+        }
+    }
+}

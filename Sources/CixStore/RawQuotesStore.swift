@@ -10,10 +10,9 @@ extension StoreSession {
     }
 
     /// Blocks are read as bytes (CAST AS BLOB), so a byte that a C string would stop at cannot hide
-    /// the rest of a block.
+    /// the rest of a block; a compressed block is decompressed (a damaged one comes back `unreadable`).
     static func block(_ row: Row) -> RawBlock {
-        let data: Data = row[3]
-        return RawBlock(batchID: row[0], firstQuoteID: row[1], count: row[2], data: [UInt8](data))
+        StoredRawBlock(batchID: row[0], firstQuoteID: row[1], count: row[2], stored: [UInt8](row[3] as Data)).block()
     }
 
     /// The block whose first quote id is `firstQuoteID`.

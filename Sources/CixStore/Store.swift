@@ -11,6 +11,8 @@ public final class Store: @unchecked Sendable {
     public let dbQueue: DatabaseQueue
     public let path: String
     public let readOnly: Bool
+    /// The migrations this open applied (an older store upgraded in place), in order.
+    public private(set) var migrated: [String] = []
     /// Page cache in KiB. Measured at 5M quotes: 16 MiB to 200 MiB made no difference to ingest speed.
     static let cacheKiB = 64 * 1024
 
@@ -54,7 +56,7 @@ public final class Store: @unchecked Sendable {
         }
         if readOnly {
             guard Set(known).isSubset(of: Set(applied)) else {
-                throw OpenError(description: "\(path) is not a cix store with a current schema (run a writing command such as cix ingest on it first)")
+                throw OpenError(description: "\(path) is not a cix store with a current schema (cix upgrade brings an older store up to date in place)")
             }
             return
         }
@@ -65,6 +67,13 @@ public final class Store: @unchecked Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         try Store.migrator.migrate(dbQueue)
+        migrated = known.filter { !applied.contains($0) }
+    }
+
+    /// Rebuilds the file without its free pages (after an upgrade that freed space). Needs free disk
+    /// space about the size of the store.
+    public func vacuum() throws {
+        try dbQueue.writeWithoutTransaction { try $0.execute(sql: "VACUUM") }
     }
 
     /// Runs `body` in one write transaction: all of it commits, or none of it.
@@ -457,6 +466,37 @@ public final class Store: @unchecked Sendable {
             CREATE INDEX inbox_files_path ON inbox_files(path);
             """)
         }
+        m.registerMigration("v11-compact-blocks") { db in
+            try db.execute(sql: """
+            -- A normalization run is finished when it records its counts; a killed one never is.
+            ALTER TABLE normalization_runs ADD COLUMN finished_at TEXT;
+            UPDATE normalization_runs SET finished_at = started_at;
+            -- Per raw block: the run, definitions and FX rates it was last normalized under (§3.6). A block
+            -- without a row, or with other hashes than the current ones, is normalized by the next run.
+            CREATE TABLE normalized_blocks (
+                first_quote_id INTEGER PRIMARY KEY REFERENCES raw_blocks(first_quote_id),
+                run_id INTEGER NOT NULL REFERENCES normalization_runs(id),
+                reference_hash TEXT NOT NULL,
+                fx_hash TEXT NOT NULL
+            );
+            -- The normalized quotes of one raw block observed on one UTC day (day = epoch ÷ 86400), in
+            -- (observation second, quote id) order, as compressed columns (CixStore/NormalizedSegments.swift).
+            -- Keyed by day, so a fixing window reads the segments of its days only.
+            CREATE TABLE normalized_segments (
+                day INTEGER NOT NULL,
+                first_quote_id INTEGER NOT NULL REFERENCES raw_blocks(first_quote_id),
+                count INTEGER NOT NULL,
+                min_epoch INTEGER NOT NULL,
+                max_epoch INTEGER NOT NULL,
+                data BLOB NOT NULL,
+                PRIMARY KEY (day, first_quote_id)
+            );
+            CREATE INDEX normalized_segments_block ON normalized_segments(first_quote_id);
+            """)
+            try CompactMigration.compressRawBlocks(db)
+            try CompactMigration.convertNormalizedQuotes(db)
+            try db.execute(sql: "DROP TABLE normalized_quotes")
+        }
         return m
     }
 }
@@ -621,8 +661,10 @@ public final class QuoteBatchWriter {
             sqlite3_bind_int64(s, 3, Int64(added))
             sqlite3_bind_int64(s, 4, minEpoch)
             sqlite3_bind_int64(s, 5, maxEpoch)
-            let rc: Int32 = text.withUnsafeBufferPointer { buf in
-                sqlite3_bind_text(s, 6, UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(buf.count), SQLITE_STATIC)
+            // Stored compressed (§2.5); it decompresses to exactly these bytes.
+            let packed = BlockCodec.compress(text)
+            let rc: Int32 = packed.withUnsafeBufferPointer { buf in
+                sqlite3_bind_blob(s, 6, buf.baseAddress, Int32(buf.count), SQLITE_STATIC)
                 let rc = sqlite3_step(s)
                 sqlite3_clear_bindings(s)
                 return rc

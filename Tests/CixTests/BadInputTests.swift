@@ -130,7 +130,7 @@ import Testing
         #expect(run(["fix", "--db", db, "--date", "2026-11-24"]) == 0)
         #expect(run(["index", "--db", db, "--from", "2025-01-02", "--to", "2026-11-24"]) == 0)
         let s = try Store(path: db)
-        let reasons = try s.dbQueue.read { try String.fetchAll($0, sql: "SELECT unpriced_reason FROM normalized_quotes") }
+        let reasons = try normalizedRows(s).compactMap(\.unpricedReason)
         #expect(reasons.count == 15 && reasons.allSatisfy { $0.hasPrefix("implausible price") })
         let f = try s.read { try $0.latestFixing(grade: "H100-SXM.NA.OD", date: CivilDate(iso: "2026-11-24")!) }
         #expect(f?.status == "suspended" && f?.offers == 0)

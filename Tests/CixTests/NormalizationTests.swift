@@ -170,13 +170,13 @@ func norm(_ q: RawQuote, fx: FXTable = FXTable([])) -> NormalizedQuote {
         try ingest(s, QuoteColumn.header + "\n2024-11-15T12:00:00Z,seeweb,h100,NVIDIA H100,1,IT,on_demand,2.10,EUR,hour,gpu,,\n")
         let first = try NormalizeJob.run(store: s, ref: referenceData)
         #expect(first.examined == 1 && first.unpriced == 1)
-        let held = try s.dbQueue.read { db in try Row.fetchOne(db, sql: "SELECT usd_per_gpu_hour, unpriced_reason FROM normalized_quotes") }!
-        #expect((held[0] as Double?) == nil && (held[1] as String).contains("no EUR rate"))
+        let held = try normalizedRows(s)
+        #expect(held.count == 1 && held[0].usdPerGPUHour == nil && held[0].unpricedReason?.contains("no EUR rate") == true)
         // Seeweb's €2.10 shown as $2.22 on 2024-11-15 (market-facts §5): about 1.057 USD/EUR.
         _ = try s.write { try $0.insertFXRates([FXRate(currency: "EUR", date: CivilDate(iso: "2024-11-15")!, usdPerUnit: 1.057)], sourcePath: "t", at: "t") }
         let second = try NormalizeJob.run(store: s, ref: referenceData)
         #expect(second.fullRerun && second.changed == 1 && second.priced == 1)
-        let priced = try s.dbQueue.read { db in try Double.fetchOne(db, sql: "SELECT usd_per_gpu_hour FROM normalized_quotes") }!
+        let priced = try #require(try normalizedRows(s).first?.usdPerGPUHour)
         #expect(abs(priced - 2.2197) < 1e-12)
         // Nothing changed: a third run examines nothing.
         #expect(try NormalizeJob.run(store: s, ref: referenceData).examined == 0)
@@ -212,12 +212,12 @@ func norm(_ q: RawQuote, fx: FXTable = FXTable([])) -> NormalizedQuote {
         #expect(edited.hash != referenceData.hash)
         let run = try NormalizeJob.run(store: s, ref: edited)
         #expect(run.fullRerun && run.examined == 3 && run.changed == 1 && run.written == 1)
-        let rows = try s.dbQueue.read { db in
-            try Row.fetchAll(db, sql: "SELECT offer_id, chip, unmatched_reason, reference_hash FROM normalized_quotes ORDER BY offer_id")
-        }
-        #expect(rows[1][1] as String? == "GAUDI3" && rows[1][2] as String? == "no grade for this chip/region/term")
-        #expect(rows[1][3] as String == edited.hash)
-        #expect(rows[0][3] as String == referenceData.hash, "an unchanged result keeps the run that wrote it")
+        // Offers a, b, c: one instant, so in quote id (file) order.
+        let rows = try normalizedRows(s)
+        #expect(rows[1].chip == "GAUDI3" && rows[1].unmatchedReason == "no grade for this chip/region/term")
+        #expect(rows[1].referenceHash == edited.hash)
+        #expect(rows[0].referenceHash == referenceData.hash, "an unchanged result keeps the run that wrote it")
+        #expect(rows[2].referenceHash == referenceData.hash)
     }
 
     /// METHODOLOGY.md §1.2.

@@ -61,6 +61,13 @@ func smallDemoStore(_ dir: String, days: Int = 12, quotesPerDay: Int = 1500, end
     return (s, c)
 }
 
+/// Every normalized row of a store, by observation time then quote id.
+func normalizedRows(_ s: Store) throws -> [NormalizedRow] {
+    var out: [NormalizedRow] = []
+    try s.read { try $0.forEachNormalizedRow(fromEpoch: 0, toEpoch: 4_102_444_800) { out.append($0) } }
+    return out
+}
+
 /// CIX_RECORD_GOLDEN=1 re-records golden files instead of comparing with them.
 let recordGolden = ProcessInfo.processInfo.environment["CIX_RECORD_GOLDEN"] == "1"
 

@@ -11,10 +11,19 @@ struct NormalizeCommand: ParsableCommand {
         discussion: "New quotes are normalized; if the definitions in Indices/ or the FX rates changed since the last run, every quote is re-normalized and only changed results are rewritten.")
     @OptionGroup var store: StoreOptions
     @OptionGroup var indices: IndicesOptions
+    @Option(help: ArgumentHelp("Quotes per transaction (whole blocks; default 1,000,000).", visibility: .hidden))
+    var batchQuotes: Int = NormalizeJob.batchQuotes
+
+    func validate() throws {
+        guard batchQuotes >= 1 else { throw ValidationError("--batch-quotes must be at least 1") }
+    }
 
     func run() throws {
         let ref = try indices.load()
-        let stats = try NormalizeJob.run(store: try store.open(), ref: ref, progress: ProgressLine("normalizing").update)
+        // Crash tests: CIX_TEST_SIGKILL_AFTER_COMMITS=k kills this process right after its k-th commit.
+        let killAfter = ProcessInfo.processInfo.environment["CIX_TEST_SIGKILL_AFTER_COMMITS"].flatMap { Int($0) }
+        let stats = try NormalizeJob.run(store: try store.open(), ref: ref, batchQuotes: batchQuotes, progress: ProgressLine("normalizing").update,
+                                         afterCommit: { n in if n == killAfter { kill(getpid(), SIGKILL) } })
         print(definitionsLine(ref, indices.source))
         print(stats.summary + "; rows written \(stats.written)")
         for q in stats.newlyQuarantined { printErr("warning: quarantined: \(q)") }

@@ -32,7 +32,7 @@ public struct Cix: ParsableCommand {
         version: "cix \(CixVersion.current)",
         subcommands: [IngestCommand.self, FXCommand.self, NormalizeCommand.self, GradesCommand.self, FixCommand.self, IndexCommand.self,
                       FuturesCommand.self, RatesCommand.self, FundCommand.self, ExplainCommand.self, RunsCommand.self, ExportCommand.self, DemoCommand.self,
-                      BenchCommand.self, RunCommand.self, VerifyCommand.self, ReportCommand.self, ServeCommand.self])
+                      BenchCommand.self, RunCommand.self, VerifyCommand.self, ReportCommand.self, ServeCommand.self, UpgradeCommand.self])
     public init() {}
 }
 

@@ -30,112 +30,142 @@ public struct NormalizeStats: Sendable {
 }
 
 public enum NormalizeJob {
-    /// Normalizes the quotes that have no result yet; when the definitions or the FX rates differ
-    /// from the last run's, re-normalizes every stored quote and rewrites only the rows whose result
-    /// changed. One transaction.
-    /// `progress` is called after each block with the quotes done and the quotes to do.
-    public static func run(store: Store, ref: ReferenceData, now: String? = nil,
-                           progress: ((Int, Int) -> Void)? = nil) throws -> NormalizeStats {
+    /// Quotes per transaction: a long run commits every this many quotes (whole blocks), so the WAL of a
+    /// backfill stays bounded and a killed run resumes from its last commit (§3.6).
+    public static let batchQuotes = 1_000_000
+    /// Blocks decoded and normalized ahead of the writes (on other threads).
+    static let ahead = 3
+
+    /// Normalizes every raw block not yet normalized under these definitions and FX rates: new blocks,
+    /// and all blocks when the definitions or the FX rates changed (only the rows whose result changed take
+    /// the new reference hash). Commits every `batchQuotes` quotes; the result does not depend on where a
+    /// run was interrupted. `progress` is called after each block with the quotes done and to do.
+    /// `afterCommit` is called after each committed transaction with the number committed so far.
+    public static func run(store: Store, ref: ReferenceData, now: String? = nil, batchQuotes: Int = NormalizeJob.batchQuotes,
+                           progress: ((Int, Int) -> Void)? = nil, afterCommit: ((Int) -> Void)? = nil) throws -> NormalizeStats {
         var stats = NormalizeStats()
         let started = JobClock(now).now()
-        try store.write { s in
-            let fx = try s.fxSnapshot()
-            let last = try s.lastNormalizationRun()
-            let lastMax = last?.maxQuoteID ?? 0
-            let full = last.map { $0.referenceHash != ref.hash || $0.fxHash != fx.hash } ?? false
-            stats.fullRerun = full
-            let runID = try s.beginNormalizationRun(referenceHash: ref.hash, fxHash: fx.hash, startedAt: started, maxQuoteID: try s.maxQuoteID())
-            let writer = try s.normalizedWriter(runID: runID, referenceHash: ref.hash)
-            // Decoding and normalizing run on a worker thread, one block ahead of the SQLite writes on
-            // this one; results are written in block order, so the outcome does not depend on timing.
-            let quarantined = try s.quarantinedBlocks()
-            var inFlight: [(BlockWork, RawBlockInfo)] = []
-            var done = 0
-            func drain(_ item: (BlockWork, RawBlockInfo)) throws {
-                let (w, info) = item
-                done += info.count
-                let r: BlockWork.Output
-                do { r = try w.wait() } catch let e as StoreCorruption {
-                    // A block that cannot be read back never stops the rest: quarantine it and go on.
-                    try s.quarantine(firstQuoteID: info.firstQuoteID, reason: e.description, at: started)
-                    stats.quarantined += info.count
-                    stats.newlyQuarantined.append(e.description)
-                    return
-                }
-                progress?(done, total)
-                stats.examined += r.examined
-                stats.priced += r.priced
-                stats.unpriced += r.unpriced
-                stats.graded += r.graded
-                stats.changed += r.changed
-                for (k, v) in r.unmatched { stats.unmatched[k, default: 0] += v }
-                stats.written += r.rows.count
-                for row in r.rows { try writer.write(quoteID: row.quote.id, quote: row.quote.quote, result: row.result, resultHash: row.hash) }
-            }
-            // Blocks to look at: all (full re-run) or the new ones, less the quarantined ones.
-            let blocks = try s.rawBlockInfos(afterQuoteID: full ? 0 : lastMax)
-            let total = blocks.reduce(0) { $0 + $1.count }
-            for b in blocks {
-                if quarantined[b.firstQuoteID] != nil {
-                    stats.quarantined += b.count
-                    continue
-                }
-                let stored = (full || b.firstQuoteID <= lastMax) ? try s.normalizedResultHashes(b) : [:]
-                guard let block = try s.rawBlock(firstQuoteID: b.firstQuoteID) else { continue }
-                let work = BlockWork(block: block, stored: stored, skipStored: !full && b.firstQuoteID <= lastMax, ref: ref, fx: fx.table)
-                inFlight.append((work, b))
-                if inFlight.count > 1 { try drain(inFlight.removeFirst()) }
-            }
-            for w in inFlight { try drain(w) }
-            try s.finishNormalizationRun(runID, examined: stats.examined, written: stats.written)
+        let plan = try store.read { s in
+            (fx: try s.fxSnapshot(), blocks: try s.rawBlockInfos(afterQuoteID: 0), states: try s.normalizationStates(),
+             quarantined: try s.quarantinedBlocks(), last: try s.lastNormalizationRun(), maxQuoteID: try s.maxQuoteID())
         }
+        let current = NormalizationState(referenceHash: ref.hash, fxHash: plan.fx.hash)
+        var todo: [RawBlockInfo] = []
+        for b in plan.blocks {
+            if plan.quarantined[b.firstQuoteID] != nil { stats.quarantined += b.count; continue }
+            if let st = plan.states[b.firstQuoteID] {
+                if st == current { continue }
+                stats.fullRerun = true
+            }
+            todo.append(b)
+        }
+        // Nothing to do and nothing changed since the last run: no run is recorded.
+        if todo.isEmpty, let last = plan.last, last.referenceHash == ref.hash, last.fxHash == plan.fx.hash { return stats }
+        let total = todo.reduce(0) { $0 + $1.count }
+        var next = 0
+        var inFlight: [(work: BlockWork, info: RawBlockInfo)] = []
+        var runID: Int64?
+        let caches = (0..<ahead).map { _ in NormalizeCache() }
+        var done = 0
+        var commits = 0
+        repeat {
+            try store.write { s in
+                let run = try runID ?? s.beginNormalizationRun(referenceHash: ref.hash, fxHash: plan.fx.hash, startedAt: started,
+                                                               maxQuoteID: plan.maxQuoteID)
+                runID = run
+                var inThis = 0
+                while inThis < batchQuotes, next < todo.count || !inFlight.isEmpty {
+                    while inFlight.count < ahead, next < todo.count {
+                        let b = todo[next]
+                        next += 1
+                        guard let raw = try s.storedRawBlock(firstQuoteID: b.firstQuoteID) else { continue }
+                        let old = plan.states[b.firstQuoteID] == nil ? [] : try s.normalizedSegments(ofBlock: b.firstQuoteID)
+                        // Work k and k + ahead never run at once (k is waited for before k + ahead starts), so
+                        // they can share a cache.
+                        inFlight.append((BlockWork(raw: raw, old: old, ref: ref, fx: plan.fx.table, cache: caches[next % ahead]), b))
+                    }
+                    guard !inFlight.isEmpty else { break }
+                    let (w, info) = inFlight.removeFirst()
+                    inThis += info.count
+                    done += info.count
+                    let r: BlockWork.Output
+                    do { r = try w.wait() } catch let e as StoreCorruption {
+                        // A block that cannot be read back never stops the rest: quarantine it and go on.
+                        try s.quarantine(firstQuoteID: info.firstQuoteID, reason: e.description, at: started)
+                        stats.quarantined += info.count
+                        stats.newlyQuarantined.append(e.description)
+                        continue
+                    }
+                    stats.examined += r.examined
+                    stats.priced += r.priced
+                    stats.unpriced += r.unpriced
+                    stats.graded += r.graded
+                    stats.changed += r.changed
+                    stats.written += r.written
+                    for (k, v) in r.unmatched { stats.unmatched[k, default: 0] += v }
+                    if r.unchanged {
+                        try s.markNormalized(firstQuoteID: info.firstQuoteID, runID: run, referenceHash: ref.hash, fxHash: plan.fx.hash)
+                    } else {
+                        try s.writeNormalizedBlock(firstQuoteID: info.firstQuoteID, runID: run, referenceHash: ref.hash, fxHash: plan.fx.hash,
+                                                   segments: r.segments)
+                    }
+                    progress?(done, total)
+                }
+                if next >= todo.count, inFlight.isEmpty {
+                    try s.finishNormalizationRun(run, examined: stats.examined, written: stats.written, at: JobClock(now).now())
+                }
+            }
+            commits += 1
+            afterCommit?(commits)
+        } while next < todo.count || !inFlight.isEmpty
         return stats
     }
 }
 
-/// One block's decode-and-normalize, run on a global queue; `wait()` gives its rows in the table's key
-/// order.
-final class BlockWork: @unchecked Sendable {
-    struct Row {
-        var quote: StoredQuote
-        var result: NormalizedQuote
-        var hash: Int64
-    }
+/// What normalizing blocks works out once per distinct descriptive text (§3.8): the scanner's validated
+/// templates, and per template its profile (§3.1–§3.3, §4.2), stored profile and currency number.
+final class NormalizeCache: @unchecked Sendable {
+    let scan = ScanCache()
+    private(set) var profiles: [NormalizationProfile] = []
+    private(set) var stored: [NormalizedProfile] = []
+    private(set) var currency: [Int] = []
+    private var currencies: [String: Int] = [:]
 
+    /// Works out the templates the last scan added.
+    func extend(ref: ReferenceData) {
+        for t in scan.templates[profiles.count...] {
+            let p = Normalization.profile(t, ref: ref)
+            profiles.append(p)
+            stored.append(NormalizedProfile(
+                source: t.source, location: t.location, chip: p.chip?.id, country: p.location?.country, region: p.location?.region,
+                term: p.term.rawValue, gpuCount: p.gpuCount, interconnect: p.interconnect.rawValue, grades: p.grades.joined(separator: " "),
+                unmatched: p.unmatched?.rawValue, h100Factor: p.h100Factor))
+            let c = currencies[p.currency] ?? currencies.count
+            currencies[p.currency] = c
+            currency.append(c)
+        }
+    }
+}
+
+/// One block's decompress, decode, normalize and encode, run on a global queue: the block's new
+/// segments, compared with its old ones (a re-normalization keeps the reference hash of every row whose
+/// result did not change).
+final class BlockWork: @unchecked Sendable {
     struct Output {
-        var rows: [Row] = []
-        var examined = 0, priced = 0, unpriced = 0, graded = 0, changed = 0
+        var segments: [NormalizedSegment] = []
+        /// The new segments are the old ones byte for byte.
+        var unchanged = false
+        var examined = 0, priced = 0, unpriced = 0, graded = 0, changed = 0, written = 0
         var unmatched: [UnmatchedReason: Int] = [:]
     }
 
     private let done = DispatchSemaphore(value: 0)
     private var result: Result<Output, Error>?
 
-    init(block: RawBlock, stored: [Int64: Int64], skipStored: Bool, ref: ReferenceData, fx: FXTable) {
+    /// `cache` is used by this work only until it is waited for.
+    init(raw: StoredRawBlock, old: [NormalizedSegment], ref: ReferenceData, fx: FXTable, cache: NormalizeCache) {
         DispatchQueue.global().async { [self] in
-            result = Result {
-                var out = Output()
-                var pending: [Row] = []
-                try block.decode { sq in
-                    if skipStored && stored[sq.id] != nil { return }
-                    let n = Normalization.normalize(sq.quote, ref: ref, fx: fx)
-                    out.examined += 1
-                    if n.isPriced { out.priced += 1 } else { out.unpriced += 1 }
-                    if let u = n.unmatched { out.unmatched[u, default: 0] += 1 } else { out.graded += 1 }
-                    let h = n.resultHash(nanos: sq.quote.observedNanos)
-                    if let old = stored[sq.id] {
-                        if old == h { return }
-                        out.changed += 1
-                    }
-                    pending.append(Row(quote: sq, result: n, hash: h))
-                }
-                // Written in the table's key order: appends, not inserts all over the B-tree.
-                let order = pending.indices.sorted {
-                    (pending[$0].quote.quote.observedEpoch, pending[$0].quote.id) < (pending[$1].quote.quote.observedEpoch, pending[$1].quote.id)
-                }
-                out.rows = order.map { pending[$0] }
-                return out
-            }
+            result = Result { try BlockWork.normalize(raw: raw, old: old, ref: ref, fx: fx, cache: cache) }
             done.signal()
         }
     }
@@ -143,5 +173,69 @@ final class BlockWork: @unchecked Sendable {
     func wait() throws -> Output {
         done.wait()
         return try result!.get()
+    }
+
+    static func normalize(raw: StoredRawBlock, old: [NormalizedSegment], ref: ReferenceData, fx: FXTable, cache: NormalizeCache) throws -> Output {
+        var out = Output()
+        // The old results: quote id → (segment, row).
+        let oldSegments = try old.map { try DecodedSegment(data: $0.data, firstQuoteID: $0.firstQuoteID) }
+        var oldRow: [Int64: (Int, Int)] = [:]
+        for (si, g) in oldSegments.enumerated() { for r in 0..<g.count { oldRow[g.quoteIDs[r]] = (si, r) } }
+        let block = try raw.block().scan(cache: cache.scan)
+        cache.extend(ref: ref)
+        var builder = NormalizedBlockBuilder(firstQuoteID: raw.firstQuoteID, capacity: block.quotes.count)
+        let currentReference = builder.text(ref.hash)
+        let offerBase = builder.appendTexts(block.offers)
+        // The builder's number of each profile used here, made on first use.
+        var builderProfile = [Int32](repeating: -1, count: cache.profiles.count)
+        var perSlot = [Int](repeating: 0, count: cache.profiles.count)
+        // FX rate per (currency, day), looked up once per pair (§3.5), with its builder number.
+        var rates: [Int64: (rate: AppliedRate?, number: Int32)] = [:]
+        var lastKey: Int64 = -1
+        var last: (rate: AppliedRate?, number: Int32) = (nil, -1)
+        for q in block.quotes {
+            let slot = Int(q.slot)
+            let p = cache.profiles[slot]
+            perSlot[slot] += 1
+            if builderProfile[slot] < 0 { builderProfile[slot] = builder.profile(cache.stored[slot]) }
+            let dayNumber = floorDiv(q.epoch, 86_400)
+            let rk = Int64(cache.currency[slot]) << 40 | (dayNumber & 0xFF_FFFF_FFFF)
+            if rk != lastKey {
+                if let r = rates[rk] { last = r } else {
+                    let rate = fx.rate(p.currency, on: CivilDate(dayNumber: dayNumber))
+                    last = (rate, rate.map { builder.fx(rate: $0.rate, date: $0.date.description) } ?? -1)
+                    rates[rk] = last
+                }
+                lastKey = rk
+            }
+            let price = Normalization.price(q.price, day: CivilDate(dayNumber: dayNumber), profile: p, ref: ref, rate: last.rate)
+            var reference = currentReference
+            if let (si, r) = oldRow[q.id] {
+                let g = oldSegments[si]
+                let n = NormalizedQuote(chip: p.chip?.id, country: p.location?.country, region: p.location?.region, term: p.term,
+                                        gpuCount: p.gpuCount, availableGPUs: q.availableGPUs, interconnect: p.interconnect,
+                                        usdPerGPUHour: price.usdPerGPUHour, usdPerH100Hour: price.usdPerH100Hour, fxRate: price.fxRate,
+                                        fxDate: price.fxDate, unpricedReason: price.unpricedReason, grades: p.grades, unmatched: p.unmatched)
+                if g.quote(r) == n {
+                    reference = builder.text(g.string(g.reference[r])!)
+                } else {
+                    out.changed += 1
+                    out.written += 1
+                }
+            } else {
+                out.written += 1
+            }
+            if price.usdPerGPUHour != nil { out.priced += 1 } else { out.unpriced += 1 }
+            builder.add(quoteID: q.id, epoch: q.epoch, nanos: q.nanos, profile: builderProfile[slot], offer: q.offer < 0 ? -1 : offerBase + q.offer,
+                        availableGPUs: q.availableGPUs, usdPerGPUHour: price.usdPerGPUHour, usdPerH100Hour: price.usdPerH100Hour,
+                        unpriced: price.unpricedReason.map { builder.text($0) } ?? -1, reference: reference, fx: last.number)
+        }
+        out.examined = block.quotes.count
+        for (slot, k) in perSlot.enumerated() where k > 0 {
+            if let u = cache.profiles[slot].unmatched { out.unmatched[u, default: 0] += k } else { out.graded += k }
+        }
+        out.segments = builder.segments()
+        out.unchanged = !old.isEmpty && out.segments == old
+        return out
     }
 }

@@ -22,12 +22,16 @@ public struct RawBlock: Sendable {
     public var firstQuoteID: Int64
     public var count: Int
     public var data: [UInt8]
+    /// Why the stored bytes could not be turned back into `data` (a damaged compressed block); decoding
+    /// such a block fails with this reason.
+    public var unreadable: String?
 
-    public init(batchID: Int64, firstQuoteID: Int64, count: Int, data: [UInt8]) {
+    public init(batchID: Int64, firstQuoteID: Int64, count: Int, data: [UInt8], unreadable: String? = nil) {
         self.batchID = batchID
         self.firstQuoteID = firstQuoteID
         self.count = count
         self.data = data
+        self.unreadable = unreadable
     }
 }
 

@@ -5,6 +5,15 @@ public enum Decimals {
     /// fast path: an integer mantissa below 2^53 scaled by an exact power of ten); otherwise falls
     /// back to the standard library's correctly rounded parser. Rejects NaN, infinities and hex.
     public static func parse(_ text: some StringProtocol) -> Double? {
+        parse(utf8: text.utf8) { Double(String(text)) }
+    }
+
+    /// The same from UTF-8 bytes (the stored-block decoder parses without making strings).
+    public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        parse(utf8: bytes) { Double(String(decoding: bytes, as: UTF8.self)) }
+    }
+
+    @inline(__always) static func parse<S: Sequence<UInt8>>(utf8 u: S, fallback: () -> Double?) -> Double? {
         var mantissa: UInt64 = 0
         var digitsSeen = 0
         var significant = 0
@@ -13,7 +22,6 @@ public enum Decimals {
         var sawDot = false
         var fast = true
         var i = 0
-        let u = text.utf8
         var it = u.makeIterator()
         var c = it.next()
         if c == 43 || c == 45 { negative = c == 45; c = it.next(); i += 1 }
@@ -46,7 +54,7 @@ public enum Decimals {
             let v = Double(mantissa) / pow10[fracDigits]
             return negative ? -v : v
         }
-        guard let v = Double(String(text)), v.isFinite else { return nil }
+        guard let v = fallback(), v.isFinite else { return nil }
         return v
     }
 

@@ -89,6 +89,16 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 }
 
+@inline(__always) func digits(_ u: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Int? {
+    var v = 0
+    for i in start..<(start + count) {
+        let c = u[i] &- 48
+        guard c < 10 else { return nil }
+        v = v * 10 + Int(c)
+    }
+    return v
+}
+
 @inline(__always) func digits(_ u: [UInt8], _ start: Int, _ count: Int) -> Int? {
     var v = 0
     for i in start..<(start + count) {
@@ -139,7 +149,12 @@ public enum Timestamp {
     /// Parses like `parse`, keeping the fraction of a second (to the nanosecond; further digits are
     /// truncated): instants are compared at full precision (§5.1).
     public static func parseInstant(_ text: some StringProtocol) -> Result<Instant, ParseError> {
-        let u = Array(text.utf8)
+        var s = String(text)
+        return s.withUTF8 { parseInstant(utf8: $0) }
+    }
+
+    /// The same, from UTF-8 bytes (the stored-block decoder parses without making strings).
+    public static func parseInstant(utf8 u: UnsafeBufferPointer<UInt8>) -> Result<Instant, ParseError> {
         let n = u.count
         guard n >= 16, u[4] == 45, u[7] == 45, u[10] == 84 || u[10] == 116 || u[10] == 32, u[13] == 58,
               let y = digits(u, 0, 4), let mo = digits(u, 5, 2), let d = digits(u, 8, 2),

@@ -10,6 +10,7 @@ extension RawBlock {
     /// Decodes every record with the CSV reader and validation used at ingest, so a stored quote reads
     /// back exactly as it was accepted. Needs no database: it can run on any thread.
     public func decode(_ body: (StoredQuote) throws -> Void) throws {
+        if let unreadable { throw StoreCorruption("raw block at quote \(firstQuoteID): \(unreadable)") }
         var fields = [String](repeating: "", count: QuoteColumn.allCases.count)
         let reader = CSVReader(source: MemoryByteSource(data), chunkSize: 1 << 16)
         var rec = CSVRecord()
