@@ -1,5 +1,4 @@
 import CixCore
-import CixIO
 import Foundation
 
 /// The categorical part of a normalized quote: every field that many quotes share (METHODOLOGY.md §3,

@@ -118,6 +118,7 @@ extension StoreSession {
     /// Replaces a block's segments and records it as normalized by `runID` under these hashes.
     public func writeNormalizedBlock(firstQuoteID: Int64, runID: Int64, referenceHash: String, fxHash: String,
                                      segments: [NormalizedSegment]) throws {
+        segmentCache = [:]
         try NormalizedSegmentWriter.write(db, firstQuoteID: firstQuoteID, runID: runID, referenceHash: referenceHash, fxHash: fxHash,
                                           segments: segments)
     }
@@ -144,11 +145,24 @@ extension StoreSession {
     /// The decoded segments with a quote observed in [fromEpoch, toEpoch], by day then block.
     func decodedSegments(fromEpoch: Int64, toEpoch: Int64) throws -> [DecodedSegment] {
         guard fromEpoch <= toEpoch else { return [] }
-        let rows = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT first_quote_id, data FROM normalized_segments
+        let firstDay = floorDiv(fromEpoch, 86_400), lastDay = floorDiv(toEpoch, 86_400)
+        // Keys first; a segment decoded for an earlier window of this session is reused.
+        let keys = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT day, first_quote_id FROM normalized_segments
             WHERE day >= ? AND day <= ? AND max_epoch >= ? AND min_epoch <= ? ORDER BY day, first_quote_id
-            """), arguments: [floorDiv(fromEpoch, 86_400), floorDiv(toEpoch, 86_400), fromEpoch, toEpoch])
-        return try rows.map { try DecodedSegment(data: [UInt8]($0[1] as Data), firstQuoteID: $0[0]) }
+            """), arguments: [firstDay, lastDay, fromEpoch, toEpoch]).map { SegmentKey(day: $0[0], firstQuoteID: $0[1]) }
+        let data = try db.cachedStatement(sql: "SELECT data FROM normalized_segments WHERE day = ? AND first_quote_id = ?")
+        var out: [DecodedSegment] = []
+        for k in keys {
+            if let g = segmentCache[k] { out.append(g); continue }
+            guard let bytes = try Data.fetchOne(data, arguments: [k.day, k.firstQuoteID]) else { continue }
+            let g = try DecodedSegment(data: [UInt8](bytes), firstQuoteID: k.firstQuoteID)
+            segmentCache[k] = g
+            out.append(g)
+        }
+        // Only the days a later window (a day on) can read again are kept.
+        segmentCache = segmentCache.filter { $0.key.day >= lastDay - 1 && $0.key.day <= lastDay + 1 }
+        return out
     }
 
     /// Rows of `segments` passing `keep`, in (observation second, quote id) order: (segment, row).

@@ -71,6 +71,8 @@ public struct RejectRow: Sendable {
 /// Inputs that arrived after a mark, as the first date they can change.
 public struct NewInputs: Sendable {
     public var quotes: CivilDate?
+    /// The earliest observation (epoch seconds) of the new quotes.
+    public var quotesEpoch: Int64?
     public var settlements: CivilDate?
     public var rates: CivilDate?
     public var fx: CivilDate?
@@ -114,7 +116,8 @@ extension StoreSession {
     public func newInputs(since mark: InputMark) throws -> NewInputs {
         var n = NewInputs()
         if let e = try Int64.fetchOne(db, sql: "SELECT MIN(min_epoch) FROM raw_blocks WHERE first_quote_id + count - 1 > ?", arguments: [mark.quoteID]) {
-            n.quotes = CivilDate(dayNumber: Int64((Double(e) / 86_400).rounded(.down)))
+            n.quotes = CivilDate(dayNumber: floorDiv(e, 86_400))
+            n.quotesEpoch = e
         }
         n.settlements = try String.fetchOne(db, sql: "SELECT MIN(date) FROM settlements WHERE run_id > ?", arguments: [mark.settlementRunID])
             .flatMap(CivilDate.init(iso:))

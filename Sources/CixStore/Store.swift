@@ -505,6 +505,14 @@ public final class Store: @unchecked Sendable {
 public final class StoreSession {
     let db: Database
     init(_ db: Database) { self.db = db }
+    /// Decoded normalized segments of the last days read, by (day, block): consecutive fixing windows
+    /// share a day, which is then decoded once. Cleared when this session writes segments.
+    var segmentCache: [SegmentKey: DecodedSegment] = [:]
+
+    struct SegmentKey: Hashable {
+        var day: Int64
+        var firstQuoteID: Int64
+    }
 
     func storeError(_ rc: Int32) -> DatabaseError {
         DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))

@@ -214,6 +214,22 @@ import Testing
         #expect(throws: StoreCorruption.self) { _ = try DecodedSegment(data: Array(segs[0].data.prefix(9)), firstQuoteID: 1000) }
     }
 
+    /// The audit lines' byte formatter writes exactly `Timestamp.format` (§5.7's text).
+    @Test func timestampBytesAreTheFormattedText() {
+        var rng = SystemRandomNumberGenerator()
+        var cases: [Instant] = [Instant(seconds: 0, nanos: 0), Instant(seconds: -1, nanos: 5), Instant(seconds: 253_402_300_799, nanos: 999_999_999),
+                                Instant(seconds: 253_402_300_800, nanos: 1), Instant(seconds: -62_167_219_201, nanos: 0)]
+        for _ in 0..<2000 {
+            cases.append(Instant(seconds: Int64.random(in: -70_000_000_000...300_000_000_000, using: &rng),
+                                 nanos: Bool.random(using: &rng) ? 0 : Int32.random(in: 1...999_999_999, using: &rng)))
+        }
+        for t in cases {
+            var b: [UInt8] = []
+            Timestamp.append(t, to: &b)
+            #expect(String(decoding: b, as: UTF8.self) == Timestamp.format(t), "\(t)")
+        }
+    }
+
     /// Raw blocks are stored compressed and read back to exactly the bytes received; a damaged one is
     /// quarantined by the normalization, as an unreadable uncompressed one is (§2.5).
     @Test func rawBlocksCompressAndDamageIsQuarantined() throws {

@@ -17,39 +17,78 @@ struct BenchCommand: ParsableCommand {
 struct BenchIngest: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "Generate one large demo day and time `cix ingest` of it into a fresh store, in a child process (peak memory is the ingest's own).")
+        abstract: "Generate one large demo day and time, each in a child process on a new store: `cix ingest` as a user runs it (with its normalization), then ingest alone and normalization alone, and `sqlite3 .import` of the same file.")
 
     @Option(help: "Quotes in the generated day.") var quotes: Int = 5_000_000
     @Option(help: "Working folder (kept).") var dir: String = ".bench"
     @Option(help: "Seed.") var seed: UInt64 = 7
+    @Option(help: "An existing canonical file to use instead of generating one.") var file: String?
 
     func run() throws {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let file = dir + "/bench-day.csv"
-        let db = dir + "/bench.sqlite"
-        for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + s) }
-        let t0 = Date()
-        var market = DemoMarket(seed: seed, quotesPerDay: quotes)
-        market.badRowRate = 0.0005
-        let f = try AtomicTextFile(path: file)
-        let counts = market.writeDay(CivilDate(iso: "2026-06-15")!) { f.write($0) }
-        try f.commit()
-        let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
-        print("generated \(counts.rows) rows (\(size / 1_000_000) MB) in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s")
-        // The ingest runs as a child process so its peak memory is its own (a forked child's
-        // ru_maxrss would include this process's generator memory); it reports VmHWM itself.
+        let path: String
+        if let file {
+            path = file
+        } else {
+            path = dir + "/bench-day.csv"
+            let t0 = Date()
+            var market = DemoMarket(seed: seed, quotesPerDay: quotes)
+            market.badRowRate = 0.0005
+            let f = try AtomicTextFile(path: path)
+            let counts = market.writeDay(CivilDate(iso: "2026-06-15")!) { f.write($0) }
+            try f.commit()
+            print("generated \(counts.rows) rows in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s")
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        print("file: \(path), \(size / 1_000_000) MB")
+        func fresh(_ name: String) -> String {
+            let db = dir + "/" + name
+            for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + s) }
+            return db
+        }
+        // Children, so each peak memory is its own; each reports its own VmHWM with --stats.
         let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = ["ingest", "--db", db, "--no-reject-files", "--no-normalize", "--stats", file]
-        let err = Pipe()
-        p.standardError = err
-        try p.run()
-        let data = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 || p.terminationStatus == 3 else { throw CixError("bench: ingest exited \(p.terminationStatus)") }
-        let stats = String(decoding: data, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("stats:") } ?? "stats: (none)"
-        print("ingest of \(counts.rows) quotes into a new store, " + stats.dropFirst(7))
+        func child(_ exe: String, _ args: [String]) throws -> (seconds: Double, stats: String) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: exe)
+            p.arguments = args
+            let err = Pipe()
+            p.standardError = err
+            p.standardOutput = FileHandle.nullDevice
+            let t0 = Date()
+            try p.run()
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            let secs = Date().timeIntervalSince(t0)
+            guard p.terminationStatus == 0 || p.terminationStatus == 3 else { throw CixError("bench: \(args.first ?? exe) exited \(p.terminationStatus)") }
+            let stats = String(decoding: data, as: UTF8.self).split(separator: "\n").last { $0.hasPrefix("stats:") }.map { String($0.dropFirst(7)) } ?? ""
+            return (secs, stats)
+        }
+        func storeBytes(_ db: String) -> Int {
+            ["", "-wal"].reduce(0) { $0 + (((try? FileManager.default.attributesOfItem(atPath: db + $1)[.size]) as? Int) ?? 0) }
+        }
+        let whole = fresh("bench.sqlite")
+        let e2e = try child(exe, ["ingest", "--db", whole, "--no-reject-files", "--stats", path])
+        let stored = try Store(path: whole).read { try $0.quoteCount() }
+        print(String(format: "cix ingest (with its normalization), as a user runs it: %.1f s = %.0f quotes/s end to end; %@", e2e.seconds,
+                     Double(stored) / e2e.seconds, e2e.stats))
+        let bytes = storeBytes(whole)
+        print(String(format: "store: %.1f MB for %d quotes = %.1f bytes a quote (raw blocks, normalized segments, identities)",
+                     Double(bytes) / 1e6, stored, Double(bytes) / Double(max(stored, 1))))
+        let split = fresh("bench-split.sqlite")
+        let ing = try child(exe, ["ingest", "--db", split, "--no-normalize", "--no-reject-files", "--stats", path])
+        let norm = try child(exe, ["normalize", "--db", split])
+        print(String(format: "  of which: ingest alone %.1f s (%.0f quotes/s; %@), normalization alone %.1f s (%.0f quotes/s) = %.2f × the ingest",
+                     ing.seconds, Double(stored) / ing.seconds, ing.stats, norm.seconds, Double(stored) / norm.seconds, norm.seconds / ing.seconds))
+        // The same file loaded by SQLite's own shell into one untyped table: the floor for "a database load".
+        if let sqlite = ["/usr/bin/sqlite3", "/usr/local/bin/sqlite3"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) {
+            let db = fresh("bench-import.sqlite")
+            let t = try child(sqlite, [db, ".mode csv", ".import '\(path)' quotes"])
+            print(String(format: "sqlite3 .import of the same file: %.1f s, %.1f bytes a row; cix ingest end to end is %.2f × that",
+                         t.seconds, Double(storeBytes(db)) / Double(max(stored, 1)), e2e.seconds / t.seconds))
+        } else {
+            print("sqlite3 .import: skipped (no sqlite3 on this machine)")
+        }
     }
 }
 

@@ -28,16 +28,19 @@ public struct JobClock: Sendable {
 
 public enum FixingJob {
     /// The window's observations per grade (§5.1), read from the store.
-    static func observations(_ s: StoreSession, date: CivilDate, defs: MethodologyDefinitions, recordNames: Bool = false) throws -> GradeWindowBuilder {
-        var b = GradeWindowBuilder(grades: defs.reference.grades.grades, recordNames: recordNames)
+    static func observations(_ s: StoreSession, date: CivilDate, defs: MethodologyDefinitions, grades: [GradeDefinition]? = nil,
+                             recordNames: Bool = false) throws -> GradeWindowBuilder {
+        var b = GradeWindowBuilder(grades: grades ?? defs.reference.grades.grades, recordNames: recordNames)
         try s.forEachGradedQuote(in: defs.fixing.window(date)) { b.add($0) }
         return b
     }
 
-    /// Window results of every grade for one fixing date; grades are computed in parallel.
-    static func windowResults(_ s: StoreSession, date: CivilDate, defs: MethodologyDefinitions) throws -> [String: Result<WindowResult, InsufficientData>] {
-        let grades = defs.reference.grades.grades
-        let obs = try observations(s, date: date, defs: defs).observations
+    /// Window results of every grade (or of `only`) for one fixing date; grades are computed in parallel.
+    /// A grade's result depends on its own observations only (§5.1–§5.6).
+    static func windowResults(_ s: StoreSession, date: CivilDate, defs: MethodologyDefinitions,
+                              only: [GradeDefinition]? = nil) throws -> [String: Result<WindowResult, InsufficientData>] {
+        let grades = only ?? defs.reference.grades.grades
+        let obs = try observations(s, date: date, defs: defs, grades: grades).observations
         let end = defs.fixing.window(date).end
         let results = Collector<Result<WindowResult, InsufficientData>>()
         DispatchQueue.concurrentPerform(iterations: grades.count) { gi in
@@ -99,13 +102,30 @@ public enum FixingJob {
     static func compute(_ s: StoreSession, defs: MethodologyDefinitions, from: CivilDate, to: CivilDate,
                         each: (Fixing) throws -> Void) throws {
         let p = defs.fixing
-        let lookback = p.maxStaleDays
+        let grades = defs.reference.grades.grades
+        // Window results by date and grade. A date in [from, to] is computed for every grade; an earlier
+        // window only for the grades whose carry-forward (§5.5) reaches it, most recent first, until each
+        // finds a sufficient window: the results are those of computing every window in full.
         var windows: [Int64: [String: Result<WindowResult, InsufficientData>]] = [:]
-        for d in datesWithLookback(defs, from: from, to: to) {
-            windows[d.dayNumber] = try windowResults(s, date: d, defs: defs)
-            guard d >= from else { continue }
-            let historyDates = p.previousFixingDates(d, lookback, calendar: defs.calendar)
-            for g in defs.reference.grades.grades {
+        func ensure(_ d: CivilDate, _ wanted: [GradeDefinition]) throws {
+            let have = windows[d.dayNumber] ?? [:]
+            let missing = wanted.filter { have[$0.id] == nil }
+            guard !missing.isEmpty else { return }
+            let r = try windowResults(s, date: d, defs: defs, only: missing.count == grades.count ? nil : missing)
+            windows[d.dayNumber, default: [:]].merge(r) { old, _ in old }
+        }
+        var d = from
+        while d <= to {
+            defer { d = d.adding(days: 1) }
+            guard p.isFixingDate(d, calendar: defs.calendar) else { continue }
+            try ensure(d, grades)
+            let historyDates = p.previousFixingDates(d, p.maxStaleDays, calendar: defs.calendar)
+            var pending = grades.filter { if case .failure = windows[d.dayNumber]![$0.id]! { true } else { false } }
+            for h in historyDates where !pending.isEmpty {
+                try ensure(h, pending)
+                pending = pending.filter { if case .failure = windows[h.dayNumber]![$0.id]! { true } else { false } }
+            }
+            for g in grades {
                 let history = historyDates.map { windows[$0.dayNumber]?[g.id] }
                 try each(FixingEngine.fixing(grade: g.id, date: d, today: windows[d.dayNumber]![g.id]!, history: history,
                                              params: p, historyDates: historyDates))

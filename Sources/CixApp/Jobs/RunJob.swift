@@ -133,7 +133,7 @@ public enum RunJob {
         let defsHash = definitionsHash(defs)
         // §9.2: which dates to recompute, and the context every decision is made in.
         progress?.stage("compute")
-        let (start, mark, ctx, marksChanged) = try store.read { s -> (CivilDate, InputMark, PublishContext, Bool) in
+        let (start, mark, ctx, marksChanged, upToDate) = try store.read { s -> (CivilDate, InputMark, PublishContext, Bool, Bool) in
             let last = try s.lastRun(job: "run")
             let mark = try s.inputMark()
             let fresh = try s.newInputs(since: last?.inputMark ?? InputMark())
@@ -150,8 +150,9 @@ public enum RunJob {
             }
             var affected: CivilDate?
             func touch(_ d: CivilDate?) { if let d { affected = min(affected ?? d, d) } }
-            // A quote observed on day D can fall in the window of D's or the next fixing date.
-            touch(fresh.quotes.map { $0.adding(days: -1) })
+            // A new quote touches the first date whose fixing window ends at or after it (§5.1), and
+            // every later one.
+            touch(fresh.quotesEpoch.map { CivilDate(dayNumber: -floorDiv(-($0 - Int64(defs.fixing.fixingTimeSeconds)), 86_400)) })
             touch(fresh.settlements)
             touch(fresh.rates)
             touch(fresh.fx)
@@ -161,12 +162,22 @@ public enum RunJob {
             // Only dates already published can be restated; others wait for their own run.
             if let a = affected, let span, a < start { start = min(start, max(a, span.lowerBound)) }
             let changed = last == nil || last!.inputMark != mark || last!.definitionsHash != defsHash
-            return (start, mark, ctx, changed)
+            // §9.4: the same inputs, definitions and as-of date as the last finished run, and every date
+            // asked for already published: recomputing would give every stored value again, so it is skipped.
+            let upToDate = !changed && !r.restate && last?.asOf == r.to && span.map { $0.lowerBound <= start && $0.upperBound >= r.to } == true
+            return (start, mark, ctx, changed, upToDate)
         }
-        report.recomputed = start...r.to
-        logger.info("recomputing \(start) to \(r.to) as of \(r.to)")
-        let plan = try store.read { s in try compute(s, defs: defs, from: start, to: r.to, context: ctx) }
+        var plan = Plan()
+        if upToDate {
+            logger.info("up to date: no new input since the last run as of \(r.to)")
+            plan.fixings = try store.read { try $0.latestFixings(from: r.to, to: r.to) }
+        } else {
+            report.recomputed = start...r.to
+            logger.info("recomputing \(start) to \(r.to) as of \(r.to)")
+            plan = try store.read { s in try compute(s, defs: defs, from: start, to: r.to, context: ctx) }
+        }
         report.warnings += plan.warnings
+        logger.info("compute: \(plan.seconds.map { "\($0.stage) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", "))")
         lap("compute")
         logger.info("computed \(plan.counts.values.reduce(0) { $0 + $1.computed }) values, \(plan.pending.values.reduce(0) { $0 + $1.count }) to publish on \(plan.pending.count) dates")
 
@@ -390,6 +401,8 @@ public enum RunJob {
         /// The values each stage read, as the publication will leave them (for verify and explain).
         var fixings: [FixingRecord] = []
         var curves: [CurveRecord] = []
+        /// Seconds per stage (logged).
+        var seconds: [(stage: String, seconds: Double)] = []
     }
 
     /// §9.2: every series for [from, to], stage by stage. Each stage reads the values of the stage
@@ -397,6 +410,11 @@ public enum RunJob {
     /// new and restated ones; a held change is not read), so what is published is consistent.
     static func compute(_ s: StoreSession, defs: MethodologyDefinitions, from: CivilDate, to: CivilDate, context: PublishContext) throws -> Plan {
         var plan = Plan()
+        var t0 = Date()
+        func lap(_ stage: String) {
+            plan.seconds.append((stage, Date().timeIntervalSince(t0)))
+            t0 = Date()
+        }
         // §9.2: a chain-linked value (index level, rolling index, NAV) whose earlier change was held is
         // held too, so what is published never chains from an unpublished value.
         var heldChains = Set<String>()
@@ -412,16 +430,23 @@ public enum RunJob {
             plan.pending[day, default: []].append((item, hold))
         }
         // Fixings (§5).
-        var fixings: [String: FixingRecord] = [:]
-        for f in try s.latestFixings(to: to) { fixings[f.grade + "|" + f.date] = f }
+        let stored = try s.latestFixings(to: to)
+        lap("published fixings")
+        // This run's new and restated fixings (dates in [from, to]), by grade and date.
+        var replaced: [String: FixingRecord] = [:]
         let fxPreview = try s.fixingPublisher(runID: 0, computedAt: "", context: context)
         try FixingJob.compute(s, defs: defs, from: from, to: to) { f in
             let rec = FixingJob.record(f, defs: defs)
             let d = try fxPreview.decide(rec)
-            if d == .new || d == .restate { fixings[rec.grade + "|" + rec.date] = rec }
+            if d == .new || d == .restate { replaced[rec.grade + "|" + rec.date] = rec }
             keep("fixings", d, rec.date, .fixing(rec))
         }
-        plan.fixings = fixings.values.sorted { ($0.grade, $0.date) < ($1.grade, $1.date) }
+        // The stored fixings with this run's in their place, then the new ones by grade and date. (The
+        // stages below key every fixing by grade and date: the order only needs to be deterministic.)
+        let first = from.description
+        plan.fixings = stored.map { $0.date >= first ? replaced.removeValue(forKey: $0.grade + "|" + $0.date) ?? $0 : $0 }
+            + replaced.values.sorted { ($0.grade, $0.date) < ($1.grade, $1.date) }
+        lap("fixings")
         // Indices (§6).
         let ixPreview = try s.indexLevelPublisher(runID: 0, computedAt: "", context: context)
         for (def, values) in IndexJob.compute(defs: defs, prices: IndexJob.prices(plan.fixings), through: to) {
@@ -430,6 +455,7 @@ public enum RunJob {
                 keep("index_levels", try ixPreview.decide(level), level.date, .index(level, weights), chain: "index|" + def.id)
             }
         }
+        lap("indices")
         // Curves (§7.4).
         let byGrade = FuturesJob.values(plan.fixings)
         var stats = PublishStats()
@@ -443,6 +469,7 @@ public enum RunJob {
         }
         plan.curves = curves.values.sorted { ($0.root, $0.date, $0.contract) < ($1.root, $1.date, $1.contract) }
         plan.warnings += stats.warnings.filter { $0.contains(" \(to):") }
+        lap("curves")
         // Rolling futures indices (§7.5–§7.7) and funds (§8).
         let underlying = Set(defs.futures.map(\.underlying))
         let market = try FuturesJob.market(s, defs: defs, through: to, curves: plan.curves, fixings: byGrade.filter { underlying.contains($0.key) })
@@ -451,11 +478,13 @@ public enum RunJob {
                                              stats: &stats) {
             keep("futures_index_levels", try fiPreview.decide(r), r.date, .futures(r), chain: "futures|" + r.index)
         }
+        lap("futures indices")
         let fnPreview = try s.fundNAVPublisher(runID: 0, computedAt: "", context: context)
         for r in try FundJob.navRecords(defs: defs, computed: try FundJob.compute(market, defs: defs, funds: nil, through: to), from: from,
                                         stats: &stats) {
             keep("fund_nav", try fnPreview.decide(r), r.date, .fund(r), chain: "fund|" + r.fund)
         }
+        lap("funds")
         return plan
     }
 }

@@ -13,7 +13,7 @@ public enum FixingAudit {
                             availableGPUs: Int?) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(128)
-        out.append(contentsOf: Timestamp.format(instant).utf8)
+        Timestamp.append(instant, to: &out)
         out.append(124)
         out.append(contentsOf: source)
         out.append(124)

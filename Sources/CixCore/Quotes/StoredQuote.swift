@@ -49,3 +49,9 @@ public struct RawBlockInfo: Sendable, Hashable {
         self.maxEpoch = maxEpoch
     }
 }
+
+/// A stored block that no longer decodes (METHODOLOGY.md §2.5).
+public struct StoreCorruption: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ d: String) { description = d }
+}

@@ -223,6 +223,30 @@ public enum Timestamp {
     }
 
     public static func utcDate(_ epoch: Int64) -> CivilDate { CivilDate(dayNumber: floorDiv(epoch, 86_400)) }
+
+    /// Appends `format(t)`'s UTF-8 bytes (the audit lines of §5.7 write one per observation).
+    public static func append(_ t: Instant, to out: inout [UInt8]) {
+        let day = floorDiv(t.seconds, 86_400)
+        let sec = Int(t.seconds - day * 86_400)
+        let c = CivilDate(dayNumber: day).components
+        func put(_ v: Int, _ width: Int) {
+            let s = String(v).utf8
+            for _ in s.count..<max(width, s.count) { out.append(48) }
+            out.append(contentsOf: s)
+        }
+        if c.year < 0 {
+            // Outside the four-digit years: the text `format` makes.
+            out.append(contentsOf: format(t).utf8)
+            return
+        }
+        put(c.year, 4); out.append(45); put(c.month, 2); out.append(45); put(c.day, 2); out.append(84)
+        put(sec / 3600, 2); out.append(58); put(sec / 60 % 60, 2); out.append(58); put(sec % 60, 2)
+        if t.nanos > 0 {
+            out.append(46)
+            put(Int(t.nanos), 9)
+        }
+        out.append(90)
+    }
 }
 
 @inline(__always) public func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {

@@ -1,10 +1,5 @@
 import CixCore
 
-/// A stored block that no longer decodes (METHODOLOGY.md §2.5).
-public struct StoreCorruption: Error, CustomStringConvertible, Sendable {
-    public var description: String
-    public init(_ d: String) { description = d }
-}
 
 extension RawBlock {
     /// Decodes every record with the CSV reader and validation used at ingest, so a stored quote reads
