@@ -131,6 +131,13 @@ public struct NormalizedBlockBuilder: Sendable {
         return i
     }
 
+    /// Adds a profile without looking it up (the caller numbers its profiles itself); two equal profiles
+    /// then appear twice in a segment's table, which changes no value read back.
+    public mutating func appendProfile(_ p: NormalizedProfile) -> Int32 {
+        profiles.append(p)
+        return Int32(profiles.count - 1)
+    }
+
     /// The number of a text (added when new).
     public mutating func text(_ s: String) -> Int32 {
         if let i = textIndex[s] { return i }

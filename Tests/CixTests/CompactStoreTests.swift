@@ -154,6 +154,16 @@ import Testing
         let cache = ScanCache()
         #expect(throws: StoreCorruption.self) { _ = try bad.scan(cache: cache) }
         #expect(cache.templates.isEmpty, "a text is kept only once its record validated")
+        // With a cache that has validated records (new texts are then checked one field at a time): a
+        // record with an invalid descriptive field is still refused, and nothing of it is kept.
+        let kept = shared.templates.count
+        for badField in [",8,us-east-1,": ",0,us-east-1,", ",on_demand,": ",weekly,", ",CHF,": ",XYZ,", ",hour,": ",fortnight,"] {
+            let text = lines[4].replacingOccurrences(of: badField.key, with: badField.value)
+            #expect(text != lines[4])
+            let b = RawBlock(batchID: 1, firstQuoteID: 500, count: 1, data: Array((text + "\n").utf8))
+            #expect(throws: StoreCorruption.self, "\(badField.value)") { _ = try b.scan(cache: shared) }
+        }
+        #expect(shared.templates.count == kept)
     }
 
     /// Segments give back every value to the bit: texts, missing values, fractions of a second, FX,

@@ -125,16 +125,50 @@ public enum NormalizeJob {
 /// What normalizing blocks works out once per distinct descriptive text (§3.8): the scanner's validated
 /// templates, and per template its profile (§3.1–§3.3, §4.2), stored profile and currency number.
 final class NormalizeCache: @unchecked Sendable {
-    let scan = ScanCache()
+    private(set) var scan = ScanCache()
     private(set) var profiles: [NormalizationProfile] = []
     private(set) var stored: [NormalizedProfile] = []
     private(set) var currency: [Int] = []
     private var currencies: [String: Int] = [:]
+    /// Entries kept at most: a file whose quotes rarely share descriptive texts would otherwise grow
+    /// the cache with every block. Emptied when full (it only saves work, so results do not change).
+    static let limit = 30_000
 
-    /// Works out the templates the last scan added.
+    /// Before a scan: empty when full.
+    func bound() {
+        guard scan.templates.count > NormalizeCache.limit else { return }
+        scan = ScanCache()
+        profiles = []
+        stored = []
+        currency = []
+        currencies = [:]
+        chips = [:]
+        locations = [:]
+    }
+
+    private var chips: [String: ChipSpec?] = [:]
+    private var locations: [LocationKey: ResolvedLocation?] = [:]
+    private struct LocationKey: Hashable {
+        var source: String
+        var location: String
+    }
+
+    /// Works out the templates the last scan added; chips (§3.1) and locations (§3.2) are resolved once
+    /// per distinct text.
     func extend(ref: ReferenceData) {
         for t in scan.templates[profiles.count...] {
-            let p = Normalization.profile(t, ref: ref)
+            let chip: ChipSpec?
+            if let c = chips[t.chip] { chip = c } else {
+                chip = ref.chips.resolve(t.chip)
+                chips[t.chip] = .some(chip)
+            }
+            let lk = LocationKey(source: t.source, location: t.location)
+            let loc: ResolvedLocation?
+            if let l = locations[lk] { loc = l } else {
+                loc = ref.locations.resolve(source: t.source, location: t.location)
+                locations[lk] = .some(loc)
+            }
+            let p = Normalization.profile(t, chip: chip, location: loc, ref: ref)
             profiles.append(p)
             stored.append(NormalizedProfile(
                 source: t.source, location: t.location, chip: p.chip?.id, country: p.location?.country, region: p.location?.region,
@@ -181,6 +215,7 @@ final class BlockWork: @unchecked Sendable {
         let oldSegments = try old.map { try DecodedSegment(data: $0.data, firstQuoteID: $0.firstQuoteID) }
         var oldRow: [Int64: (Int, Int)] = [:]
         for (si, g) in oldSegments.enumerated() { for r in 0..<g.count { oldRow[g.quoteIDs[r]] = (si, r) } }
+        cache.bound()
         let block = try raw.block().scan(cache: cache.scan)
         cache.extend(ref: ref)
         var builder = NormalizedBlockBuilder(firstQuoteID: raw.firstQuoteID, capacity: block.quotes.count)
@@ -197,7 +232,7 @@ final class BlockWork: @unchecked Sendable {
             let slot = Int(q.slot)
             let p = cache.profiles[slot]
             perSlot[slot] += 1
-            if builderProfile[slot] < 0 { builderProfile[slot] = builder.profile(cache.stored[slot]) }
+            if builderProfile[slot] < 0 { builderProfile[slot] = builder.appendProfile(cache.stored[slot]) }
             let dayNumber = floorDiv(q.epoch, 86_400)
             let rk = Int64(cache.currency[slot]) << 40 | (dayNumber & 0xFF_FFFF_FFFF)
             if rk != lastKey {

@@ -116,8 +116,11 @@ public enum Normalization {
 
     /// §3.1–§3.3 and §4.2: chip, location, interconnect class and grade membership of a quote.
     public static func profile(_ q: RawQuote, ref: ReferenceData) -> NormalizationProfile {
-        let chip = ref.chips.resolve(q.chip)
-        let loc = ref.locations.resolve(source: q.source, location: q.location)
+        profile(q, chip: ref.chips.resolve(q.chip), location: ref.locations.resolve(source: q.source, location: q.location), ref: ref)
+    }
+
+    /// The same, with the chip (§3.1) and location (§3.2) of `q` already resolved.
+    public static func profile(_ q: RawQuote, chip: ChipSpec?, location loc: ResolvedLocation?, ref: ReferenceData) -> NormalizationProfile {
         let inter = InterconnectClass(text: q.interconnect)
         var p = NormalizationProfile(chip: chip, location: loc, interconnect: inter, term: q.term, gpuCount: q.gpuCount,
                                      currency: q.currency, priceUnit: q.priceUnit, priceBasis: q.priceBasis,

@@ -81,14 +81,19 @@ struct ByteInterner {
     }
 }
 
-/// What the scanner has validated, kept from block to block: per distinct descriptive text, a
-/// validated quote with it (`templates`). Results never depend on what a cache already holds. One
-/// scan at a time per cache.
+/// What the scanner has validated, kept from block to block: each descriptive field's distinct texts
+/// (validated once each), each distinct combination of them (a slot) with a validated quote carrying
+/// it (`templates`). Results never depend on what a cache already holds. One scan at a time per cache.
 public final class ScanCache: @unchecked Sendable {
     public private(set) var templates: [RawQuote] = []
-    /// Descriptive bytes → their number → the template's index.
-    fileprivate var slots = ByteInterner()
-    fileprivate var slotTemplate: [Int32] = []
+    /// Per descriptive field (`F.descriptive` order): its texts as bytes → number → a validated quote
+    /// with that text in that field.
+    fileprivate var fields = [ByteInterner](repeating: ByteInterner(), count: 9)
+    fileprivate var fieldQuotes = [[RawQuote]](repeating: [], count: 9)
+    /// Combinations of field numbers → slot.
+    fileprivate var combos = ByteInterner()
+    /// A record that validated whole: other records' new field texts are validated in it, one at a time.
+    fileprivate var base: [String]?
     fileprivate var general: [GeneralKey: Int32] = [:]
 
     public init() {}
@@ -106,6 +111,31 @@ public final class ScanCache: @unchecked Sendable {
         init(_ q: RawQuote) {
             source = q.source; chip = q.chip; location = q.location; term = q.termText; currency = q.currency
             unit = q.priceUnit.rawValue; basis = q.priceBasis.rawValue; gpuCount = q.gpuCount; interconnect = q.interconnect
+        }
+    }
+
+    /// The slot of a combination of field numbers, made when new from the fields' validated values
+    /// (the time, price and availability of a template do not matter: only its descriptive fields are read).
+    private var comboKey = [UInt8](repeating: 0, count: 36)
+
+    fileprivate func slot(_ ids: [Int32]) -> Int32 {
+        for (k, id) in ids.enumerated() {
+            for j in 0..<4 { comboKey[k * 4 + j] = UInt8(truncatingIfNeeded: id >> (8 * Int32(j))) }
+        }
+        let key = comboKey
+        return key.withUnsafeBufferPointer { kb in
+            let h = ByteInterner.hash(kb)
+            if let e = combos.find(kb, hash: h) { return e }
+            // Each field's value from the quote it was validated in (read in place, not copied whole).
+            func q(_ k: Int) -> Int { Int(ids[k]) }
+            let t = RawQuote(observedAt: "", observedEpoch: 0, source: fieldQuotes[0][q(0)].source, offerID: nil, chip: fieldQuotes[1][q(1)].chip,
+                             gpuCount: fieldQuotes[2][q(2)].gpuCount, location: fieldQuotes[3][q(3)].location,
+                             termText: fieldQuotes[4][q(4)].termText, term: fieldQuotes[4][q(4)].term, price: "", priceValue: 1,
+                             currency: fieldQuotes[5][q(5)].currency, priceUnit: fieldQuotes[6][q(6)].priceUnit,
+                             priceBasis: fieldQuotes[7][q(7)].priceBasis, availableGPUs: nil, interconnect: fieldQuotes[8][q(8)].interconnect)
+            let n = combos.insert(kb, hash: h)
+            _ = add(t)
+            return n
         }
     }
 }
@@ -162,7 +192,8 @@ extension RawBlock {
         var ends = [Int](repeating: 0, count: F.count)
         var quoted = [Bool](repeating: false, count: F.count)
         var offers = ByteInterner()
-        var key: [UInt8] = []
+        var ids = [Int32](repeating: -1, count: 9)
+        var hashes = [UInt64](repeating: 0, count: 9)
         let n = u.count
         var p = 0
         var i: Int64 = 0
@@ -207,14 +238,37 @@ extension RawBlock {
             let id = firstQuoteID + i
             defer { i += 1 }
             func field(_ k: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: u[starts[k]..<ends[k]]) }
-            // The slot: the descriptive fields' bytes, each followed by 0x1F.
-            key.removeAll(keepingCapacity: true)
-            for k in F.descriptive {
-                key.append(contentsOf: field(k))
-                key.append(0x1F)
+            // A field's text as the CSV reader gives it (quotes removed, doubled quotes halved).
+            func text(_ k: Int) -> String {
+                guard quoted[k] else { return String(decoding: field(k), as: UTF8.self) }
+                var b: [UInt8] = []
+                var j = starts[k] + 1
+                while j < ends[k] - 1 {
+                    b.append(u[j])
+                    j += u[j] == 34 ? 2 : 1
+                }
+                return String(decoding: b, as: UTF8.self)
             }
-            let keyHash = key.withUnsafeBufferPointer { ByteInterner.hash($0) }
-            let known = key.withUnsafeBufferPointer { cache.slots.find($0, hash: keyHash) }
+            // The descriptive fields: each text's number, when seen before.
+            var unknown = false
+            for (k, c) in F.descriptive.enumerated() {
+                let fb = field(c)
+                hashes[k] = ByteInterner.hash(fb)
+                if let e = cache.fields[k].find(fb, hash: hashes[k]) { ids[k] = e } else { ids[k] = -1; unknown = true }
+            }
+            // A text not seen before is validated in a record that validated whole (`base`), alone: the
+            // rules of §2.2 are per field, so it is valid here exactly when it is valid there.
+            if unknown, let base = cache.base {
+                for (k, c) in F.descriptive.enumerated() where ids[k] < 0 {
+                    var texts = base
+                    texts[c - 1] = text(c)
+                    guard case .success(let q) = QuoteValidation.validate(texts) else { break }
+                    ids[k] = cache.fields[k].insert(field(c), hash: hashes[k])
+                    cache.fieldQuotes[k].append(q)
+                }
+                unknown = ids.contains(-1)
+            }
+            let known: Int32? = unknown ? nil : cache.slot(ids)
             // The record's own fields, when clean: unquoted, no spaces or tabs at the ends, no control bytes.
             func clean(_ k: Int) -> Bool {
                 if quoted[k] { return false }
@@ -248,37 +302,25 @@ extension RawBlock {
                         if new { out.offers.append(String(decoding: o, as: UTF8.self)) }
                         offer = k
                     }
-                    out.quotes.append(ScannedQuote(id: id, epoch: t.seconds, nanos: t.nanos, slot: cache.slotTemplate[Int(known)], offer: offer,
+                    out.quotes.append(ScannedQuote(id: id, epoch: t.seconds, nanos: t.nanos, slot: known, offer: offer,
                                                    availableGPUs: available, price: price))
                     continue
                 }
             }
             // The general path for this record: its fields as text, validated whole.
-            var texts: [String] = []
-            texts.reserveCapacity(F.count - 1)
-            for k in 1..<F.count {
-                if quoted[k] {
-                    var b: [UInt8] = []
-                    var j = starts[k] + 1
-                    while j < ends[k] - 1 {
-                        b.append(u[j])
-                        j += u[j] == 34 ? 2 : 1
-                    }
-                    texts.append(String(decoding: b, as: UTF8.self))
-                } else {
-                    texts.append(String(decoding: field(k), as: UTF8.self))
-                }
-            }
+            let texts = (1..<F.count).map { text($0) }
             guard case .success(let q) = QuoteValidation.validate(texts) else {
                 throw StoreCorruption("raw block at quote \(firstQuoteID): record \(i) no longer validates")
             }
-            // A descriptive text seen for the first time is kept only once its record validated.
-            let slot: Int32
-            if let known { slot = cache.slotTemplate[Int(known)] } else {
-                slot = cache.add(q)
-                _ = key.withUnsafeBufferPointer { cache.slots.insert($0, hash: keyHash) }
-                cache.slotTemplate.append(slot)
+            if cache.base == nil { cache.base = texts }
+            // Its descriptive texts not seen before are kept, now that the record validated.
+            for (k, c) in F.descriptive.enumerated() where ids[k] < 0 {
+                let fb = field(c)
+                if let e = cache.fields[k].find(fb, hash: hashes[k]) { ids[k] = e; continue }
+                ids[k] = cache.fields[k].insert(fb, hash: hashes[k])
+                cache.fieldQuotes[k].append(q)
             }
+            let slot = known ?? cache.slot(ids)
             var offer: Int32 = -1
             if var text = q.offerID {
                 let (k, new) = text.withUTF8 { offers.intern($0, hash: ByteInterner.hash($0)) }
