@@ -66,14 +66,27 @@ public final class Store: @unchecked Sendable {
             // process still leaves the store as it was before the unfinished transaction.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        try Store.migrator.migrate(dbQueue)
         migrated = known.filter { !applied.contains($0) }
+        if migrated.isEmpty {
+            try Store.migrator.migrate(dbQueue)
+        } else {
+            // An upgrade rewrites or drops whole tables in one transaction: its statement journals go to a
+            // temporary file (in memory they grew with the table: 250 MB a million quotes for v11's DROP).
+            try dbQueue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA temp_store = FILE") }
+            try Store.migrator.migrate(dbQueue)
+            try dbQueue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA temp_store = MEMORY") }
+        }
     }
 
     /// Rebuilds the file without its free pages (after an upgrade that freed space). Needs free disk
     /// space about the size of the store.
     public func vacuum() throws {
-        try dbQueue.writeWithoutTransaction { try $0.execute(sql: "VACUUM") }
+        // Its temporary copy of the store goes to a file, not memory.
+        try dbQueue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA temp_store = FILE")
+            try db.execute(sql: "VACUUM")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
     }
 
     /// Runs `body` in one write transaction: all of it commits, or none of it.

@@ -1,4 +1,4 @@
 /// The engine's version, recorded with every publication run and printed by `cix --version`.
 public enum CixVersion {
-    public static let current = "0.4.0"
+    public static let current = "0.5.0"
 }
