@@ -9,7 +9,7 @@ enum CompactMigration {
     /// lifted for this statement only, inside the migration's transaction; the bytes decompress to
     /// exactly the bytes stored before.
     static func compressRawBlocks(_ db: Database) throws {
-        try db.execute(sql: "DROP TRIGGER raw_blocks_no_update")
+        try db.execute(sql: "DROP TRIGGER IF EXISTS raw_blocks_no_update")
         let ids = try Int64.fetchAll(db, sql: "SELECT id FROM raw_blocks ORDER BY id")
         let update = try db.makeStatement(sql: "UPDATE raw_blocks SET data = ? WHERE id = ?")
         for id in ids {
@@ -28,7 +28,11 @@ enum CompactMigration {
     /// under the last run's definitions and FX rates when the last run covered it.
     static func convertNormalizedQuotes(_ db: Database) throws {
         let last = try Row.fetchOne(db, sql: "SELECT id, reference_hash, fx_hash, max_quote_id FROM normalization_runs ORDER BY id DESC LIMIT 1")
-        let blocks = try Row.fetchAll(db, sql: "SELECT first_quote_id, count, min_epoch, max_epoch FROM raw_blocks ORDER BY first_quote_id")
+        // A quarantined block is in no fixing (§2.5): its rows, if any, are not carried over.
+        let blocks = try Row.fetchAll(db, sql: """
+            SELECT first_quote_id, count, min_epoch, max_epoch FROM raw_blocks
+            WHERE first_quote_id NOT IN (SELECT first_quote_id FROM quarantined_blocks) ORDER BY first_quote_id
+            """)
         let rows = try db.makeStatement(sql: """
             SELECT quote_id, observed_epoch, observed_nanos, source, offer_id, location, chip, country, region, term, gpu_count,
                    available_gpus, interconnect, usd_per_gpu_hour, usd_per_h100_hour, fx_rate, fx_date, unpriced_reason, grades,

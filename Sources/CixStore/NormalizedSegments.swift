@@ -223,7 +223,7 @@ public struct NormalizedBlockBuilder: Sendable {
 /// The segment byte format (before compression), all integers LEB128 varints, doubles 8 bytes
 /// little-endian:
 ///
-///     "CXN1" n firstEpoch
+///     "CXN1" block's first quote id, day, n, firstEpoch
 ///     strings:  count, then (length, UTF-8 bytes) each
 ///     profiles: count, then source location chip+1 country+1 region+1 term gpuCount interconnect grades
 ///               unmatched+1 (string indices, 0 = none) and the performance factor (NaN = none)
@@ -340,6 +340,8 @@ enum SegmentEncoding {
         }
         var out = magic
         out.reserveCapacity(n * 16 + 1024)
+        Varint.put(UInt64(b.firstQuoteID), &out)
+        Varint.put(zigzag(day), &out)
         Varint.put(UInt64(n), &out)
         Varint.put(zigzag(b.epochs[rows.first!]), &out)
         Varint.put(UInt64(strings.count + extra.count), &out)
@@ -435,18 +437,31 @@ public struct DecodedSegment: Sendable {
 
     struct Malformed: Error {}
 
-    /// Decodes a stored segment; a segment that does not decode is `StoreCorruption`.
-    public init(data: [UInt8], firstQuoteID: Int64) throws {
-        let plain: [UInt8]
-        do { plain = try data.withUnsafeBytes { try BlockCodec.decompress($0) } } catch {
-            throw StoreCorruption("normalized segment of the block at quote \(firstQuoteID): \(error)")
-        }
-        do { try decode(plain, firstQuoteID: firstQuoteID) } catch {
-            throw StoreCorruption("normalized segment of the block at quote \(firstQuoteID) does not decode")
-        }
+    /// Decodes a stored segment and checks it against where it is stored: its block, its day, its count
+    /// and time range. A segment that does not decode or does not match is `StoreCorruption`, with the
+    /// command that rebuilds the normalized quotes.
+    public init(_ seg: NormalizedSegment) throws {
+        try self.init(data: seg.data, firstQuoteID: seg.firstQuoteID, day: seg.day, count: seg.count, minEpoch: seg.minEpoch,
+                      maxEpoch: seg.maxEpoch)
     }
 
-    private mutating func decode(_ b: [UInt8], firstQuoteID: Int64) throws {
+    public init(data: [UInt8], firstQuoteID: Int64, day: Int64? = nil, count expected: Int? = nil, minEpoch: Int64? = nil,
+                maxEpoch: Int64? = nil) throws {
+        let at = "the normalized quotes of the block at quote \(firstQuoteID)" + (day.map { " observed on \(CivilDate(dayNumber: $0))" } ?? "")
+        let fix = ": the stored normalized quotes are damaged (cix normalize --rebuild makes them again from the raw quotes)"
+        let plain: [UInt8]
+        do { plain = try data.withUnsafeBytes { try BlockCodec.decompress($0) } } catch {
+            throw StoreCorruption("\(at) do not decompress (\(error))\(fix)")
+        }
+        do { try decode(plain, firstQuoteID: firstQuoteID, day: day) } catch {
+            throw StoreCorruption("\(at) do not decode\(fix)")
+        }
+        if let expected, expected != count { throw StoreCorruption("\(at) hold \(count) quotes, not the \(expected) stored beside them\(fix)") }
+        if let minEpoch, let first = epochs.first, first != minEpoch { throw StoreCorruption("\(at) do not start at their stored time\(fix)") }
+        if let maxEpoch, let last = epochs.last, last != maxEpoch { throw StoreCorruption("\(at) do not end at their stored time\(fix)") }
+    }
+
+    private mutating func decode(_ b: [UInt8], firstQuoteID: Int64, day: Int64?) throws {
         var p = 0
         func varint() throws -> UInt64 {
             var v: UInt64 = 0
@@ -474,6 +489,10 @@ public struct DecodedSegment: Sendable {
         }
         guard b.count >= 4, Array(b[0..<4]) == SegmentEncoding.magic else { throw Malformed() }
         p = 4
+        // The block and day it was written for: a segment moved under another key is refused.
+        guard Int64(try varint()) == firstQuoteID else { throw Malformed() }
+        let ownDay = SegmentEncoding.unzigzag(try varint())
+        if let day, day != ownDay { throw Malformed() }
         let n = try int()
         count = n
         var epoch = SegmentEncoding.unzigzag(try varint())
@@ -510,10 +529,15 @@ public struct DecodedSegment: Sendable {
             fxDates.append(try str(try int(), optional: false))
         }
         quoteIDs.reserveCapacity(n)
-        for _ in 0..<n { quoteIDs.append(firstQuoteID + Int64(try varint())) }
+        for _ in 0..<n {
+            let q = try varint()
+            guard q < 1 << 32 else { throw Malformed() }
+            quoteIDs.append(firstQuoteID + Int64(q))
+        }
         epochs.reserveCapacity(n)
         for _ in 0..<n {
             epoch += Int64(try varint())
+            guard floorDiv(epoch, 86_400) == ownDay else { throw Malformed() }
             epochs.append(epoch)
         }
         for _ in 0..<n { nanos.append(Int32(try int())) }

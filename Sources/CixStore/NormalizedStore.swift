@@ -123,6 +123,24 @@ extension StoreSession {
                                           segments: segments)
     }
 
+    /// Blocks recorded as normalized whose segments do not hold as many quotes as the block (damaged
+    /// behind the store's back): the next normalization does them again.
+    public func incompletelyNormalizedBlocks() throws -> Set<Int64> {
+        Set(try Int64.fetchAll(db, sql: """
+            SELECT b.first_quote_id FROM normalized_blocks b JOIN raw_blocks r ON r.first_quote_id = b.first_quote_id
+            LEFT JOIN (SELECT first_quote_id, SUM(count) AS n FROM normalized_segments GROUP BY first_quote_id) s
+                ON s.first_quote_id = b.first_quote_id
+            WHERE COALESCE(s.n, 0) != r.count
+            """))
+    }
+
+    /// Removes a block's normalized quotes and state (a quarantined block is in no fixing).
+    public func dropNormalized(firstQuoteID: Int64) throws {
+        segmentCache = [:]
+        try db.execute(sql: "DELETE FROM normalized_segments WHERE first_quote_id = ?", arguments: [firstQuoteID])
+        try db.execute(sql: "DELETE FROM normalized_blocks WHERE first_quote_id = ?", arguments: [firstQuoteID])
+    }
+
     /// Records a block as normalized by `runID` under these hashes, its segments unchanged.
     public func markNormalized(firstQuoteID: Int64, runID: Int64, referenceHash: String, fxHash: String) throws {
         try db.cachedStatement(sql: """
@@ -147,16 +165,19 @@ extension StoreSession {
         guard fromEpoch <= toEpoch else { return [] }
         let firstDay = floorDiv(fromEpoch, 86_400), lastDay = floorDiv(toEpoch, 86_400)
         // Keys first; a segment decoded for an earlier window of this session is reused.
-        let keys = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT day, first_quote_id FROM normalized_segments
-            WHERE day >= ? AND day <= ? AND max_epoch >= ? AND min_epoch <= ? ORDER BY day, first_quote_id
-            """), arguments: [firstDay, lastDay, fromEpoch, toEpoch]).map { SegmentKey(day: $0[0], firstQuoteID: $0[1]) }
+        // (Every segment of these days: a segment's stored time range is checked against its rows, not trusted.)
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT day, first_quote_id, count, min_epoch, max_epoch FROM normalized_segments
+            WHERE day >= ? AND day <= ? ORDER BY day, first_quote_id
+            """), arguments: [firstDay, lastDay])
         let data = try db.cachedStatement(sql: "SELECT data FROM normalized_segments WHERE day = ? AND first_quote_id = ?")
         var out: [DecodedSegment] = []
-        for k in keys {
+        for r in rows {
+            let k = SegmentKey(day: r[0], firstQuoteID: r[1])
             if let g = segmentCache[k] { out.append(g); continue }
             guard let bytes = try Data.fetchOne(data, arguments: [k.day, k.firstQuoteID]) else { continue }
-            let g = try DecodedSegment(data: [UInt8](bytes), firstQuoteID: k.firstQuoteID)
+            let g = try DecodedSegment(NormalizedSegment(day: k.day, firstQuoteID: k.firstQuoteID, count: r[2], minEpoch: r[3], maxEpoch: r[4],
+                                                         data: [UInt8](bytes)))
             segmentCache[k] = g
             out.append(g)
         }

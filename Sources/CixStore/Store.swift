@@ -73,8 +73,27 @@ public final class Store: @unchecked Sendable {
             // An upgrade rewrites or drops whole tables in one transaction: its statement journals go to a
             // temporary file (in memory they grew with the table: 250 MB a million quotes for v11's DROP).
             try dbQueue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA temp_store = FILE") }
-            try Store.migrator.migrate(dbQueue)
+            do {
+                try Store.migrator.migrate(dbQueue)
+            } catch {
+                // Another cix upgraded the store between our look and our migration: fine if it is current now.
+                let now = try dbQueue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
+                guard Set(known).isSubset(of: Set(now)) else { throw error }
+                migrated = []
+            }
             try dbQueue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA temp_store = MEMORY") }
+        }
+    }
+
+    /// The migrations applied to the store at `path`, without changing it; nil when the file is not a
+    /// cix store (no migration table: an empty file, another program's database).
+    public static func appliedMigrations(path: String) throws -> [String]? {
+        var config = Configuration()
+        config.readonly = true
+        let q = try DatabaseQueue(path: path, configuration: config)
+        return try q.read { db in
+            guard try db.tableExists("grdb_migrations") else { return nil }
+            return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
         }
     }
 

@@ -224,6 +224,73 @@ import Testing
         #expect(throws: StoreCorruption.self) { _ = try DecodedSegment(data: Array(segs[0].data.prefix(9)), firstQuoteID: 1000) }
     }
 
+    /// Normalized quotes changed behind the store's back are found, never read as they are: a segment
+    /// moved to another block or day, or duplicated, is refused with the command that rebuilds; a missing
+    /// one makes the block normalized again; `--rebuild` restores them; a quarantined block leaves no
+    /// normalized quotes behind (§2.5, §3.8).
+    @Test func damagedNormalizedQuotesAreFoundAndRebuilt() throws {
+        let dir = try tempDir()
+        let (s, _) = try smallDemoStore(dir, days: 3, quotesPerDay: 1200)
+        let ref = try DefinitionLoader.referenceData(repoRoot + "/Indices")
+        let clean = try normalizedRows(s).map { "\($0)" }
+        let keys = try s.dbQueue.read { try Row.fetchAll($0, sql: "SELECT day, first_quote_id FROM normalized_segments ORDER BY day") }
+        #expect(keys.count >= 3)
+        let (d0, b0): (Int64, Int64) = (keys[0][0], keys[0][1])
+        let (d2, b2): (Int64, Int64) = (keys[2][0], keys[2][1])
+        func damage(_ sql: String) throws { try s.dbQueue.write { try $0.execute(sql: sql) } }
+        // Another block's segment under this key: refused, by every reader.
+        try damage("UPDATE normalized_segments SET data = (SELECT data FROM normalized_segments WHERE day = \(d0)) WHERE day = \(d2)")
+        #expect {
+            _ = try normalizedRows(s)
+        } throws: { ($0 as? StoreCorruption)?.description.contains("cix normalize --rebuild") == true }
+        let rebuilt = try NormalizeJob.run(store: s, ref: ref, now: "t", rebuild: true)
+        #expect(rebuilt.examined > 0 && rebuilt.written > 0)
+        #expect(try normalizedRows(s).map { "\($0)" } == clean, "rebuilt from the raw quotes")
+        // A segment duplicated under another day: refused.
+        try damage("INSERT INTO normalized_segments SELECT \(d0), first_quote_id, count, min_epoch, max_epoch, data FROM normalized_segments WHERE day = \(d2)")
+        #expect(throws: StoreCorruption.self) { _ = try normalizedRows(s) }
+        #expect(try s.read { try $0.incompletelyNormalizedBlocks() } == [b2])
+        _ = try NormalizeJob.run(store: s, ref: ref, now: "t")
+        #expect(try normalizedRows(s).map { "\($0)" } == clean, "the block whose segments did not add up was normalized again")
+        // A segment deleted: the block is normalized again by the next run, and `cix fix` refuses until then.
+        try damage("DELETE FROM normalized_segments WHERE day = \(d2)")
+        #expect(throws: StaleInputs.self) { _ = try FixingJob.run(store: s, defs: try DefinitionLoader.methodology(repoRoot + "/Indices"), from: CivilDate(dayNumber: d2), to: CivilDate(dayNumber: d2)) }
+        _ = try NormalizeJob.run(store: s, ref: ref, now: "t")
+        #expect(try normalizedRows(s).map { "\($0)" } == clean)
+        // A raw block that no longer reads back is quarantined with its normalized quotes removed.
+        try damage("DROP TRIGGER raw_blocks_no_update")
+        try damage("UPDATE raw_blocks SET data = substr(data, 1, 40) WHERE first_quote_id = \(b2)")
+        _ = try NormalizeJob.run(store: s, ref: ref, now: "t", rebuild: true)
+        #expect(try s.read { try $0.quarantinedBlocks() }[b2] != nil)
+        #expect(try s.dbQueue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM normalized_segments WHERE first_quote_id = \(b2)") } == 0)
+        #expect(try normalizedRows(s).allSatisfy { $0.quoteID < b2 })
+    }
+
+    /// `cix upgrade` upgrades cix stores only, and two at once on one store both succeed.
+    @Test func upgradeRefusesOtherFilesAndToleratesARace() throws {
+        let dir = try tempDir()
+        FileManager.default.createFile(atPath: dir + "/empty.sqlite", contents: Data())
+        let other = try DatabaseQueue(path: dir + "/other.sqlite")
+        try other.write { try $0.execute(sql: "CREATE TABLE foo (x)") }
+        for f in ["empty.sqlite", "other.sqlite"] {
+            let (rc, _, err) = try runProcess(builtCix, ["upgrade", "--db", dir + "/" + f])
+            #expect(rc == 2 && err.contains("is not a cix store"), "\(f): \(err)")
+        }
+        #expect(try other.read { try $0.tableExists("raw_blocks") } == false, "nothing added to another program's database")
+        let db = dir + "/old.sqlite"
+        #expect(try runProcess("/bin/sh", ["-c", "gzip -dc '\(fixture("store-v10/cix.sqlite.gz"))' > '\(db)'"]).0 == 0)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: builtCix)
+        p.arguments = ["upgrade", "--db", db]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let (rc, _, err) = try runProcess(builtCix, ["upgrade", "--db", db])
+        p.waitUntilExit()
+        #expect(rc == 0 && p.terminationStatus == 0, "\(err)")
+        #expect(try runProcess(builtCix, ["export", "quotes", "--db", db]).0 == 0)
+    }
+
     /// The audit lines' byte formatter writes exactly `Timestamp.format` (§5.7's text).
     @Test func timestampBytesAreTheFormattedText() {
         var rng = SystemRandomNumberGenerator()

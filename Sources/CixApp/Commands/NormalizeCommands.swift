@@ -13,6 +13,8 @@ struct NormalizeCommand: ParsableCommand {
     @OptionGroup var indices: IndicesOptions
     @Option(help: ArgumentHelp("Quotes per transaction (whole blocks; default 1,000,000).", visibility: .hidden))
     var batchQuotes: Int = NormalizeJob.batchQuotes
+    @Flag(help: "Normalize every stored quote again and rewrite the stored results (after damage to the normalized quotes).")
+    var rebuild = false
 
     func validate() throws {
         guard batchQuotes >= 1 else { throw ValidationError("--batch-quotes must be at least 1") }
@@ -22,7 +24,8 @@ struct NormalizeCommand: ParsableCommand {
         let ref = try indices.load()
         // Crash tests: CIX_TEST_SIGKILL_AFTER_COMMITS=k kills this process right after its k-th commit.
         let killAfter = ProcessInfo.processInfo.environment["CIX_TEST_SIGKILL_AFTER_COMMITS"].flatMap { Int($0) }
-        let stats = try NormalizeJob.run(store: try store.open(), ref: ref, batchQuotes: batchQuotes, progress: ProgressLine("normalizing").update,
+        let stats = try NormalizeJob.run(store: try store.open(), ref: ref, batchQuotes: batchQuotes, rebuild: rebuild,
+                                         progress: ProgressLine("normalizing").update,
                                          afterCommit: { n in if n == killAfter { kill(getpid(), SIGKILL) } })
         print(definitionsLine(ref, indices.source))
         print(stats.summary + "; rows written \(stats.written)")
@@ -104,5 +107,7 @@ struct GradesUnmatched: ParsableCommand {
             for c in r.unknownChips { print("    chip \(c.text): \(c.count)") }
             for l in r.unknownLocations { print("    location \(l.text): \(l.count)") }
         }
+        for w in r.warnings { printErr("warning: \(w)") }
+        if !r.warnings.isEmpty { throw ExitCode(ExitStatus.quarantined.rawValue) }
     }
 }

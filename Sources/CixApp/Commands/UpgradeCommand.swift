@@ -17,6 +17,17 @@ struct UpgradeCommand: ParsableCommand {
 
     func run() throws {
         let t0 = Date()
+        // Only a cix store is upgraded: an empty file or another program's database is refused, not made one.
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: store.path, isDirectory: &isDir), !isDir.boolValue {
+            let applied: [String]?
+            do { applied = try Store.appliedMigrations(path: store.path) } catch {
+                throw CixError("cannot open store \(store.path): it is not a SQLite database, or cannot be read")
+            }
+            guard let applied, applied.first == Store.migrator.migrations.first else {
+                throw CixError("\(store.path) is not a cix store (no cix schema in it): nothing upgraded")
+            }
+        }
         let s = try store.openExisting()
         if s.migrated.isEmpty {
             print("\(s.path): schema already current")
@@ -25,10 +36,17 @@ struct UpgradeCommand: ParsableCommand {
         }
         if vacuum {
             let t1 = Date()
-            try s.checkpoint()
-            let before = fileSize(s.path)
-            try s.vacuum()
-            print(String(format: "vacuumed in %.1f s: %.1f MB → %.1f MB", Date().timeIntervalSince(t1), Double(before) / 1e6, Double(fileSize(s.path)) / 1e6))
+            do {
+                try s.checkpoint()
+                let before = fileSize(s.path)
+                try s.vacuum()
+                // VACUUM writes the new file through the WAL: the file shrinks at the checkpoint.
+                try s.checkpoint()
+                print(String(format: "vacuumed in %.1f s: %.1f MB → %.1f MB", Date().timeIntervalSince(t1), Double(before) / 1e6,
+                             Double(fileSize(s.path)) / 1e6))
+            } catch {
+                throw CixError("\(s.path): \(s.migrated.isEmpty ? "" : "upgraded, but ")not vacuumed: another process has the store open (\(StoreErrors.describe(error))); run cix upgrade --vacuum again when it is done")
+            }
         }
     }
 

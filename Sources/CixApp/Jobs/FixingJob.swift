@@ -68,6 +68,10 @@ public enum FixingJob {
             throw StaleInputs(description: "FX rates were stored after the last normalization: run cix normalize first")
         }
         let lo = defs.fixing.window(from).start, hi = defs.fixing.window(to).end
+        let incomplete = try s.incompletelyNormalizedBlocks()
+        if !incomplete.isEmpty {
+            throw StaleInputs(description: "the normalized quotes of \(incomplete.count) raw blocks are incomplete (changed behind the store's back): run cix normalize first")
+        }
         let pending = try s.rawBlockInfos(afterQuoteID: last.maxQuoteID).filter { $0.maxEpoch > lo && $0.minEpoch <= hi }
         if !pending.isEmpty {
             stats.warnings.append("\(pending.reduce(0) { $0 + $1.count }) quotes stored since the last normalization may fall in these windows and are not in any fixing: run cix normalize")

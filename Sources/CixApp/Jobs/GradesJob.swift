@@ -16,6 +16,8 @@ public struct UnmatchedReport: Sendable {
     /// "source: text" of unknown chips and of unknown locations, most frequent first.
     public var unknownChips: [TextCount]
     public var unknownLocations: [TextCount]
+    /// Raw blocks that could not be read back (their texts are not counted).
+    public var warnings: [String] = []
 }
 
 public enum GradesJob {
@@ -32,8 +34,11 @@ public enum GradesJob {
             var locations: [String: Int] = [:]
             let unknown = try s.unmatchedQuotes(fromEpoch: lo, toEpoch: hi,
                                                 reasons: [UnmatchedReason.unknownChip.rawValue, UnmatchedReason.unknownLocation.rawValue])
+            var warnings: [String] = []
             if !unknown.isEmpty {
-                try QuoteArchive.forEach(s, fromEpoch: lo, toEpoch: hi) { sq in
+                try QuoteArchive.forEach(s, fromEpoch: lo, toEpoch: hi, unreadable: { first, e in
+                    warnings.append("raw block at quote \(first) left out of the unknown texts: \(e.description)")
+                }) { sq in
                     guard let reason = unknown[sq.id] else { return }
                     if reason == UnmatchedReason.unknownChip.rawValue {
                         chips["\(sq.quote.source): \(sq.quote.chip)", default: 0] += 1
@@ -46,7 +51,7 @@ public enum GradesJob {
                 m.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(top).map { TextCount(text: $0.key, count: $0.value) }
             }
             return UnmatchedReport(date: d, normalized: try s.normalizedCount(fromEpoch: lo, toEpoch: hi), reasons: reasons,
-                                   unknownChips: ranked(chips), unknownLocations: ranked(locations))
+                                   unknownChips: ranked(chips), unknownLocations: ranked(locations), warnings: warnings)
         }
     }
 }

@@ -41,21 +41,25 @@ public enum NormalizeJob {
     /// the new reference hash). Commits every `batchQuotes` quotes; the result does not depend on where a
     /// run was interrupted. `progress` is called after each block with the quotes done and to do.
     /// `afterCommit` is called after each committed transaction with the number committed so far.
+    /// With `rebuild`, every block is normalized again and its segments rewritten (what was stored is
+    /// only compared with, where it still decodes).
     public static func run(store: Store, ref: ReferenceData, now: String? = nil, batchQuotes: Int = NormalizeJob.batchQuotes,
-                           progress: ((Int, Int) -> Void)? = nil, afterCommit: ((Int) -> Void)? = nil) throws -> NormalizeStats {
+                           rebuild: Bool = false, progress: ((Int, Int) -> Void)? = nil, afterCommit: ((Int) -> Void)? = nil) throws -> NormalizeStats {
         var stats = NormalizeStats()
         let started = JobClock(now).now()
         let plan = try store.read { s in
             (fx: try s.fxSnapshot(), blocks: try s.rawBlockInfos(afterQuoteID: 0), states: try s.normalizationStates(),
-             quarantined: try s.quarantinedBlocks(), last: try s.lastNormalizationRun(), maxQuoteID: try s.maxQuoteID())
+             quarantined: try s.quarantinedBlocks(), last: try s.lastNormalizationRun(), maxQuoteID: try s.maxQuoteID(),
+             incomplete: try s.incompletelyNormalizedBlocks())
         }
         let current = NormalizationState(referenceHash: ref.hash, fxHash: plan.fx.hash)
         var todo: [RawBlockInfo] = []
         for b in plan.blocks {
             if plan.quarantined[b.firstQuoteID] != nil { stats.quarantined += b.count; continue }
             if let st = plan.states[b.firstQuoteID] {
-                if st == current { continue }
-                stats.fullRerun = true
+                // A block whose segments do not hold all its quotes (damaged behind the store's back) is done again.
+                if st == current && !rebuild && !plan.incomplete.contains(b.firstQuoteID) { continue }
+                if st != current { stats.fullRerun = true }
             }
             todo.append(b)
         }
@@ -92,6 +96,8 @@ public enum NormalizeJob {
                     do { r = try w.wait() } catch let e as StoreCorruption {
                         // A block that cannot be read back never stops the rest: quarantine it and go on.
                         try s.quarantine(firstQuoteID: info.firstQuoteID, reason: e.description, at: started)
+                        // Its normalized quotes, if any, go too: a quarantined block is in no fixing (§2.5).
+                        try s.dropNormalized(firstQuoteID: info.firstQuoteID)
                         stats.quarantined += info.count
                         stats.newlyQuarantined.append(e.description)
                         continue
@@ -212,7 +218,9 @@ final class BlockWork: @unchecked Sendable {
     static func normalize(raw: StoredRawBlock, old: [NormalizedSegment], ref: ReferenceData, fx: FXTable, cache: NormalizeCache) throws -> Output {
         var out = Output()
         // The old results: quote id → (segment, row).
-        let oldSegments = try old.map { try DecodedSegment(data: $0.data, firstQuoteID: $0.firstQuoteID) }
+        // What was stored, to keep the reference hash of unchanged results; segments that no longer decode
+        // are left out (their quotes are then written as new).
+        let oldSegments = old.compactMap { try? DecodedSegment($0) }
         var oldRow: [Int64: (Int, Int)] = [:]
         for (si, g) in oldSegments.enumerated() { for r in 0..<g.count { oldRow[g.quoteIDs[r]] = (si, r) } }
         cache.bound()
