@@ -103,7 +103,7 @@ public enum FuturesJob {
     }
 
     /// Fixing values by grade and day number (fixings without a value left out).
-    static func values(_ fixings: [FixingRecord]) -> [String: [Int64: Double]] {
+    static func values(_ fixings: [some FixingPoint]) -> [String: [Int64: Double]] {
         var out: [String: [Int64: Double]] = [:]
         for f in fixings { if let v = f.value, let d = CivilDate(iso: f.date) { out[f.grade, default: [:]][d.dayNumber] = v } }
         return out

@@ -28,7 +28,7 @@ public enum IndexJob {
     }
 
     /// Fixings as the index engine reads them.
-    static func prices(_ fixings: [FixingRecord]) -> [String: [Int64: ConstituentPrice]] {
+    static func prices(_ fixings: [some FixingPoint]) -> [String: [Int64: ConstituentPrice]] {
         var out: [String: [Int64: ConstituentPrice]] = [:]
         for f in fixings {
             guard let d = CivilDate(iso: f.date), let st = FixingStatus(rawValue: f.status) else { continue }

@@ -170,7 +170,7 @@ public enum RunJob {
         var plan = Plan()
         if upToDate {
             logger.info("up to date: no new input since the last run as of \(r.to)")
-            plan.fixings = try store.read { try $0.latestFixings(from: r.to, to: r.to) }
+            plan.fixings = try store.read { try $0.latestFixings(from: r.to, to: r.to) }.map(FixingValue.init)
         } else {
             report.recomputed = start...r.to
             logger.info("recomputing \(start) to \(r.to) as of \(r.to)")
@@ -399,7 +399,7 @@ public enum RunJob {
         var counts: [String: SeriesCounts] = [:]
         var warnings: [String] = []
         /// The values each stage read, as the publication will leave them (for verify and explain).
-        var fixings: [FixingRecord] = []
+        var fixings: [FixingValue] = []
         var curves: [CurveRecord] = []
         /// Seconds per stage (logged).
         var seconds: [(stage: String, seconds: Double)] = []
@@ -430,15 +430,15 @@ public enum RunJob {
             plan.pending[day, default: []].append((item, hold))
         }
         // Fixings (§5).
-        let stored = try s.latestFixings(to: to)
+        let stored = try s.latestFixingValues(to: to)
         lap("published fixings")
         // This run's new and restated fixings (dates in [from, to]), by grade and date.
-        var replaced: [String: FixingRecord] = [:]
+        var replaced: [String: FixingValue] = [:]
         let fxPreview = try s.fixingPublisher(runID: 0, computedAt: "", context: context)
         try FixingJob.compute(s, defs: defs, from: from, to: to) { f in
             let rec = FixingJob.record(f, defs: defs)
             let d = try fxPreview.decide(rec)
-            if d == .new || d == .restate { replaced[rec.grade + "|" + rec.date] = rec }
+            if d == .new || d == .restate { replaced[rec.grade + "|" + rec.date] = FixingValue(rec) }
             keep("fixings", d, rec.date, .fixing(rec))
         }
         // The stored fixings with this run's in their place, then the new ones by grade and date. (The
