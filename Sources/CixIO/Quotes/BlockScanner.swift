@@ -90,8 +90,10 @@ public final class ScanCache: @unchecked Sendable {
     /// with that text in that field.
     fileprivate var fields = [ByteInterner](repeating: ByteInterner(), count: 9)
     fileprivate var fieldQuotes = [[RawQuote]](repeating: [], count: 9)
-    /// Combinations of field numbers → slot.
+    /// Combinations of field numbers → their number → the slot (the template's index: the general
+    /// decoder adds templates too, so the two numberings differ).
     fileprivate var combos = ByteInterner()
+    private var comboSlot: [Int32] = []
     /// A record that validated whole: other records' new field texts are validated in it, one at a time.
     fileprivate var base: [String]?
     fileprivate var general: [GeneralKey: Int32] = [:]
@@ -125,7 +127,7 @@ public final class ScanCache: @unchecked Sendable {
         let key = comboKey
         return key.withUnsafeBufferPointer { kb in
             let h = ByteInterner.hash(kb)
-            if let e = combos.find(kb, hash: h) { return e }
+            if let e = combos.find(kb, hash: h) { return comboSlot[Int(e)] }
             // Each field's value from the quote it was validated in (read in place, not copied whole).
             func q(_ k: Int) -> Int { Int(ids[k]) }
             let t = RawQuote(observedAt: "", observedEpoch: 0, source: fieldQuotes[0][q(0)].source, offerID: nil, chip: fieldQuotes[1][q(1)].chip,
@@ -133,9 +135,10 @@ public final class ScanCache: @unchecked Sendable {
                              termText: fieldQuotes[4][q(4)].termText, term: fieldQuotes[4][q(4)].term, price: "", priceValue: 1,
                              currency: fieldQuotes[5][q(5)].currency, priceUnit: fieldQuotes[6][q(6)].priceUnit,
                              priceBasis: fieldQuotes[7][q(7)].priceBasis, availableGPUs: nil, interconnect: fieldQuotes[8][q(8)].interconnect)
-            let n = combos.insert(kb, hash: h)
-            _ = add(t)
-            return n
+            _ = combos.insert(kb, hash: h)
+            let slot = add(t)
+            comboSlot.append(slot)
+            return slot
         }
     }
 }
