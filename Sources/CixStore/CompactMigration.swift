@@ -72,6 +72,18 @@ enum NormalizedSegmentWriter {
     /// With `runID` nil the block is stored without state: the next run normalizes it again.
     static func write(_ db: Database, firstQuoteID: Int64, runID: Int64?, referenceHash: String, fxHash: String,
                       segments: [NormalizedSegment]) throws {
+        try state(db, firstQuoteID: firstQuoteID, runID: runID, referenceHash: referenceHash, fxHash: fxHash)
+        try db.cachedStatement(sql: "DELETE FROM normalized_segments WHERE first_quote_id = ?").execute(arguments: [firstQuoteID])
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO normalized_segments (day, first_quote_id, count, min_epoch, max_epoch, data) VALUES (?,?,?,?,?,?)
+            """)
+        for s in segments {
+            try insert.execute(arguments: [s.day, s.firstQuoteID, s.count, s.minEpoch, s.maxEpoch, Data(s.data)])
+        }
+    }
+
+    /// Records a block's normalization state; with `runID` nil, removes it.
+    static func state(_ db: Database, firstQuoteID: Int64, runID: Int64?, referenceHash: String, fxHash: String) throws {
         if let runID {
             try db.cachedStatement(sql: """
                 INSERT INTO normalized_blocks (first_quote_id, run_id, reference_hash, fx_hash) VALUES (?,?,?,?)
@@ -80,13 +92,6 @@ enum NormalizedSegmentWriter {
                 """).execute(arguments: [firstQuoteID, runID, referenceHash, fxHash])
         } else {
             try db.cachedStatement(sql: "DELETE FROM normalized_blocks WHERE first_quote_id = ?").execute(arguments: [firstQuoteID])
-        }
-        try db.cachedStatement(sql: "DELETE FROM normalized_segments WHERE first_quote_id = ?").execute(arguments: [firstQuoteID])
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO normalized_segments (day, first_quote_id, count, min_epoch, max_epoch, data) VALUES (?,?,?,?,?,?)
-            """)
-        for s in segments {
-            try insert.execute(arguments: [s.day, s.firstQuoteID, s.count, s.minEpoch, s.maxEpoch, Data(s.data)])
         }
     }
 }

@@ -137,20 +137,15 @@ extension StoreSession {
     /// Removes a block's normalized quotes and state (a quarantined block is in no fixing).
     public func dropNormalized(firstQuoteID: Int64) throws {
         segmentCache = [:]
-        try db.execute(sql: "DELETE FROM normalized_segments WHERE first_quote_id = ?", arguments: [firstQuoteID])
-        try db.execute(sql: "DELETE FROM normalized_blocks WHERE first_quote_id = ?", arguments: [firstQuoteID])
+        try NormalizedSegmentWriter.write(db, firstQuoteID: firstQuoteID, runID: nil, referenceHash: "", fxHash: "", segments: [])
     }
 
     /// Records a block as normalized by `runID` under these hashes, its segments unchanged.
     public func markNormalized(firstQuoteID: Int64, runID: Int64, referenceHash: String, fxHash: String) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO normalized_blocks (first_quote_id, run_id, reference_hash, fx_hash) VALUES (?,?,?,?)
-            ON CONFLICT (first_quote_id) DO UPDATE SET run_id = excluded.run_id, reference_hash = excluded.reference_hash,
-                fx_hash = excluded.fx_hash
-            """).execute(arguments: [firstQuoteID, runID, referenceHash, fxHash])
+        try NormalizedSegmentWriter.state(db, firstQuoteID: firstQuoteID, runID: runID, referenceHash: referenceHash, fxHash: fxHash)
     }
 
-    /// A raw block as stored (still compressed): decompress it with `RawBlock(stored:)` on any thread.
+    /// A raw block as stored (still compressed): its `block()` decompresses it, on any thread.
     public func storedRawBlock(firstQuoteID: Int64) throws -> StoredRawBlock? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT batch_id, count, CAST(data AS BLOB) FROM raw_blocks WHERE first_quote_id = ?"),
                          arguments: [firstQuoteID]).map {

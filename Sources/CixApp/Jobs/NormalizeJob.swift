@@ -217,8 +217,7 @@ final class BlockWork: @unchecked Sendable {
 
     static func normalize(raw: StoredRawBlock, old: [NormalizedSegment], ref: ReferenceData, fx: FXTable, cache: NormalizeCache) throws -> Output {
         var out = Output()
-        // The old results: quote id → (segment, row).
-        // What was stored, to keep the reference hash of unchanged results; segments that no longer decode
+        // The old results, quote id → (segment, row). What was stored, to keep the reference hash of unchanged results; segments that no longer decode
         // are left out (their quotes are then written as new).
         let oldSegments = old.compactMap { try? DecodedSegment($0) }
         var oldRow: [Int64: (Int, Int)] = [:]
@@ -255,11 +254,7 @@ final class BlockWork: @unchecked Sendable {
             var reference = currentReference
             if let (si, r) = oldRow[q.id] {
                 let g = oldSegments[si]
-                let n = NormalizedQuote(chip: p.chip?.id, country: p.location?.country, region: p.location?.region, term: p.term,
-                                        gpuCount: p.gpuCount, availableGPUs: q.availableGPUs, interconnect: p.interconnect,
-                                        usdPerGPUHour: price.usdPerGPUHour, usdPerH100Hour: price.usdPerH100Hour, fxRate: price.fxRate,
-                                        fxDate: price.fxDate, unpricedReason: price.unpricedReason, grades: p.grades, unmatched: p.unmatched)
-                if g.quote(r) == n {
+                if g.quote(r) == NormalizedQuote(profile: p, price: price, availableGPUs: q.availableGPUs) {
                     reference = builder.text(g.string(g.reference[r])!)
                 } else {
                     out.changed += 1

@@ -55,6 +55,14 @@ public struct NormalizedQuote: Sendable, Hashable {
 
     public var isPriced: Bool { usdPerGPUHour != nil }
 
+    /// A quote's profile and price put together (§3).
+    public init(profile p: NormalizationProfile, price: NormalizedPrice, availableGPUs: Int?) {
+        self.init(chip: p.chip?.id, country: p.location?.country, region: p.location?.region, term: p.term, gpuCount: p.gpuCount,
+                  availableGPUs: availableGPUs, interconnect: p.interconnect, usdPerGPUHour: price.usdPerGPUHour,
+                  usdPerH100Hour: price.usdPerH100Hour, fxRate: price.fxRate, fxDate: price.fxDate, unpricedReason: price.unpricedReason,
+                  grades: p.grades, unmatched: p.unmatched)
+    }
+
     public init(chip: String?, country: String?, region: String?, term: Term, gpuCount: Int, availableGPUs: Int?,
                 interconnect: InterconnectClass, usdPerGPUHour: Double?, usdPerH100Hour: Double?, fxRate: Double?, fxDate: CivilDate?,
                 unpricedReason: String?, grades: [String], unmatched: UnmatchedReason?) {
@@ -107,11 +115,8 @@ public enum Normalization {
     /// Pure: the same quote, reference data and FX table always give the same result.
     public static func normalize(_ q: RawQuote, ref: ReferenceData, fx: FXTable) -> NormalizedQuote {
         let p = profile(q, ref: ref)
-        let price = price(q.priceValue, day: Timestamp.utcDate(q.observedEpoch), profile: p, ref: ref, fx: fx)
-        return NormalizedQuote(chip: p.chip?.id, country: p.location?.country, region: p.location?.region, term: p.term,
-                               gpuCount: p.gpuCount, availableGPUs: q.availableGPUs, interconnect: p.interconnect,
-                               usdPerGPUHour: price.usdPerGPUHour, usdPerH100Hour: price.usdPerH100Hour, fxRate: price.fxRate,
-                               fxDate: price.fxDate, unpricedReason: price.unpricedReason, grades: p.grades, unmatched: p.unmatched)
+        return NormalizedQuote(profile: p, price: price(q.priceValue, day: Timestamp.utcDate(q.observedEpoch), profile: p, ref: ref, fx: fx),
+                               availableGPUs: q.availableGPUs)
     }
 
     /// §3.1–§3.3 and §4.2: chip, location, interconnect class and grade membership of a quote.

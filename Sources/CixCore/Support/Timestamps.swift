@@ -100,13 +100,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 }
 
 @inline(__always) func digits(_ u: [UInt8], _ start: Int, _ count: Int) -> Int? {
-    var v = 0
-    for i in start..<(start + count) {
-        let c = u[i] &- 48
-        guard c < 10 else { return nil }
-        v = v * 10 + Int(c)
-    }
-    return v
+    u.withUnsafeBufferPointer { digits($0, start, count) }
 }
 
 func pad(_ v: Int, _ width: Int) -> String {
