@@ -66,7 +66,7 @@ struct SeriesTable: Sendable {
 
     static let fixings = SeriesTable(name: "fixings", keys: ["grade_id", "date"], values: [
         "status", "value", "published", "offers", "sources", "outliers", "p25", "p75", "min", "max", "ci_low", "ci_high",
-        "capacity_gpus", "carried_from", "inputs_hash", "definition_hash",
+        "capacity_gpus", "carried_from", "live_sources", "imputed_sources", "panel_changes", "inputs_hash", "definition_hash",
     ], mainValue: "value")
     static let indexLevels = SeriesTable(name: "index_levels", keys: ["index_id", "date"], values: [
         "status", "level", "published", "link_date", "inputs_hash", "definition_hash",

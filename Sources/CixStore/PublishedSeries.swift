@@ -21,13 +21,22 @@ public struct FixingRecord: Sendable, Hashable {
     public var ciHigh: Double?
     public var capacityGPUs: Double
     public var carriedFrom: String?
+    /// §5.8 (1.2): live sources in the fixing; the imputed ones as `name:age` (fixing dates since their
+    /// last live window) joined by `;`; the panel changes of the date as `kind: name` joined by `; `.
+    public var liveSources: Int?
+    public var imputedSources: String?
+    public var panelChanges: String?
     public var inputsHash: String?
     public var definitionHash: String
     public var runID: Int64 = 0
 
     public init(grade: String, date: String, status: String, value: Double?, published: String?, offers: Int, sources: Int,
                 outliers: Int?, p25: Double?, p75: Double?, min: Double?, max: Double?, ciLow: Double?, ciHigh: Double?,
-                capacityGPUs: Double, carriedFrom: String?, inputsHash: String?, definitionHash: String) {
+                capacityGPUs: Double, carriedFrom: String?, liveSources: Int? = nil, imputedSources: String? = nil,
+                panelChanges: String? = nil, inputsHash: String?, definitionHash: String) {
+        self.liveSources = liveSources
+        self.imputedSources = imputedSources
+        self.panelChanges = panelChanges
         self.grade = grade
         self.date = date
         self.status = status
@@ -49,8 +58,8 @@ public struct FixingRecord: Sendable, Hashable {
     }
 
     var values: [DatabaseValueConvertible?] {
-        [status, value, published, offers, sources, outliers, p25, p75, min, max, ciLow, ciHigh, capacityGPUs, carriedFrom, inputsHash,
-         definitionHash]
+        [status, value, published, offers, sources, outliers, p25, p75, min, max, ciLow, ciHigh, capacityGPUs, carriedFrom, liveSources,
+         imputedSources, panelChanges, inputsHash, definitionHash]
     }
 
     static let columns = ["grade_id", "date", "version"] + SeriesTable.fixings.values + ["run_id"]
@@ -58,7 +67,8 @@ public struct FixingRecord: Sendable, Hashable {
     init(row r: Row) {
         grade = r[0]; date = r[1]; version = r[2]; status = r[3]; value = r[4]; published = r[5]; offers = r[6]; sources = r[7]
         outliers = r[8]; p25 = r[9]; p75 = r[10]; min = r[11]; max = r[12]; ciLow = r[13]; ciHigh = r[14]; capacityGPUs = r[15]
-        carriedFrom = r[16]; inputsHash = r[17]; definitionHash = r[18]; runID = r[19]
+        carriedFrom = r[16]; liveSources = r[17]; imputedSources = r[18]; panelChanges = r[19]; inputsHash = r[20]; definitionHash = r[21]
+        runID = r[22]
     }
 }
 

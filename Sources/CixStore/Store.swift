@@ -529,6 +529,15 @@ public final class Store: @unchecked Sendable {
             try CompactMigration.convertNormalizedQuotes(db)
             try db.execute(sql: "DROP TABLE normalized_quotes")
         }
+        // Methodology 1.2 (§5.8): the panel published with each fixing. Old rows keep NULL (published
+        // under 1.1, before panels existed).
+        m.registerMigration("v12-fixing-panel") { db in
+            try db.execute(sql: """
+                ALTER TABLE fixings ADD COLUMN live_sources INTEGER;
+                ALTER TABLE fixings ADD COLUMN imputed_sources TEXT;
+                ALTER TABLE fixings ADD COLUMN panel_changes TEXT;
+                """)
+        }
         return m
     }
 }

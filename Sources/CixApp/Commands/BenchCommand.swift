@@ -11,7 +11,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks at realistic scale (build with -c release).",
-        subcommands: [BenchIngest.self, BenchNormalize.self, BenchFix.self, BenchFutures.self, BenchFunds.self])
+        subcommands: [BenchIngest.self, BenchNormalize.self, BenchFix.self, BenchFutures.self, BenchFunds.self, BenchStability.self])
 }
 
 struct BenchIngest: ParsableCommand {
@@ -215,5 +215,43 @@ struct BenchFunds: ParsableCommand {
         }
         let secs = Date().timeIntervalSince(t0)
         print(String(format: "%d years, %d funds: %d NAV days in %.3f s", years, defs.funds.count, days, secs))
+    }
+}
+
+struct BenchStability: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stability",
+        abstract: "Fixings on a synthetic market with a known common price factor and random source outages (each source misses about a fifth of the days, the largest of each grade also every 7th day), under the 1.1 and the 1.2 rules: RMS and worst daily difference between the fixing's log change and the factor's, and grades that stay ok (METHODOLOGY.md §5.8).",
+        discussion: "Example: cix bench stability --seed 1 --grades 24 --days 180")
+
+    @Option(help: "Seed of the market.") var seed: UInt64 = 1
+    @Option(help: "Grades.") var grades: Int = 24
+    @Option(help: "Days.") var days: Int = 180
+    @Option(help: "Probability that a source misses a day.") var outageRate: Double = 0.2
+    @Option(help: "The largest source of each grade also misses every N-th day.") var largestEvery: Int = 7
+
+    func validate() throws {
+        guard grades >= 1, grades <= 10_000 else { throw ValidationError("--grades must be 1…10000") }
+        guard days >= 60, days <= 10_000 else { throw ValidationError("--days must be 60…10000 (the first 40 are the warm-up)") }
+        guard outageRate >= 0, outageRate < 1 else { throw ValidationError("--outage-rate must be in [0, 1)") }
+        guard largestEvery >= 1 else { throw ValidationError("--largest-every must be at least 1") }
+    }
+
+    func run() throws {
+        var c = StabilityConfig()
+        c.seed = seed
+        c.grades = grades
+        c.days = days
+        c.outageRate = outageRate
+        c.largestEvery = largestEvery
+        let t0 = Date()
+        let rows = StabilityBench.run(c)
+        print("market: seed \(seed), \(grades) grades, \(days) days (statistics after day \(c.warmup)), factor σ \(c.factorVol) a day, offer noise \(c.offerNoise), outage rate \(outageRate), largest source out every \(largestEvery) days")
+        print("rule                                                    RMS      worst    grades always ok   grade-days not ok")
+        for r in rows {
+            let rule = r.rule.padding(toLength: 55, withPad: " ", startingAt: 0)
+            print("\(rule) \(String(format: "%.4f%%", r.rms * 100))  \(String(format: "%.3f%%", r.worst * 100))   \(r.gradesAllOK)/\(r.grades)              \(r.daysNotOK)")
+        }
+        print(String(format: "%.1f s", Date().timeIntervalSince(t0)))
     }
 }

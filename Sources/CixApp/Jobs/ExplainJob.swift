@@ -29,18 +29,14 @@ public enum ExplainJob {
             let builder = try FixingJob.observations(s, date: date, defs: defs, recordNames: true)
             let window = p.window(date)
             let obs = builder.observations[gi]
-            let e = FixingEngine.evaluate(obs, windowEnd: window.end, params: p, seedKey: Bootstrap.seedKey(grade: grade, date: date))
-            let historyDates = p.previousFixingDates(date, p.maxStaleDays, calendar: defs.calendar)
-            var history: [Result<WindowResult, InsufficientData>?] = []
-            if case .failure = e.result {
-                for h in historyDates {
-                    let o = try FixingJob.observations(s, date: h, defs: defs).observations[gi]
-                    history.append(FixingEngine.compute(o, windowEnd: p.window(h).end, params: p, seedKey: Bootstrap.seedKey(grade: grade, date: h)))
-                }
-            }
-            let f = FixingEngine.fixing(grade: grade, date: date, today: e.result, history: history, params: p, historyDates: historyDates)
-            let trace = FixingTrace(grade: grade, date: date, window: window, observations: obs.count, evaluation: e, fixing: f,
-                                    params: p, names: builder.names ?? [:])
+            let e = FixingEngine.window(obs, windowEnd: window.end, params: p, hash: true)
+            let computer = FixingComputer(s, defs: defs, hashFrom: date)
+            let panel = try computer.panel(date)[gi]
+            let f = try computer.fixings(date)[gi]
+            var names = builder.names ?? [:]
+            names.merge(computer.names) { a, _ in a }
+            let trace = FixingTrace(grade: grade, date: date, window: window, observations: obs.count, evaluation: e, panel: panel,
+                                    review: p.review(for: date, calendar: defs.calendar).date, fixing: f, params: p, names: names)
             let stored = try s.latestFixing(grade: grade, date: date)
             return Explanation(trace: trace,
                                stored: stored.map { "version \($0.version), \($0.status) \($0.published ?? "-") (value \($0.value.map { "\($0)" } ?? "-"))" },

@@ -25,8 +25,8 @@ public struct DateRange: Sendable, Hashable {
 /// Writes exports from the store's typed reads: stable order, same store → same bytes.
 public enum ExportJob {
     public static let fixingColumns = ["grade", "date", "version", "status", "value", "published", "offers", "sources", "outliers_dropped",
-                                       "p25", "p75", "min", "max", "ci95_low", "ci95_high", "capacity_gpus", "carried_from", "inputs_hash",
-                                       "definition_hash"]
+                                       "p25", "p75", "min", "max", "ci95_low", "ci95_high", "capacity_gpus", "carried_from", "live_sources",
+                                       "imputed_sources", "panel_changes", "inputs_hash", "definition_hash"]
     public static let indexColumns = ["index", "date", "version", "status", "level", "published", "link_date", "inputs_hash", "definition_hash"]
     public static let weightColumns = ["index", "date", "version", "grade", "weight", "link_price", "price", "held"]
     public static let runColumns = ["run_id", "job", "arguments", "started_at", "finished_at", "definitions", "definitions_hash",
@@ -107,7 +107,8 @@ public enum ExportJob {
                 for f in try s.latestFixings(from: range.from, to: range.to, grades: series.map { [$0] }, vintage: vintage) {
                     w.row([.text(f.grade), .text(f.date), .int(f.version), .text(f.status), .double(f.value), .number(f.published),
                            .int(f.offers), .int(f.sources), .int(f.outliers), .double(f.p25), .double(f.p75), .double(f.min), .double(f.max),
-                           .double(f.ciLow), .double(f.ciHigh), .double(f.capacityGPUs), .text(f.carriedFrom), .text(f.inputsHash),
+                           .double(f.ciLow), .double(f.ciHigh), .double(f.capacityGPUs), .text(f.carriedFrom), .int(f.liveSources),
+                           .text(f.imputedSources), .text(f.panelChanges), .text(f.inputsHash),
                            .text(f.definitionHash)])
                 }
             case .indices:

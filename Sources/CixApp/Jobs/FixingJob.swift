@@ -30,27 +30,9 @@ public enum FixingJob {
     /// The window's observations per grade (§5.1), read from the store.
     static func observations(_ s: StoreSession, date: CivilDate, defs: MethodologyDefinitions, grades: [GradeDefinition]? = nil,
                              recordNames: Bool = false) throws -> GradeWindowBuilder {
-        var b = GradeWindowBuilder(grades: grades ?? defs.reference.grades.grades, recordNames: recordNames)
+        var b = GradeWindowBuilder(grades: grades ?? defs.reference.grades.grades, recordNames: recordNames, resales: defs.fixing.resales)
         try s.forEachGradedQuote(in: defs.fixing.window(date)) { b.add($0) }
         return b
-    }
-
-    /// Window results of every grade (or of `only`) for one fixing date; grades are computed in parallel.
-    /// A grade's result depends on its own observations only (§5.1–§5.6).
-    static func windowResults(_ s: StoreSession, date: CivilDate, defs: MethodologyDefinitions,
-                              only: [GradeDefinition]? = nil) throws -> [String: Result<WindowResult, InsufficientData>] {
-        let grades = only ?? defs.reference.grades.grades
-        let obs = try observations(s, date: date, defs: defs, grades: grades).observations
-        let end = defs.fixing.window(date).end
-        let results = Collector<Result<WindowResult, InsufficientData>>()
-        DispatchQueue.concurrentPerform(iterations: grades.count) { gi in
-            results.put(gi, FixingEngine.compute(obs[gi], windowEnd: end, params: defs.fixing,
-                                                 seedKey: Bootstrap.seedKey(grade: grades[gi].id, date: date)))
-        }
-        let all = results.ordered(grades.count)
-        var out: [String: Result<WindowResult, InsufficientData>] = [:]
-        for (i, g) in grades.enumerated() { out[g.id] = all[i] }
-        return out
     }
 
     /// §1.1: the normalized quotes must have been written under these reference definitions and the
@@ -79,63 +61,42 @@ public enum FixingJob {
     }
 
     /// The stored form of a fixing.
-    static func record(_ f: Fixing, defs: MethodologyDefinitions) -> FixingRecord {
+    static func record(_ f: Fixing, defs: MethodologyDefinitions, names: [UInt64: String]) -> FixingRecord {
         let w = f.window
+        func name(_ k: UInt64) -> String { names[k] ?? String(k, radix: 16) }
+        let imputed = w.map { $0.imputed.map { "\(name($0.source)):\($0.age)" }.sorted().joined(separator: ";") }
+        let changes = f.events.map { "\($0.kind.rawValue): \(name($0.source))" }.joined(separator: "; ")
         return FixingRecord(grade: f.grade, date: f.date.description, status: f.status.rawValue, value: f.value, published: f.published(defs.fixing),
                             offers: f.windowOffers, sources: f.windowSources, outliers: w?.outliers, p25: w?.p25, p75: w?.p75,
                             min: w?.min, max: w?.max, ciLow: w?.ciLow, ciHigh: w?.ciHigh, capacityGPUs: w?.capacityGPUs ?? 0,
-                            carriedFrom: f.carriedFrom?.description, inputsHash: w?.inputsHash, definitionHash: defs.fixingHash(grade: f.grade))
+                            carriedFrom: f.carriedFrom?.description, liveSources: w?.liveSources,
+                            imputedSources: imputed?.isEmpty == false ? imputed : nil, panelChanges: changes.isEmpty ? nil : changes,
+                            inputsHash: w?.inputsHash, definitionHash: defs.fixingHash(grade: f.grade))
     }
 
-    /// The fixing dates in [from, to], preceded by the earlier fixing dates a carry-forward can reach.
-    static func datesWithLookback(_ defs: MethodologyDefinitions, from: CivilDate, to: CivilDate) -> [CivilDate] {
+    /// The earliest date whose window a fixing of `from` can read: its review period (§5.8), its
+    /// carry-forward (§5.5) and each carried date's imputation history (§5.8).
+    static func lookbackStart(_ defs: MethodologyDefinitions, from: CivilDate) -> CivilDate {
         let p = defs.fixing
-        var dates = p.previousFixingDates(from, p.maxStaleDays, calendar: defs.calendar).reversed() as [CivilDate]
-        var d = from
-        while d <= to {
-            if p.isFixingDate(d, calendar: defs.calendar) { dates.append(d) }
-            d = d.adding(days: 1)
-        }
-        return dates
+        let review = p.review(for: from, calendar: defs.calendar).period.first ?? from
+        let back = p.previousFixingDates(from, p.maxStaleDays + p.maxImputedDays + 1, calendar: defs.calendar).last ?? from
+        return min(review, back)
     }
 
     /// §5: the fixing of every grade for each fixing date in [from, to], from the stored normalized
-    /// quotes (nothing is written). The fixing dates before `from` that a carry-forward can reach are
-    /// evaluated too, so the result never depends on which dates were computed before. `each` gets
-    /// every fixing as it is computed, in date then grade order.
+    /// quotes (nothing is written). The earlier windows a fixing reads (§5.5 carry-forward, §5.8
+    /// imputation and review) are evaluated too, so the result never depends on which dates were
+    /// computed before. `each` gets every fixing as it is computed, in date then grade order, with the
+    /// names of the sources it may cite.
     static func compute(_ s: StoreSession, defs: MethodologyDefinitions, from: CivilDate, to: CivilDate,
-                        each: (Fixing) throws -> Void) throws {
-        let p = defs.fixing
-        let grades = defs.reference.grades.grades
-        // Window results by date and grade. A date in [from, to] is computed for every grade; an earlier
-        // window only for the grades whose carry-forward (§5.5) reaches it, most recent first, until each
-        // finds a sufficient window: the results are those of computing every window in full.
-        var windows: [Int64: [String: Result<WindowResult, InsufficientData>]] = [:]
-        func ensure(_ d: CivilDate, _ wanted: [GradeDefinition]) throws {
-            let have = windows[d.dayNumber] ?? [:]
-            let missing = wanted.filter { have[$0.id] == nil }
-            guard !missing.isEmpty else { return }
-            let r = try windowResults(s, date: d, defs: defs, only: missing.count == grades.count ? nil : missing)
-            windows[d.dayNumber, default: [:]].merge(r) { old, _ in old }
-        }
+                        each: (Fixing, [UInt64: String]) throws -> Void) throws {
+        let c = FixingComputer(s, defs: defs, hashFrom: from)
         var d = from
         while d <= to {
             defer { d = d.adding(days: 1) }
-            guard p.isFixingDate(d, calendar: defs.calendar) else { continue }
-            try ensure(d, grades)
-            let historyDates = p.previousFixingDates(d, p.maxStaleDays, calendar: defs.calendar)
-            var pending = grades.filter { if case .failure = windows[d.dayNumber]![$0.id]! { true } else { false } }
-            for h in historyDates where !pending.isEmpty {
-                try ensure(h, pending)
-                pending = pending.filter { if case .failure = windows[h.dayNumber]![$0.id]! { true } else { false } }
-            }
-            for g in grades {
-                let history = historyDates.map { windows[$0.dayNumber]?[g.id] }
-                try each(FixingEngine.fixing(grade: g.id, date: d, today: windows[d.dayNumber]![g.id]!, history: history,
-                                             params: p, historyDates: historyDates))
-            }
-            // Windows older than any later date's history are no longer needed.
-            if let oldest = historyDates.last { windows = windows.filter { $0.key >= oldest.dayNumber } }
+            guard defs.fixing.isFixingDate(d, calendar: defs.calendar) else { continue }
+            for f in try c.fixings(d) { try each(f, c.names) }
+            c.prune(after: d)
         }
     }
 
@@ -146,17 +107,17 @@ public enum FixingJob {
         let clock = JobClock(now)
         var stats = PublishStats()
         try store.write { s in
-            try checkNormalization(s, defs: defs, from: datesWithLookback(defs, from: from, to: to).first ?? from, to: to, stats: &stats)
+            try checkNormalization(s, defs: defs, from: lookbackStart(defs, from: from), to: to, stats: &stats)
             let started = clock.now()
             let runID = try s.beginRun(job: "fix", arguments: arguments, startedAt: started, definitions: defs.source.description,
                                        definitionsHash: defs.fixingHash)
             stats.runID = runID
             try s.recordDefinitions(defs.reference.grades.grades.compactMap { defs.fixingDefinitions[$0.id] }, runID: runID)
             let publisher = try s.fixingPublisher(runID: runID, computedAt: started)
-            try compute(s, defs: defs, from: from, to: to) { f in
+            try compute(s, defs: defs, from: from, to: to) { f, names in
                 stats.computed += 1
                 stats.byStatus[f.status.rawValue, default: 0] += 1
-                try publisher.publish(record(f, defs: defs))
+                try publisher.publish(record(f, defs: defs, names: names))
             }
             stats.newVersions = publisher.written
             stats.unchanged = publisher.unchanged
@@ -172,4 +133,119 @@ final class Collector<T>: @unchecked Sendable {
     private var items: [Int: T] = [:]
     func put(_ i: Int, _ v: T) { lock.lock(); items[i] = v; lock.unlock() }
     func ordered(_ n: Int) -> [T] { (0..<n).map { items[$0]! } }
+}
+
+/// The fixings of consecutive dates with the windows, reviews and panel evaluations each reads (§5.5,
+/// §5.8), each computed once and kept while a later date may need it: a backfill reads every window once.
+final class FixingComputer {
+    let s: StoreSession
+    let defs: MethodologyDefinitions
+    let grades: [GradeDefinition]
+    let p: FixingParameters
+    /// Windows on or after this date carry their inputs hash (§5.7): the dates published.
+    let hashFrom: CivilDate
+    private var windows: [Int64: [WindowSources]] = [:]
+    private var reviews: [Int64: [PanelReview]] = [:]
+    private var panels: [Int64: [Panel.Evaluation]] = [:]
+    /// Source key → id of every source read.
+    private(set) var names: [UInt64: String] = [:]
+
+    init(_ s: StoreSession, defs: MethodologyDefinitions, hashFrom: CivilDate) {
+        self.s = s
+        self.defs = defs
+        grades = defs.reference.grades.grades
+        p = defs.fixing
+        self.hashFrom = hashFrom
+    }
+
+    /// §5.1–§5.3 for every grade on date `d`; grades in parallel.
+    func window(_ d: CivilDate) throws -> [WindowSources] {
+        if let w = windows[d.dayNumber] { return w }
+        let b = try FixingJob.observations(s, date: d, defs: defs, grades: grades)
+        names.merge(b.sourceNames) { a, _ in a }
+        let obs = b.observations
+        let end = p.window(d).end
+        let hash = d >= hashFrom
+        let params = p
+        let results = Collector<WindowSources>()
+        DispatchQueue.concurrentPerform(iterations: grades.count) { gi in
+            results.put(gi, FixingEngine.window(obs[gi], windowEnd: end, params: params, hash: hash).sources)
+        }
+        let all = results.ordered(grades.count)
+        windows[d.dayNumber] = all
+        return all
+    }
+
+    /// §5.8: the review governing `d`'s month, per grade.
+    func review(_ d: CivilDate) throws -> (date: CivilDate, reviews: [PanelReview]) {
+        let r = p.review(for: d, calendar: defs.calendar)
+        if let c = reviews[r.date.dayNumber] { return (r.date, c) }
+        let period = try r.period.map { try window($0) }
+        let out = grades.indices.map { gi in PanelReview.make(date: r.date, period: period.map { $0[gi] }) }
+        reviews[r.date.dayNumber] = out
+        return (r.date, out)
+    }
+
+    /// The inputs of §5.8 for `d`: the windows of the previous fixing dates and the reviews.
+    func panelInputs(_ d: CivilDate) throws -> (history: [(date: CivilDate, windows: [WindowSources])], review: [PanelReview],
+                                                 previous: [PanelReview]?, reviewDate: CivilDate) {
+        let hd = p.previousFixingDates(d, p.maxImputedDays + 1, calendar: defs.calendar)
+        let history = try hd.map { ($0, try window($0)) }
+        let r = try review(d)
+        let previous = r.date == d ? try review(d.adding(days: -1)).reviews : nil
+        return (history, r.reviews, previous, r.date)
+    }
+
+    /// §5.8 and §5.4–§5.6 for every grade on `d`.
+    func panel(_ d: CivilDate) throws -> [Panel.Evaluation] {
+        if let e = panels[d.dayNumber] { return e }
+        let today = try window(d)
+        let inputs = try panelInputs(d)
+        let params = p
+        let grades = self.grades
+        let results = Collector<Panel.Evaluation>()
+        DispatchQueue.concurrentPerform(iterations: grades.count) { gi in
+            results.put(gi, Panel.evaluate(date: d, today: today[gi], history: inputs.history.map { ($0.date, $0.windows[gi]) },
+                                           review: inputs.review[gi], previousReview: inputs.previous?[gi], params: params,
+                                           seedKey: Bootstrap.seedKey(grade: grades[gi].id, date: d)))
+        }
+        let all = results.ordered(grades.count)
+        panels[d.dayNumber] = all
+        return all
+    }
+
+    /// §5.5: the published fixing of every grade on `d`: the panel's result, or the last ok one of the
+    /// `max_stale_days` fixing dates before (computed only for the grades that need it), or suspended.
+    func fixings(_ d: CivilDate) throws -> [Fixing] {
+        let today = try panel(d)
+        let staleDates = p.previousFixingDates(d, p.maxStaleDays, calendar: defs.calendar)
+        var out: [Fixing] = []
+        out.reserveCapacity(grades.count)
+        for (gi, g) in grades.enumerated() {
+            var history: [Result<WindowResult, InsufficientData>?] = []
+            if case .failure = today[gi].result {
+                for h in staleDates {
+                    let r = try panel(h)[gi].result
+                    history.append(r)
+                    if case .success = r { break }
+                }
+            }
+            var f = FixingEngine.fixing(grade: g.id, date: d, today: today[gi].result, history: history, params: p, historyDates: staleDates)
+            f.events = today[gi].events
+            out.append(f)
+        }
+        return out
+    }
+
+    /// Forgets what no date after `d` can read.
+    func prune(after d: CivilDate) {
+        let next = d.adding(days: 1)
+        let history = p.previousFixingDates(next, p.maxImputedDays + 1, calendar: defs.calendar).last ?? next
+        let keepWindows = min(history.dayNumber, next.dayNumber - Int64(p.reviewDays) - 1)
+        windows = windows.filter { $0.key >= keepWindows }
+        let keepPanels = (p.previousFixingDates(next, p.maxStaleDays, calendar: defs.calendar).last ?? next).dayNumber
+        panels = panels.filter { $0.key >= keepPanels }
+        let keepReviews = next.dayNumber - 70
+        reviews = reviews.filter { $0.key >= keepReviews }
+    }
 }

@@ -435,8 +435,8 @@ public enum RunJob {
         // This run's new and restated fixings (dates in [from, to]), by grade and date.
         var replaced: [String: FixingValue] = [:]
         let fxPreview = try s.fixingPublisher(runID: 0, computedAt: "", context: context)
-        try FixingJob.compute(s, defs: defs, from: from, to: to) { f in
-            let rec = FixingJob.record(f, defs: defs)
+        try FixingJob.compute(s, defs: defs, from: from, to: to) { f, names in
+            let rec = FixingJob.record(f, defs: defs, names: names)
             let d = try fxPreview.decide(rec)
             if d == .new || d == .restate { replaced[rec.grade + "|" + rec.date] = FixingValue(rec) }
             keep("fixings", d, rec.date, .fixing(rec))

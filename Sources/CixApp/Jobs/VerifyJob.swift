@@ -69,8 +69,8 @@ public enum VerifyJob {
             // Fixings (§5) from the normalized quotes.
             let storedFixings = try s.latestFixings(to: hi)
             var recomputedFixings: [String: FixingRecord] = [:]
-            try FixingJob.compute(s, defs: defs, from: lo, to: hi) { f in
-                let r = FixingJob.record(f, defs: defs)
+            try FixingJob.compute(s, defs: defs, from: lo, to: hi) { f, names in
+                let r = FixingJob.record(f, defs: defs, names: names)
                 recomputedFixings[r.grade + "|" + r.date] = r
             }
             var sf: [String: FixingRecord] = [:]

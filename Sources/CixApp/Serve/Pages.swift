@@ -78,9 +78,12 @@ extension WebApp {
             let t = e.trace
             p.headline = [("Fixing", t.published ?? "-"), ("Status", t.status), ("Offers", "\(t.offers.count)"), ("Sources", "\(t.sources.count)"),
                           ("Outliers dropped", "\(t.outliersDropped)")]
-            p.tables.append(.init(title: "Sources on \(d) (§5.3–§5.4)", columns: ["Source", "Offers", "Median", "Capacity GPUs", "Share", "Weight"],
-                                  rows: t.sources.map { [$0.source, "\($0.offers)", String(format: "%.4f", $0.median),
+            p.tables.append(.init(title: "Panel on \(d) (§5.3–§5.4, §5.8)",
+                                  columns: ["Source", "State", "Offers", "Median", "Capacity GPUs", "Review capacity", "Share", "Weight"],
+                                  rows: t.sources.map { [$0.source, $0.state + ($0.imputedAge.map { " (\($0) d)" } ?? ""), "\($0.offers)",
+                                                         $0.median.map { String(format: "%.4f", $0) } ?? "-",
                                                          $0.capacityGPUs.map { String(format: "%.0f", $0) } ?? "-",
+                                                         $0.baseCapacity.map { String(format: "%.0f", $0) } ?? "-",
                                                          String(format: "%.1f%%", $0.capacityShare * 100),
                                                          String(format: "%.1f%%", $0.weight * 100) + ($0.capped ? " (capped)" : "")] }))
             p.tables.append(.init(title: "Offers on \(d) (§5.1–§5.2)", columns: ["Source", "Offer", "Price", "GPUs", "Status"],

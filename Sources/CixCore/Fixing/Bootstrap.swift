@@ -15,10 +15,10 @@ public enum Bootstrap {
     /// 2. for each drawn source in draw order, draw its n offers with replacement: n draws `next() mod n`;
     ///    its value is the weighted median (§5.3) of its offer prices with weight count × capacity weight;
     /// 3. the cross-source weights are §5.4's over the drawn sources (a source drawn twice counts twice,
-    ///    with its capacity each time), and the replicate is the weighted median of the drawn sources'
-    ///    values sorted ascending (ties by draw position).
+    ///    with its capacity each time), and the replicate is the weighted trimmed mean (1.2, §5.4) of the
+    ///    drawn sources' values sorted ascending (ties by draw position).
     /// The interval is the 2.5% and 97.5% type-7 quantiles of the sorted replicates. Buffers are reused.
-    public static func interval(_ sources: [SourceSample], cap: Double, samples: Int, seed: UInt64,
+    public static func interval(_ sources: [SourceSample], cap: Double, trim: Double, samples: Int, seed: UInt64,
                                 fallback: Double) -> ConfidenceInterval {
         guard samples > 0, !sources.isEmpty else { return ConfidenceInterval(low: fallback, high: fallback) }
         var rng = SplitMixCore(seed: seed)
@@ -92,7 +92,7 @@ public enum Bootstrap {
                 sortedWeights[k] = cross[i]
             }
             out.append(sortedValues.withUnsafeBufferPointer { v in
-                sortedWeights.withUnsafeBufferPointer { Stats.weightedMedian(sortedValues: v, weights: $0) }
+                sortedWeights.withUnsafeBufferPointer { Stats.weightedTrimmedMean(sortedValues: v, weights: $0, trim: trim) }
             })
         }
         out.sort()

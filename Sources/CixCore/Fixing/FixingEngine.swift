@@ -1,9 +1,13 @@
-/// The daily fixing of a grade (METHODOLOGY.md §5), as the stages of §5.1–§5.7 composed.
+/// The daily fixing of a grade (METHODOLOGY.md §5), as the stages of §5.1–§5.8 composed: the window's
+/// own stages (§5.1–§5.3, `FixingEngine.window`), then the panel (§5.8, `Panel.evaluate`) that imputes
+/// missing sources, weighs the sources by their review capacity and takes the cross-source value (§5.4).
 
-/// The result of the computation on one window (before carry-forward).
+/// The result of the computation on one date (before carry-forward).
 public struct WindowResult: Sendable, Hashable {
     public var value: Double
+    /// Offers in the fixing: the live sources' kept offers and the imputed sources' (§5.8).
     public var offers: Int
+    /// Sources in the fixing, live and imputed.
     public var sources: Int
     public var outliers: Int
     public var p25: Double
@@ -12,9 +16,13 @@ public struct WindowResult: Sendable, Hashable {
     public var max: Double
     public var ciLow: Double
     public var ciHigh: Double
-    /// Time-weighted available GPUs over the offers that report it (for capacity weights, §6.4).
+    /// Time-weighted available GPUs of the offers in the fixing (for capacity weights, §6.4).
     public var capacityGPUs: Double
     public var inputsHash: String
+    /// Sources in the fixing with offers in the window itself (§5.8).
+    public var liveSources: Int = 0
+    /// Sources in the fixing carried from an earlier window (§5.8).
+    public var imputed: [ImputedSource] = []
 
     public init(value: Double, offers: Int, sources: Int, outliers: Int, p25: Double, p75: Double, min: Double, max: Double,
                 ciLow: Double, ciHigh: Double, capacityGPUs: Double, inputsHash: String) {
@@ -33,85 +41,139 @@ public struct WindowResult: Sendable, Hashable {
     }
 }
 
+/// A panel source missing from the window, carried at its last live window's prices times the imputation
+/// factor (§5.8).
+public struct ImputedSource: Sendable, Hashable {
+    public var source: UInt64
+    /// Fixing dates since its last live window (1 = the previous fixing date).
+    public var age: Int
+    public var from: CivilDate
+    public var factor: Double
+}
+
 public struct Fixing: Sendable, Hashable {
     public var grade: String
     public var date: CivilDate
     public var status: FixingStatus
     /// Full precision; nil when suspended.
     public var value: Double?
-    /// The window result when the data sufficed (status ok); nil otherwise.
+    /// The date's result when the data sufficed (status ok); nil otherwise.
     public var window: WindowResult?
     /// For stale fixings: the date of the ok fixing carried forward.
     public var carriedFrom: CivilDate?
     /// Offers and sources found in the window even when insufficient.
     public var windowOffers: Int
     public var windowSources: Int
+    /// Panel changes on this date (§5.8), whatever the status.
+    public var events: [PanelEvent] = []
 
     /// The published text of the value (§1.4).
     public func published(_ p: FixingParameters) -> String? { value.flatMap { p.rounding.format($0) } }
 }
 
-public enum FixingEngine {
-    /// Computes one window's result, or the counts when data do not suffice (§5.5).
-    public static func compute(_ observations: [GradeObservation], windowEnd: Int64, params p: FixingParameters,
-                               seedKey: UInt64) -> Result<WindowResult, InsufficientData> {
-        evaluate(observations, windowEnd: windowEnd, params: p, seedKey: seedKey).result
-    }
+/// One window's sources after §5.1–§5.3: what the panel (§5.8) works from.
+public struct WindowSources: Sendable, Hashable {
+    /// Sources with kept offers in the window (live), in key order.
+    public var samples: [SourceSample]
+    /// Offers dropped by §5.2.
+    public var outliers: Int
+    /// §5.7, when asked for.
+    public var inputsHash: String?
 
+    public init(samples: [SourceSample], outliers: Int, inputsHash: String?) {
+        self.samples = samples
+        self.outliers = outliers
+        self.inputsHash = inputsHash
+    }
+    public static let empty = WindowSources(samples: [], outliers: 0, inputsHash: nil)
+    public var keptOffers: Int { samples.reduce(0) { $0 + $1.prices.count } }
+    public func sample(_ source: UInt64) -> SourceSample? {
+        // Samples are few and in key order.
+        var lo = 0, hi = samples.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if samples[mid].source < source { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < samples.count && samples[lo].source == source ? samples[lo] : nil
+    }
+}
+
+public enum FixingEngine {
     /// What happened to an offer (§5.1–§5.2).
     public enum OfferStatus: Sendable, Hashable {
         case kept
         /// Zero available GPUs over the window: not transactable (§5.1).
         case soldOut
-        case outlier
+        /// Outside its source's band (§5.2: median ± band of the source's own offers).
+        case outlier(median: Double, band: Double)
+        /// Its source's value is more than `factor` times above or below the median source value (§5.2):
+        /// the source counts as missing from the window.
+        case outlierSource(median: Double, factor: Double)
+        /// Listed by a reseller on behalf of another source, which counts it (§5.1, `sources.yaml`).
+        case resold
     }
 
-    /// Every stage's intermediate result, for a trace (§5: `FixingTrace`).
-    public struct Evaluation: Sendable {
-        public var result: Result<WindowResult, InsufficientData>
+    /// Every stage's intermediate result of one window, for a trace (§5: `FixingTrace`).
+    public struct WindowEvaluation: Sendable {
         public var offers: [OfferPrice]
         public var status: [OfferStatus]
-        /// The filter over the offers that are not sold out.
-        public var outliers: OutlierFilter
-        public var sources: [SourceSample]
-        public var crossWeights: [Double]
-        public var rawCapacities: [Double]
+        /// The filter across the sources' values (§5.2), in the key order of the sources before it.
+        public var sourceFilter: OutlierFilter
+        public var sources: WindowSources
     }
 
-    /// The stages in order: offers (§5.1), outliers (§5.2), sufficiency (§5.5), per-source medians
-    /// (§5.3), cross-source weights and value (§5.4), statistics and interval (§5.6), inputs hash (§5.7).
-    public static func evaluate(_ observations: [GradeObservation], windowEnd: Int64, params p: FixingParameters,
-                                seedKey: UInt64) -> Evaluation {
-        let allOffers = OfferPricing.offers(observations, windowEnd: windowEnd)
-        // §5.1: an offer with no GPUs available over the window (every observation reports 0) is sold out.
-        let available = allOffers.filter { $0.available != 0 }
-        let filter = Outliers.filter(available.map(\.price), k: p.outlierK, minRelativeMAD: p.outlierMinRelativeMAD)
-        var status: [OfferStatus] = []
-        status.reserveCapacity(allOffers.count)
-        var j = 0
-        for o in allOffers {
-            if o.available == 0 { status.append(.soldOut); continue }
-            status.append(filter.kept[j] ? .kept : .outlier)
-            j += 1
+    /// The window's stages in order: resold offers set aside and offers formed (§5.1), sold-out offers
+    /// dropped (§5.1), outliers within each source (§5.2), per-source medians (§5.3), outlying sources
+    /// (§5.2); the inputs hash (§5.7) when asked.
+    public static func window(_ observations: [GradeObservation], windowEnd: Int64, params p: FixingParameters,
+                              hash: Bool) -> WindowEvaluation {
+        let resold = observations.contains { $0.resoldFrom != nil }
+        let direct = resold ? observations.filter { $0.resoldFrom == nil } : observations
+        var allOffers = OfferPricing.offers(direct, windowEnd: windowEnd)
+        var status = [OfferStatus](repeating: .kept, count: allOffers.count)
+        // Offers come in source key order: each source's run is filtered on its own (§5.2).
+        var kept: [OfferPrice] = []
+        kept.reserveCapacity(allOffers.count)
+        var outliers = 0
+        var i = 0
+        while i < allOffers.count {
+            var j = i
+            while j < allOffers.count && allOffers[j].source == allOffers[i].source { j += 1 }
+            let idx = (i..<j).filter { allOffers[$0].available != 0 }
+            for k in i..<j where allOffers[k].available == 0 { status[k] = .soldOut }
+            let f = Outliers.filter(idx.map { allOffers[$0].price }, k: p.outlierK, minRelativeMAD: p.outlierMinRelativeMAD)
+            for (n, k) in idx.enumerated() {
+                if f.kept[n] { kept.append(allOffers[k]) } else { status[k] = .outlier(median: f.median ?? 0, band: f.band ?? 0); outliers += 1 }
+            }
+            i = j
         }
-        let offers = zip(available, filter.kept).filter(\.1).map(\.0)
-        let sourceCount = Set(offers.map(\.source)).count
-        guard Sufficiency.suffices(offers: offers.count, sources: sourceCount, params: p) else {
-            return Evaluation(result: .failure(InsufficientData(offers: offers.count, sources: sourceCount)),
-                              offers: allOffers, status: status, outliers: filter, sources: [], crossWeights: [], rawCapacities: [])
+        var samples = SourceMedians.samples(kept)
+        let sourceFilter = Outliers.sourceFilter(samples.map(\.value), factor: p.sourceOutlierFactor)
+        if sourceFilter.dropped > 0 {
+            let out = Set(zip(samples, sourceFilter.kept).filter { !$0.1 }.map(\.0.source))
+            for k in allOffers.indices where out.contains(allOffers[k].source) && status[k] == .kept {
+                status[k] = .outlierSource(median: sourceFilter.median ?? 0, factor: p.sourceOutlierFactor)
+                outliers += 1
+            }
+            samples = zip(samples, sourceFilter.kept).filter(\.1).map(\.0)
         }
-        let samples = SourceMedians.samples(offers)
-        let capacities = samples.map(\.capacity)
-        let crossWeights = CrossSource.weights(capacities: capacities, cap: p.sourceCap)
-        let value = CrossSource.value(samples.map(\.value), weights: crossWeights)
-        let all = offers.map(\.price).sorted()
-        let ci = Bootstrap.interval(samples, cap: p.sourceCap, samples: p.bootstrapSamples, seed: p.bootstrapSeed ^ seedKey, fallback: value)
-        let capacity = offers.compactMap(\.available).reduce(0, +)
-        let result = WindowResult(value: value, offers: offers.count, sources: samples.count, outliers: filter.dropped,
-                                  p25: Stats.quantile(sorted: all, 0.25), p75: Stats.quantile(sorted: all, 0.75),
-                                  min: all.first!, max: all.last!, ciLow: ci.low, ciHigh: ci.high,
-                                  capacityGPUs: capacity, inputsHash: FixingAudit.inputsHash(observations))
-        return Evaluation(result: .success(result), offers: allOffers, status: status, outliers: filter, sources: samples,
-                          crossWeights: crossWeights, rawCapacities: CrossSource.rawCapacities(capacities))
+        if resold {
+            let set = OfferPricing.offers(observations.filter { $0.resoldFrom != nil }, windowEnd: windowEnd)
+            allOffers += set
+            status += set.map { _ in .resold }
+        }
+        let sources = WindowSources(samples: samples, outliers: outliers,
+                                    inputsHash: hash && !observations.isEmpty ? FixingAudit.inputsHash(observations) : nil)
+        return WindowEvaluation(offers: allOffers, status: status, sourceFilter: sourceFilter, sources: sources)
+    }
+
+    /// §5.1–§5.8 on one window with no earlier windows and no review: every live source in the panel
+    /// (the initial panel of §5.8), weighted by its capacity in the window.
+    public static func compute(_ observations: [GradeObservation], windowEnd: Int64, params p: FixingParameters,
+                               seedKey: UInt64) -> Result<WindowResult, InsufficientData> {
+        let w = window(observations, windowEnd: windowEnd, params: p, hash: true)
+        let date = CivilDate(dayNumber: (windowEnd - Int64(p.fixingTimeSeconds)) / 86_400)
+        return Panel.evaluate(date: date, today: w.sources, history: [], review: PanelReview(date: date, members: [], capacity: [:]),
+                              previousReview: nil, params: p, seedKey: seedKey).result
     }
 }

@@ -26,6 +26,22 @@ public struct FixingParameters: Sendable, Hashable {
     public var bootstrapSeed: UInt64 = 20_240_101
     public var publishedDecimals: Int = 4
     public var fixingDays: FixingDays = .everyDay
+    /// §5.4 (1.2): the share of the cross-source weight trimmed at each end (0.25: the weighted
+    /// interquartile mean of the source values).
+    public var crossSourceTrim: Double = 0.25
+    /// §5.2 (1.2): a source whose value is more than this factor above or below the median source value
+    /// counts as missing from the window.
+    public var sourceOutlierFactor: Double = 3
+    /// §5.8 (1.2): a panel source missing from a window is imputed from its last live window for at most
+    /// this many fixing dates; beyond that it is dormant (out of the fixing) until it reports again.
+    public var maxImputedDays: Int = 10
+    /// §5.8 (1.2): the review of a month looks at the fixing dates of the `reviewDays` calendar days
+    /// before its first fixing date.
+    public var reviewDays: Int = 28
+    /// §5.5 (1.2): a window suffices only with at least this many live (not imputed) panel sources.
+    public var minLiveSources: Int = 1
+    /// §5.1 (1.2, `sources.yaml`): offers that a reseller lists on behalf of another source.
+    public var resales: [Resale] = []
 
     public init() {}
 
@@ -62,5 +78,38 @@ public struct FixingWindow: Sendable, Hashable {
     public init(start: Int64, end: Int64) {
         self.start = start
         self.end = end
+    }
+}
+
+/// §5.1 (1.2): a reseller lists some of another source's offers; such an offer is known by its offer id's
+/// prefix, and counts once: the upstream source's own listing stands for it (`Indices/sources.yaml`).
+public struct Resale: Sendable, Hashable {
+    /// The reseller's source id.
+    public var reseller: String
+    /// The upstream source whose offers it resells.
+    public var upstream: String
+    /// The reseller's offer ids of the upstream's offers start with this text.
+    public var offerIDPrefix: String
+    public init(reseller: String, upstream: String, offerIDPrefix: String) {
+        self.reseller = reseller
+        self.upstream = upstream
+        self.offerIDPrefix = offerIDPrefix
+    }
+}
+
+extension FixingParameters {
+    /// The dates of the panel review that governs `date` (§5.8): the first fixing date of `date`'s
+    /// month is the review date; the review period is the fixing dates of the `reviewDays` calendar days
+    /// before it, oldest first.
+    public func review(for date: CivilDate, calendar: BusinessCalendar) -> (date: CivilDate, period: [CivilDate]) {
+        let c = date.components
+        var first = CivilDate(year: c.year, month: c.month, day: 1)!
+        while !isFixingDate(first, calendar: calendar) { first = first.adding(days: 1) }
+        var period: [CivilDate] = []
+        for k in stride(from: reviewDays, through: 1, by: -1) {
+            let d = first.adding(days: -k)
+            if isFixingDate(d, calendar: calendar) { period.append(d) }
+        }
+        return (first, period)
     }
 }

@@ -17,16 +17,24 @@ public struct FixingTrace: Sendable, Codable, Hashable {
 
     public struct Source: Sendable, Codable, Hashable {
         public var source: String
+        /// §5.8: `live`, `imputed`, `dormant` (silent too long: out) or `newcomer` (enters at the next review).
+        public var state: String
         public var offers: Int
-        /// §5.3 capacity-weighted median of its kept offers.
-        public var median: Double
-        /// Sum of its offers' available GPUs (nil: no capacity data, takes the median of the others).
+        /// §5.3 capacity-weighted median of its kept offers (imputed: the last live one × factor).
+        public var median: Double?
+        /// Sum of its offers' available GPUs in the window that stands for it.
         public var capacityGPUs: Double?
+        /// §5.8 base capacity from the review (nil: no capacity data, takes the median of the others).
+        public var baseCapacity: Double?
         /// Share before the cap (§5.4).
         public var capacityShare: Double
         /// Weight after the cap (§5.4).
         public var weight: Double
         public var capped: Bool
+        /// Imputed: fixing dates since its last live window, that window's date and the factor (§5.8).
+        public var imputedAge: Int?
+        public var imputedFrom: String?
+        public var imputationFactor: Double?
     }
 
     public var grade: String
@@ -35,6 +43,7 @@ public struct FixingTrace: Sendable, Codable, Hashable {
     public var windowEnd: String
     public var observations: Int
     public var offers: [Offer]
+    /// §5.2 across sources: median and MAD of the window's source values.
     public var outlierMedian: Double?
     public var outlierMAD: Double?
     /// max(MAD, min_relative_mad × |median|) (§5.2).
@@ -43,6 +52,16 @@ public struct FixingTrace: Sendable, Codable, Hashable {
     public var outlierBand: Double?
     public var outliersDropped: Int
     public var sources: [Source]
+    /// §5.8: the review governing the date, and whether the panel is the initial one (no review had members).
+    public var reviewDate: String
+    public var initialPanel: Bool
+    /// §5.8 panel changes on this date, e.g. `dormant: nebius`.
+    public var panelChanges: [String]
+    /// §5.4 trim at each end of the cross-source weight.
+    public var trim: Double
+    public var liveSources: Int
+    public var imputedSources: Int
+    public var minLiveSources: Int
     public var minSources: Int
     public var minOffers: Int
     public var sufficient: Bool
@@ -56,41 +75,60 @@ public struct FixingTrace: Sendable, Codable, Hashable {
     public var ciHigh: Double?
     public var inputsHash: String?
 
-    /// Builds the trace of a fixing from its window's evaluation. `names` maps source and offer keys to
-    /// their texts.
-    public init(grade: String, date: CivilDate, window: FixingWindow, observations: Int, evaluation e: FixingEngine.Evaluation,
-                fixing f: Fixing, params p: FixingParameters, names: [UInt64: String]) {
+    /// Builds the trace of a fixing from its window's evaluation and its panel's. `names` maps source
+    /// and offer keys to their texts.
+    public init(grade: String, date: CivilDate, window: FixingWindow, observations: Int, evaluation e: FixingEngine.WindowEvaluation,
+                panel: Panel.Evaluation, review: CivilDate, fixing f: Fixing, params p: FixingParameters, names: [UInt64: String]) {
         self.grade = grade
         self.date = date.description
         windowStart = Timestamp.format(window.start)
         windowEnd = Timestamp.format(window.end)
         self.observations = observations
+        func name(_ k: UInt64) -> String { names[k] ?? String(k, radix: 16) }
         offers = zip(e.offers, e.status).map { o, st in
             var status = "kept"
             switch st {
             case .kept: break
             case .soldOut: status = "dropped: sold out (0 GPUs available)"
-            case .outlier: status = "dropped: outlier, |p − median| = \(abs(o.price - (e.outliers.median ?? 0))) > band \(e.outliers.band ?? 0)"
+            case .outlier(let m, let b): status = "dropped: outlier in its source, |p − \(m)| = \(abs(o.price - m)) > band \(b)"
+            case .outlierSource(let m, let f): status = "dropped: its source's value is more than \(f)× away from the median source value \(m): the source counts as missing"
+            case .resold: status = "dropped: resold on behalf of another source, whose own listing counts (sources.yaml)"
             }
-            return Offer(source: names[o.source] ?? String(o.source, radix: 16),
-                         offer: o.offer.map { names[$0] ?? String($0, radix: 16) } ?? "quote \(o.firstQuoteID)",
+            return Offer(source: name(o.source), offer: o.offer.map { name($0) } ?? "quote \(o.firstQuoteID)",
                          observations: o.observations, heldSeconds: o.heldSeconds, price: o.price,
                          availableGPUs: o.available, status: status)
         }
-        outlierMedian = e.outliers.median
-        outlierMAD = e.outliers.mad
-        outlierScale = e.outliers.scale
-        outlierBand = e.outliers.band
-        outliersDropped = e.outliers.dropped
-        let rawTotal = e.rawCapacities.reduce(0, +)
-        sources = e.sources.enumerated().map { i, s in
-            Source(source: names[s.source] ?? String(s.source, radix: 16), offers: s.prices.count, median: s.value,
-                   capacityGPUs: s.capacity, capacityShare: rawTotal > 0 ? e.rawCapacities[i] / rawTotal : 0,
-                   weight: e.crossWeights[i], capped: e.crossWeights[i] < e.rawCapacities[i] / rawTotal - 1e-15)
+        outlierMedian = e.sourceFilter.median
+        outlierMAD = nil
+        outlierScale = nil
+        outlierBand = e.sourceFilter.median.map { _ in p.sourceOutlierFactor }
+        outliersDropped = e.sources.outliers
+        let rawTotal = panel.sources.reduce(0) { $0 + $1.rawCapacity }
+        sources = panel.sources.map { s in
+            var state = "live"
+            var age: Int?, from: String?, factor: Double?
+            switch s.state {
+            case .live: break
+            case .imputed(let x): state = "imputed"; age = x.age; from = x.from.description; factor = x.factor
+            case .dormant: state = "dormant"
+            case .newcomer: state = "newcomer"
+            }
+            return Source(source: name(s.source), state: state, offers: s.sample?.prices.count ?? 0, median: s.sample?.value,
+                          capacityGPUs: s.sample?.capacity, baseCapacity: s.baseCapacity,
+                          capacityShare: rawTotal > 0 ? s.rawCapacity / rawTotal : 0, weight: s.weight,
+                          capped: rawTotal > 0 && s.weight < s.rawCapacity / rawTotal - 1e-15,
+                          imputedAge: age, imputedFrom: from, imputationFactor: factor)
         }
+        reviewDate = review.description
+        initialPanel = panel.initial
+        panelChanges = f.events.map { "\($0.kind.rawValue): \(name($0.source))" }
+        trim = p.crossSourceTrim
+        liveSources = panel.live
+        imputedSources = panel.imputedCount
+        minLiveSources = p.minLiveSources
         minSources = p.minSources
         minOffers = p.minOffers
-        if case .success = e.result { sufficient = true } else { sufficient = false }
+        if case .success = panel.result { sufficient = true } else { sufficient = false }
         fallback = f.status == .ok ? "none" : f.status.rawValue
         carriedFrom = f.carriedFrom?.description
         status = f.status.rawValue

@@ -17,6 +17,9 @@ public struct GradeObservation: Sendable, Hashable {
     /// The quote's line in the inputs hash (§5.7), shared by every grade it is in; nil for observations
     /// made in memory (tests), which the hash then describes by their fields.
     public var auditLine: [UInt8]? = nil
+    /// §5.1 (1.2): the upstream source key when a reseller lists this offer on its behalf (`sources.yaml`);
+    /// such an observation enters the inputs hash but not the fixing.
+    public var resoldFrom: UInt64? = nil
 
     public init(quoteID: Int64, sourceKey: UInt64, offerKey: UInt64?, epoch: Int64, price: Double, availableGPUs: Int?) {
         self.quoteID = quoteID
@@ -123,12 +126,34 @@ public struct GradeWindowBuilder {
     public private(set) var observations: [[GradeObservation]]
     /// Key → text for sources and offers, when asked for (explanations).
     public private(set) var names: [UInt64: String]?
+    /// Key → text of every source seen (always kept: imputed sources are published by name).
+    public private(set) var sourceNames: [UInt64: String] = [:]
+    /// §5.1 (1.2): reseller key → (offer id prefix, upstream key).
+    private var resales: [UInt64: [(prefix: [UInt8], upstream: UInt64)]] = [:]
 
-    public init(grades: [GradeDefinition], recordNames: Bool = false) {
+    public init(grades: [GradeDefinition], recordNames: Bool = false, resales: [Resale] = []) {
         self.grades = grades
         for (i, g) in grades.enumerated() { gradeIndex[g.id] = i }
         observations = [[GradeObservation]](repeating: [], count: grades.count)
         names = recordNames ? [:] : nil
+        for r in resales {
+            resales_append(ObservationKeys.source(Array(r.reseller.utf8)), Array(r.offerIDPrefix.utf8), ObservationKeys.source(Array(r.upstream.utf8)))
+        }
+    }
+
+    private mutating func resales_append(_ reseller: UInt64, _ prefix: [UInt8], _ upstream: UInt64) {
+        resales[reseller, default: []].append((prefix, upstream))
+    }
+
+    /// §5.1 (1.2): the upstream of an offer a reseller lists on another source's behalf.
+    func upstream(source: UInt64, offerID: UnsafeRawBufferPointer?) -> UInt64? {
+        guard let rules = resales[source], let id = offerID else { return nil }
+        for r in rules where id.count >= r.prefix.count {
+            var match = true
+            for (i, b) in r.prefix.enumerated() where id[i] != b { match = false; break }
+            if match { return r.upstream }
+        }
+        return nil
     }
 
     public mutating func add(_ q: NormalizedQuoteView) {
@@ -150,6 +175,8 @@ public struct GradeWindowBuilder {
         }
         if members.isEmpty { return }
         let source = ObservationKeys.source(q.source)
+        if sourceNames[source] == nil { sourceNames[source] = String(decoding: q.source, as: UTF8.self) }
+        let resold = upstream(source: source, offerID: q.offerID)
         let offer = q.offerID.map { ObservationKeys.offer(offerID: $0, location: q.location) }
             ?? ObservationKeys.anonymousOffer(location: q.location, chip: q.chip, gpuCount: q.gpuCount)
         if names != nil {
@@ -167,6 +194,7 @@ public struct GradeWindowBuilder {
                                      price: QualityFactor.gradePrice(usdPerGPUHour: q.usdPerGPUHour, factor: qf), availableGPUs: q.availableGPUs)
             o.nanos = q.nanos
             o.auditLine = line
+            o.resoldFrom = resold
             observations[gi].append(o)
         }
     }

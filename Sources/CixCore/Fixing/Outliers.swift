@@ -33,3 +33,16 @@ public enum Outliers {
         return OutlierFilter(median: m, mad: mad, scale: scale, band: band, kept: prices.map { abs($0 - m) <= band })
     }
 }
+
+extension Outliers {
+    /// §5.2 across sources (1.2): with m the median of the window's source values, a source is dropped
+    /// when its value is above m × factor or below m ÷ factor. A ratio, not a MAD band: the market has two
+    /// tiers (large clouds near 3, marketplaces near 2), whose spread a MAD of a few sources reads as
+    /// dispersion one day and as outliers the next; a ratio of 3 catches unit and basis errors (per
+    /// minute, per instance) and leaves both tiers in. Nothing is dropped from fewer than 3 sources.
+    public static func sourceFilter(_ values: [Double], factor: Double) -> OutlierFilter {
+        guard values.count >= 3 else { return OutlierFilter(median: nil, mad: nil, scale: nil, band: nil, kept: values.map { _ in true }) }
+        let m = Stats.median(values)
+        return OutlierFilter(median: m, mad: nil, scale: nil, band: nil, kept: values.map { $0 <= m * factor && $0 >= m / factor })
+    }
+}

@@ -18,8 +18,8 @@ public struct InsufficientData: Error, Sendable, Hashable {
 }
 
 public enum Sufficiency {
-    /// §5.5: a window suffices with at least `min_sources` sources and `min_offers` offers after the
-    /// outlier filter.
+    /// §5.5: a date suffices with at least `min_sources` sources and `min_offers` offers in the fixing,
+    /// live and imputed together (§5.8; the panel also requires `min_live_sources` live ones).
     public static func suffices(offers: Int, sources: Int, params p: FixingParameters) -> Bool {
         sources >= p.minSources && offers >= p.minOffers
     }

@@ -21,7 +21,24 @@ public enum CanonicalDefinitions {
         published_decimals=\(p.publishedDecimals)
         fixing_days=\(p.fixingDays.rawValue)
 
+        """ + panel(p)
+    }
+
+    /// The 1.2 parameters (§5.4, §5.8) and the resales of `sources.yaml` (§5.1), sorted by reseller then
+    /// prefix (new in methodology 1.2).
+    static func panel(_ p: FixingParameters) -> String {
+        var s = """
+        source_outlier_factor=\(num(p.sourceOutlierFactor))
+        cross_source_trim=\(num(p.crossSourceTrim))
+        max_imputed_days=\(p.maxImputedDays)
+        review_days=\(p.reviewDays)
+        min_live_sources=\(p.minLiveSources)
+
         """
+        for r in p.resales.sorted(by: { ($0.reseller, $0.offerIDPrefix) < ($1.reseller, $1.offerIDPrefix) }) {
+            s += "resale=\(r.reseller)|\(r.upstream)|\(r.offerIDPrefix)\n"
+        }
+        return s
     }
 
     /// A grade (§4.1): chips with their quality factors sorted by chip id.

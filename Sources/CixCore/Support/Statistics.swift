@@ -51,6 +51,37 @@ public enum Stats {
         v.withUnsafeBufferPointer { vb in w.withUnsafeBufferPointer { weightedMedian(sortedValues: vb, weights: $0) } }
     }
 
+    /// The weighted trimmed mean (METHODOLOGY.md §5.4, methodology 1.2): values sorted ascending with
+    /// weights ≥ 0 summing to W; each value stands for the slice [Cᵢ₋₁, Cᵢ] of the cumulative weight
+    /// (as fractions of W), and the result is the mean of the values over the middle slice
+    /// [t, 1 − t], each weighted by the length of its overlap with it:
+    /// Σ vᵢ × |[Cᵢ₋₁, Cᵢ] ∩ [t, 1 − t]| ÷ (1 − 2t). t = 0 is the weighted mean; t = 0.25 the weighted
+    /// interquartile mean. Unlike the weighted median it is a continuous function of the weights.
+    public static func weightedTrimmedMean(sortedValues v: UnsafeBufferPointer<Double>, weights w: UnsafeBufferPointer<Double>,
+                                           trim t: Double) -> Double {
+        precondition(!v.isEmpty && v.count == w.count && t >= 0 && t < 0.5)
+        var total = 0.0
+        for x in w where x > 0 { total += x }
+        guard total > 0 else { return v[v.count / 2] }
+        let lo = t, hi = 1 - t
+        var cum = 0.0
+        var sum = 0.0
+        var covered = 0.0
+        for i in 0..<v.count where w[i] > 0 {
+            let a = cum
+            if a >= hi { break }
+            cum += w[i] / total
+            let overlap = min(cum, hi) - max(a, lo)
+            if overlap > 0 { sum += v[i] * overlap; covered += overlap }
+        }
+        // Σ overlaps is 1 − 2t up to rounding; dividing by it keeps the result a weighted average.
+        return sum / covered
+    }
+
+    public static func weightedTrimmedMean(sortedValues v: [Double], weights w: [Double], trim t: Double) -> Double {
+        v.withUnsafeBufferPointer { vb in w.withUnsafeBufferPointer { weightedTrimmedMean(sortedValues: vb, weights: $0, trim: t) } }
+    }
+
     /// Weights proportional to `raw`, capped at `cap`, the excess spread pro rata over the uncapped ones
     /// (METHODOLOGY.md §5.4): `boundedWeights` with a floor of 0. When the cap cannot hold
     /// (n × cap < 1), every weight is 1/n.

@@ -375,13 +375,13 @@ chips:
         "fixing.yaml": #"""
 # Daily fixing parameters (METHODOLOGY.md §5). Every fixing records the hash of its grade's resolved
 # definition: the grade, these parameters and the methodology version (§1.1).
-methodology_version: "1.1"
-sections: ["5.1", "5.2", "5.3", "5.4", "5.5", "5.6", "5.7"]
+methodology_version: "1.2"
+sections: ["5.1", "5.2", "5.3", "5.4", "5.5", "5.6", "5.7", "5.8"]
 fixing_time_seconds: 57600    # 16:00 UTC
 window_hours: 24              # quotes observed in (fixing time − 24 h, fixing time]
 outlier_k: 3                  # drop offers outside median ± 3 × 1.4826 × max(MAD, 0.005 × median)
 outlier_min_relative_mad: 0.005  # the dispersion floor: a wild offer is dropped even when all others agree
-source_cap: 0.30              # no source above 30% of the cross-source weight
+source_cap: 0.30              # no source above 30% of the cross-source weight (weights from the monthly review, §5.8)
 min_sources: 3
 min_offers: 5
 max_stale_days: 5             # carried forward as stale for 5 days, then suspended
@@ -389,6 +389,11 @@ bootstrap_samples: 200
 bootstrap_seed: 20240101
 published_decimals: 4         # USD per GPU-hour
 fixing_days: every_day        # compute is rented around the clock: a fixing every calendar day (or business_days)
+source_outlier_factor: 3      # 1.2: a source more than 3× above or below the median source value counts as missing (§5.2)
+cross_source_trim: 0.25       # 1.2: the fixing is the weighted mean of the source values over the middle 50% of the weight (§5.4)
+max_imputed_days: 10          # 1.2: a panel source missing from a window is imputed for up to 10 fixing dates, then dormant (§5.8)
+review_days: 28               # 1.2: the monthly panel review looks at the fixing dates of the 28 days before the month's first (§5.8)
+min_live_sources: 1           # 1.2: a fixing needs at least one live (not imputed) source (§5.5)
 
 """#,
         "funds.yaml": #"""
@@ -1625,6 +1630,25 @@ sections: ["9.1", "9.2", "9.3", "9.4", "9.5"]
 restatement_window_business_days: 1
 # The exports `cix run` writes for its day under published/DATE/ (cix export KIND --from DATE --to DATE).
 daily_files: [fixings, indices, weights, curves, futures-indices, funds, restatements]
+
+"""#,
+        "sources.yaml": #"""
+# Sources that resell other sources' offers (METHODOLOGY.md §5.1, methodology 1.2). An offer that a
+# reseller lists on behalf of an upstream source counts once: the upstream's own listing stands for it,
+# and the reseller's copy (known by its offer id prefix) enters the inputs hash but not the fixing.
+# The prefixes are those of the marketplace catalogs: primeintellect's instance types name the cloud
+# they come from (`lambdalabs__…`, `cudocompute__…`, `scaleway__…`).
+methodology_version: "1.2"
+sections: ["5.1"]
+resellers:
+  - source: primeintellect
+    resells:
+      - upstream: lambda
+        offer_id_prefix: "lambdalabs__"
+      - upstream: cudo
+        offer_id_prefix: "cudocompute__"
+      - upstream: scaleway
+        offer_id_prefix: "scaleway__"
 
 """#,
         "flows/cxh-front.csv": #"""

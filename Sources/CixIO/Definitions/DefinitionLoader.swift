@@ -57,7 +57,7 @@ public enum DefinitionSource: Sendable, Hashable, CustomStringConvertible {
 /// result computed from them).
 public enum DefinitionLoader {
     /// The files the loader reads, in the order they are hashed.
-    public static let fileNames = ["chips.yaml", "locations.yaml", "grades.yaml", "normalization.yaml", "fixing.yaml", "indices.yaml",
+    public static let fileNames = ["chips.yaml", "locations.yaml", "grades.yaml", "normalization.yaml", "fixing.yaml", "sources.yaml", "indices.yaml",
                                    "calendar.yaml", "futures.yaml", "funds.yaml", "publication.yaml"]
 
     /// Top-level keys every definitions file may carry.

@@ -75,12 +75,14 @@ extension DefinitionLoader {
         let (fp, fd) = try source.read("fixing.yaml")
         let (ip, id) = try source.read("indices.yaml")
         let (cp, cd) = try source.read("calendar.yaml")
+        let (sp, sd) = try source.read("sources.yaml")
         let fixingRoot = try YAMLValue.parse(fd, path: fp)
         let version = try fixingRoot.map().required("methodology_version").string()
-        let fixing = try fixingParameters(fixingRoot)
+        var fixing = try fixingParameters(fixingRoot)
+        fixing.resales = try resales(try YAMLValue.parse(sd, path: sp))
         let indices = try indexDefinitions(try YAMLValue.parse(id, path: ip), reference: ref)
         let calendar = try calendar(try YAMLValue.parse(cd, path: cp))
-        let fh = sha256Hex(Data((ref.hash + sha256Hex(fd) + sha256Hex(cd)).utf8))
+        let fh = sha256Hex(Data((ref.hash + sha256Hex(fd) + sha256Hex(cd) + sha256Hex(sd)).utf8))
         let ih = sha256Hex(Data((fh + sha256Hex(id)).utf8))
         var fixingDefs: [String: StoredDefinition] = [:]
         for g in ref.grades.grades {
@@ -130,8 +132,48 @@ extension DefinitionLoader {
         if let v = m.optional("bootstrap_seed") { p.bootstrapSeed = try v.uint64() }
         if let v = m.optional("published_decimals") { p.publishedDecimals = try v.int(0...Rounding.maxDecimals) }
         if let v = m.optional("fixing_days") { p.fixingDays = try v.choice(FixingParameters.FixingDays.self) }
+        if let v = m.optional("source_outlier_factor") { p.sourceOutlierFactor = try v.double(1...1000, openLower: true) }
+        if let v = m.optional("cross_source_trim") { p.crossSourceTrim = try v.double(0...0.5, openUpper: true) }
+        if let v = m.optional("max_imputed_days") { p.maxImputedDays = try v.int(0...60) }
+        if let v = m.optional("review_days") { p.reviewDays = try v.int(1...366) }
+        if let v = m.optional("min_live_sources") { p.minLiveSources = try v.int(1...1000) }
+        if p.minLiveSources > p.minSources, let v = m.optional("min_live_sources") {
+            throw v.fail("min_live_sources (\(p.minLiveSources)) cannot exceed min_sources (\(p.minSources))")
+        }
         try m.finish(allowed: headerKeys)
         return p
+    }
+
+    // MARK: sources.yaml (§5.1)
+
+    /// Resellers and the upstream sources whose offers they list, known by an offer id prefix.
+    static func resales(_ root: YAMLValue) throws -> [Resale] {
+        let m = try root.map()
+        var out: [Resale] = []
+        var seen = Set<String>()
+        if let list = m.optional("resellers") {
+            for v in try list.list() {
+                let x = try v.map()
+                let sv = try x.required("source")
+                let reseller = try sv.string()
+                guard !reseller.isEmpty else { throw sv.fail("a reseller's source cannot be empty") }
+                for r in try x.required("resells").list() {
+                    let y = try r.map()
+                    let uv = try y.required("upstream")
+                    let upstream = try uv.string()
+                    guard !upstream.isEmpty, upstream != reseller else { throw uv.fail("upstream must be another source than \(reseller)") }
+                    let pv = try y.required("offer_id_prefix")
+                    let prefix = try pv.string()
+                    guard !prefix.isEmpty else { throw pv.fail("offer_id_prefix cannot be empty: every offer would be resold") }
+                    guard seen.insert(reseller + "|" + prefix).inserted else { throw pv.fail("\(reseller) lists the prefix \(prefix) twice") }
+                    try y.finish(allowed: [])
+                    out.append(Resale(reseller: reseller, upstream: upstream, offerIDPrefix: prefix))
+                }
+                try x.finish(allowed: [])
+            }
+        }
+        try m.finish(allowed: headerKeys)
+        return out
     }
 
     // MARK: indices.yaml (§6)

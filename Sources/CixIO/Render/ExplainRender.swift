@@ -19,25 +19,41 @@ public enum ExplainRender {
         o += "\n"
         if let stored { o += "stored: \(stored)\n" }
         o += "§5.1 window (\(t.windowStart), \(t.windowEnd)]: \(t.observations) observations, \(t.offers.count) offers\n"
+        o += "§5.2 outliers within each source (its own offers' median and MAD): \(t.offers.filter { $0.status.hasPrefix("dropped: outlier in") }.count) offers dropped\n"
         if let m = t.outlierMedian {
-            o += "§5.2 outliers: median \(m), MAD \(num(t.outlierMAD)), band "
-            o += t.outlierBand.map { "±\($0)" } ?? "none (MAD = 0: nothing dropped)"
-            o += ", dropped \(t.outliersDropped)\n"
+            o += "§5.2 outliers across sources: median of the source values \(m), kept within ×/÷ \(num(t.outlierBand)) of it"
+            o += ", \(t.outliersDropped) offers dropped in all\n"
         } else {
-            o += "§5.2 outliers: fewer than 3 offers, none dropped\n"
+            o += "§5.2 outliers across sources: fewer than 3 sources, none dropped\n"
         }
         o += "  offers (source, offer, observations, held seconds, time-weighted price, available GPUs, status):\n"
         for x in t.offers {
             o += "    \(pad(x.source, 12)) \(pad(x.offer, 34)) \(x.observations) \(pad(String(x.heldSeconds), 6)) \(pad("\(x.price)", 20)) \(pad(num(x.availableGPUs), 8)) \(x.status)\n"
         }
-        o += "§5.5 sufficiency: \(t.sources.isEmpty ? "-" : String(t.sources.count)) sources (min \(t.minSources)), "
-        o += "\(t.offers.count - t.outliersDropped) offers after outliers (min \(t.minOffers)): \(t.sufficient ? "sufficient" : "insufficient")\n"
+        let panel = t.initialPanel ? "initial panel (no review had members): the window's live sources, weighted by their window capacity"
+            : "review of \(t.reviewDate)"
+        o += "§5.8 panel: \(panel); \(t.liveSources) live, \(t.imputedSources) imputed"
+        let out = t.sources.filter { $0.state == "dormant" || $0.state == "newcomer" }
+        if !out.isEmpty { o += "; out of the fixing: " + out.map { "\($0.source) (\($0.state))" }.joined(separator: ", ") }
+        o += "\n"
+        for c in t.panelChanges { o += "    panel change: \(c)\n" }
+        let inFixing = t.sources.filter { $0.state == "live" || $0.state == "imputed" }
+        o += "§5.5 sufficiency: \(inFixing.count) sources (min \(t.minSources); live \(t.liveSources), min \(t.minLiveSources)), "
+        o += "\(inFixing.reduce(0) { $0 + $1.offers }) offers in the fixing (min \(t.minOffers)): \(t.sufficient ? "sufficient" : "insufficient")\n"
         if !t.sources.isEmpty {
-            o += "§5.3/§5.4 sources (source, offers, weighted median, capacity GPUs, capacity share, capped weight):\n"
+            o += "§5.3/§5.4 sources (source, state, offers, weighted median, window capacity GPUs, base capacity, capacity share, capped weight):\n"
             for s in t.sources {
-                o += "    \(pad(s.source, 12)) \(pad(String(s.offers), 4)) \(pad("\(s.median)", 20)) \(pad(num(s.capacityGPUs), 10)) \(pad(String(format: "%.6f", s.capacityShare), 9)) \(String(format: "%.6f", s.weight))\(s.capped ? " (capped)" : "")\n"
+                o += "    \(pad(s.source, 12)) \(pad(s.state, 9)) \(pad(String(s.offers), 4)) \(pad(num(s.median), 20)) \(pad(num(s.capacityGPUs), 10)) \(pad(num(s.baseCapacity), 10)) \(pad(String(format: "%.6f", s.capacityShare), 9)) \(String(format: "%.6f", s.weight))\(s.capped ? " (capped)" : "")"
+                if let a = s.imputedAge, let f = s.imputationFactor {
+                    o += "  imputed: age \(a) fixing date\(a == 1 ? "" : "s"), last live \(s.imputedFrom ?? "?"), factor \(f)"
+                }
+                o += "\n"
             }
-            o += "    weights sum to \(t.sources.reduce(0) { $0 + $1.weight })\n"
+            o += "    weights sum to \(t.sources.reduce(0) { $0 + $1.weight }); value = weighted mean of the source values over the middle \(Int(((1 - 2 * t.trim) * 100).rounded()))% of the weight (trim \(t.trim) each end)\n"
+        }
+        if let v = t.value, t.fallback == "none", let lo = t.offers.filter({ $0.status == "kept" }).map(\.price).min(),
+           let hi = t.offers.filter({ $0.status == "kept" }).map(\.price).max(), v < lo || v > hi {
+            o += "    note: the value lies outside the window's kept offers because imputed sources count too\n"
         }
         switch t.fallback {
         case "none": o += "value \(num(t.value)); 95% interval [\(num(t.ciLow)), \(num(t.ciHigh))]; inputs \(t.inputsHash ?? "-")\n"

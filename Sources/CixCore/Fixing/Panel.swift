@@ -1,0 +1,224 @@
+/// The panel of a grade (METHODOLOGY.md §5.8, methodology 1.2): which sources a fixing counts, with which
+/// weight, and what stands for a panel source that missed the window. A fixing must move with prices,
+/// not with which sources happened to report: a missing source is imputed, its weight is set at a
+/// monthly review, and panel changes are named.
+
+/// The panel review governing a month (§5.8): the sources live in at least one window of the review
+/// period, each with its base capacity, the mean of its capacity over the windows where it was live.
+public struct PanelReview: Sendable, Hashable {
+    public var date: CivilDate
+    /// Members in key order.
+    public var members: [UInt64]
+    /// Base capacity of the members with capacity data (the others take the median, §5.4).
+    public var capacity: [UInt64: Double]
+
+    public init(date: CivilDate, members: [UInt64], capacity: [UInt64: Double]) {
+        self.date = date
+        self.members = members
+        self.capacity = capacity
+    }
+
+    /// §5.8: from the review period's windows (any order).
+    public static func make(date: CivilDate, period: [WindowSources]) -> PanelReview {
+        var sum: [UInt64: Double] = [:]
+        var days: [UInt64: Int] = [:]
+        var seen = Set<UInt64>()
+        for w in period {
+            for s in w.samples {
+                seen.insert(s.source)
+                if let c = s.capacity { sum[s.source, default: 0] += c; days[s.source, default: 0] += 1 }
+            }
+        }
+        var capacity: [UInt64: Double] = [:]
+        for (k, v) in sum { capacity[k] = v / Double(days[k]!) }
+        return PanelReview(date: date, members: seen.sorted(), capacity: capacity)
+    }
+
+    public var isEmpty: Bool { members.isEmpty }
+    public func contains(_ s: UInt64) -> Bool { capacityIndex(s) }
+    private func capacityIndex(_ s: UInt64) -> Bool {
+        var lo = 0, hi = members.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if members[mid] < s { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < members.count && members[lo] == s
+    }
+}
+
+/// A source's part in a fixing (§5.8).
+public enum PanelState: Sendable, Hashable {
+    /// In the panel, with kept offers in the window.
+    case live
+    /// In the panel, missing from the window, carried from its last live window.
+    case imputed(ImputedSource)
+    /// In the panel, silent for longer than `max_imputed_days`: out of the fixing until it reports again.
+    case dormant
+    /// Live in the window but not in the panel: it enters at the next review.
+    case newcomer
+}
+
+/// A panel change named in the trace and published with the fixing (§5.8).
+public struct PanelEvent: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        /// At a review: a source enters the panel.
+        case joined
+        /// At a review: a source leaves the panel.
+        case left
+        /// A member silent for longer than `max_imputed_days`: out of the fixing from this date.
+        case dormant
+        /// A dormant member reports again: back in the fixing.
+        case returned
+    }
+    public var kind: Kind
+    public var source: UInt64
+    public init(kind: Kind, source: UInt64) {
+        self.kind = kind
+        self.source = source
+    }
+}
+
+/// One source of a fixing with its state, the sample that stands for it and its weight (§5.8, §5.4).
+public struct PanelSource: Sendable, Hashable {
+    public var source: UInt64
+    public var state: PanelState
+    /// The live sample, or the imputed one (last live prices × factor); nil when dormant.
+    public var sample: SourceSample?
+    /// Base capacity from the review (the initial panel: the window's), nil without capacity data.
+    public var baseCapacity: Double?
+    /// Capacity used for the weight (nil filled per §5.4); 0 when not in the fixing.
+    public var rawCapacity: Double
+    /// Weight after the cap; 0 when not in the fixing.
+    public var weight: Double
+}
+
+public enum Panel {
+    /// Everything of §5.8 on one date, with the window results of the date and the fixing dates before it.
+    public struct Evaluation: Sendable {
+        public var result: Result<WindowResult, InsufficientData>
+        /// Members in key order, then newcomers in key order.
+        public var sources: [PanelSource]
+        /// No review had any member: the window's live sources are the panel.
+        public var initial: Bool
+        public var events: [PanelEvent]
+        public var live: Int
+        public var imputedCount: Int
+    }
+
+    /// A member's state on the date `k` fixing dates back from `today` (k = 0: today), from the
+    /// windows `today` and `history` (history[0] = the previous fixing date, …).
+    static func state(_ s: UInt64, at k: Int, today: WindowSources, history: [(date: CivilDate, sources: WindowSources)],
+                      maxAge: Int) -> (live: Bool, imputedFrom: Int?) {
+        func window(_ i: Int) -> WindowSources? { i == 0 ? today : (i - 1 < history.count ? history[i - 1].sources : nil) }
+        if window(k)?.sample(s) != nil { return (true, nil) }
+        if maxAge > 0 {
+            for j in 1...maxAge {
+                guard let w = window(k + j) else { break }
+                if w.sample(s) != nil { return (false, j) }
+            }
+        }
+        return (false, nil)
+    }
+
+    /// §5.8 then §5.4–§5.6 for one grade and date. `history` holds the windows of the fixing dates before
+    /// `date`, most recent first: `max_imputed_days` + 1 of them where available (one more than the
+    /// imputation needs, to tell when a member turns dormant). `review` governs the date's month;
+    /// `previousReview`, given on a review date, names who joined and left.
+    public static func evaluate(date: CivilDate, today: WindowSources, history: [(date: CivilDate, sources: WindowSources)],
+                                review: PanelReview, previousReview: PanelReview?, params p: FixingParameters,
+                                seedKey: UInt64) -> Evaluation {
+        let initial = review.isEmpty
+        let members: [UInt64] = initial ? today.samples.map(\.source) : review.members
+        var sources: [PanelSource] = []
+        var events: [PanelEvent] = []
+        let A = p.maxImputedDays
+        for m in members {
+            let base = initial ? today.sample(m)!.capacity : review.capacity[m]
+            let now = state(m, at: 0, today: today, history: history, maxAge: A)
+            if now.live {
+                sources.append(PanelSource(source: m, state: .live, sample: today.sample(m)!, baseCapacity: base, rawCapacity: 0, weight: 0))
+                if !initial && !(previousReview.map { !$0.contains(m) } ?? false) {
+                    let before = state(m, at: 1, today: today, history: history, maxAge: A)
+                    if history.count > A, !before.live, before.imputedFrom == nil { events.append(PanelEvent(kind: .returned, source: m)) }
+                }
+            } else if let j = now.imputedFrom {
+                let from = history[j - 1]
+                let last = from.sources.sample(m)!
+                // The factor: the median change since that window of the members live in both.
+                var ratios: [Double] = []
+                for o in members where o != m {
+                    if let a = today.sample(o), let b = from.sources.sample(o), b.value > 0 { ratios.append(a.value / b.value) }
+                }
+                let factor = ratios.isEmpty ? 1 : Stats.median(ratios)
+                var sample = last
+                sample.prices = last.prices.map { $0 * factor }
+                sample.value = last.value * factor
+                sources.append(PanelSource(source: m, state: .imputed(ImputedSource(source: m, age: j, from: from.date, factor: factor)),
+                                           sample: sample, baseCapacity: base, rawCapacity: 0, weight: 0))
+            } else {
+                sources.append(PanelSource(source: m, state: .dormant, sample: nil, baseCapacity: base, rawCapacity: 0, weight: 0))
+                if history.count > A && !(previousReview.map { !$0.contains(m) } ?? false) {
+                    let before = state(m, at: 1, today: today, history: history, maxAge: A)
+                    if before.live || before.imputedFrom != nil { events.append(PanelEvent(kind: .dormant, source: m)) }
+                }
+            }
+        }
+        if !initial {
+            for s in today.samples where !review.contains(s.source) {
+                sources.append(PanelSource(source: s.source, state: .newcomer, sample: s, baseCapacity: s.capacity, rawCapacity: 0, weight: 0))
+            }
+            if let prev = previousReview, !prev.isEmpty {
+                for m in review.members where !prev.contains(m) { events.append(PanelEvent(kind: .joined, source: m)) }
+                for m in prev.members where !review.contains(m) { events.append(PanelEvent(kind: .left, source: m)) }
+            }
+        }
+        events.sort { ($0.kind.order, $0.source) < ($1.kind.order, $1.source) }
+        let included = sources.indices.filter { i in
+            switch sources[i].state { case .live, .imputed: true; default: false }
+        }
+        let live = sources.filter { $0.state == .live }.count
+        let imputedCount = included.count - live
+        let offerCount = included.reduce(0) { $0 + sources[$1].sample!.prices.count }
+        guard live >= p.minLiveSources, Sufficiency.suffices(offers: offerCount, sources: included.count, params: p) else {
+            return Evaluation(result: .failure(InsufficientData(offers: today.keptOffers, sources: today.samples.count)),
+                              sources: sources, initial: initial, events: events, live: live, imputedCount: imputedCount)
+        }
+        // §5.4: base capacities, nil filled with the median of the others, capped; the weighted trimmed mean.
+        let raw = CrossSource.rawCapacities(included.map { sources[$0].baseCapacity })
+        let w = Stats.cappedWeights(raw, cap: p.sourceCap)
+        for (k, i) in included.enumerated() {
+            sources[i].rawCapacity = raw[k]
+            sources[i].weight = w[k]
+        }
+        let samples = included.map { sources[$0].sample! }
+        let value = CrossSource.value(samples.map(\.value), weights: w, trim: p.crossSourceTrim)
+        // §5.6 over the sources in the fixing, each with its base capacity.
+        var boot = samples
+        for k in boot.indices { boot[k].capacity = raw[k] }
+        let ci = Bootstrap.interval(boot, cap: p.sourceCap, trim: p.crossSourceTrim, samples: p.bootstrapSamples,
+                                    seed: p.bootstrapSeed ^ seedKey, fallback: value)
+        let all = samples.flatMap(\.prices).sorted()
+        var result = WindowResult(value: value, offers: offerCount, sources: included.count, outliers: today.outliers,
+                                  p25: Stats.quantile(sorted: all, 0.25), p75: Stats.quantile(sorted: all, 0.75),
+                                  min: all.first!, max: all.last!, ciLow: ci.low, ciHigh: ci.high,
+                                  capacityGPUs: samples.reduce(0) { $0 + ($1.capacity ?? 0) }, inputsHash: today.inputsHash ?? "")
+        result.liveSources = live
+        result.imputed = included.compactMap { i in
+            if case .imputed(let x) = sources[i].state { return x }
+            return nil
+        }
+        return Evaluation(result: .success(result), sources: sources, initial: initial, events: events, live: live,
+                          imputedCount: imputedCount)
+    }
+}
+
+extension PanelEvent.Kind {
+    var order: Int {
+        switch self {
+        case .joined: 0
+        case .left: 1
+        case .dormant: 2
+        case .returned: 3
+        }
+    }
+}

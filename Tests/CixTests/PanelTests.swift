@@ -1,0 +1,273 @@
+@testable import CixApp
+@testable import CixCore
+@testable import CixIO
+import CixStore
+import Foundation
+import Testing
+
+/// Methodology 1.2 (METHODOLOGY.md §5.2, §5.4, §5.5, §5.8): each property of a fixing that moves with
+/// prices and not with which sources reported, on numbers computed by hand (the worked examples of
+/// §5.4 and §5.8).
+@Suite struct PanelTests {
+    static let d0 = CivilDate(iso: "2026-03-10")!
+
+    /// A source with one offer at `value` and `capacity` GPUs (its §5.3 value is that price).
+    static func source(_ name: String, _ value: Double, capacity: Double?) -> SourceSample {
+        SourceSample(source: ObservationKeys.source(Array(name.utf8)), prices: [value], weights: [1], capacity: capacity, value: value)
+    }
+
+    static func window(_ sources: [SourceSample]) -> WindowSources {
+        WindowSources(samples: sources.sorted { $0.source < $1.source }, outliers: 0, inputsHash: "h")
+    }
+
+    static func key(_ name: String) -> UInt64 { ObservationKeys.source(Array(name.utf8)) }
+
+    /// §5.8's worked example: base capacities A 4000, B 1000, C 100, D 100 (weights 0.30, 0.30, 0.20, 0.20).
+    static let review = PanelReview(date: CivilDate(iso: "2026-03-01")!, members: ["A", "B", "C", "D"].map(key).sorted(),
+                                    capacity: [key("A"): 4000, key("B"): 1000, key("C"): 100, key("D"): 100])
+    static let base: [String: Double] = ["A": 3.00, "B": 2.80, "C": 2.00, "D": 2.10]
+
+    static var params: FixingParameters {
+        var p = FixingParameters()
+        p.minOffers = 3
+        p.bootstrapSamples = 0
+        return p
+    }
+
+    static func day(_ factor: Double, without: Set<String> = []) -> WindowSources {
+        window(base.filter { !without.contains($0.key) }.map { source($0.key, $0.value * factor, capacity: 10) })
+    }
+
+    static func fix(_ today: WindowSources, history: [WindowSources], review: PanelReview = review, previous: PanelReview? = nil,
+                    params p: FixingParameters = params) -> Panel.Evaluation {
+        Panel.evaluate(date: d0, today: today, history: history.enumerated().map { (d0.adding(days: -($0.offset + 1)), $0.element) },
+                       review: review, previousReview: previous, params: p, seedKey: 1)
+    }
+
+    static func value(_ e: Panel.Evaluation) -> Double? {
+        if case .success(let w) = e.result { return w.value }
+        return nil
+    }
+
+    /// §5.4: the weighted trimmed mean. 1, 2, 3, 4 under 0.30, 7/30, 7/30, 7/30 is 35/15 (1.1's weighted
+    /// median: 2); five equal weights at 2.0…2.4 give 2.2; t = 0 is the weighted mean.
+    @Test func trimmedMeanWorkedExamples() {
+        let w = [0.30, 7.0 / 30, 7.0 / 30, 7.0 / 30]
+        #expect(abs(Stats.weightedTrimmedMean(sortedValues: [1, 2, 3, 4], weights: w, trim: 0.25) - 35.0 / 15) < 1e-14)
+        #expect(abs(Stats.weightedTrimmedMean(sortedValues: [2.0, 2.1, 2.2, 2.3, 2.4], weights: [1, 1, 1, 1, 1], trim: 0.25) - 2.2) < 1e-14)
+        #expect(abs(Stats.weightedTrimmedMean(sortedValues: [1, 2, 3], weights: [1, 1, 2], trim: 0) - 9.0 / 4) < 1e-14)
+        // §5.8 worked example: C 2.00, D 2.10, B 2.80, A 3.00 under 0.2, 0.2, 0.3, 0.3: overlaps 0, 0.15, 0.30, 0.05 → 2.61.
+        #expect(abs(Stats.weightedTrimmedMean(sortedValues: [2.0, 2.1, 2.8, 3.0], weights: [0.2, 0.2, 0.3, 0.3], trim: 0.25) - 2.61) < 1e-14)
+    }
+
+    /// Property 3, continuity: two clusters (2.0 and 3.0); as the 3.0 cluster's weight goes from 0.40 to
+    /// 0.60 in steps of 0.001 the trimmed mean never moves more than 0.01 a step (1.1's weighted median
+    /// jumps the whole 1.0 between clusters when the weight crosses a half).
+    @Test func continuousInTheWeights() {
+        var last: Double?
+        var lastMedian: Double?
+        var maxStep = 0.0, maxMedianStep = 0.0
+        for i in 0...200 {
+            let w = 0.40 + Double(i) / 1000
+            let v = Stats.weightedTrimmedMean(sortedValues: [2.0, 3.0], weights: [1 - w, w], trim: 0.25)
+            let m = Stats.weightedMedian(sortedValues: [2.0, 3.0], weights: [1 - w, w])
+            if let last { maxStep = max(maxStep, abs(v - last)) }
+            if let lastMedian { maxMedianStep = max(maxMedianStep, abs(m - lastMedian)) }
+            last = v
+            lastMedian = m
+        }
+        // By hand: d value / d w = 1.0 × (1 ÷ 0.5) = 2 per unit weight, 0.002 a step of 0.001.
+        #expect(maxStep < 0.0021 && maxStep > 0.0019, "\(maxStep)")
+        #expect(maxMedianStep >= 0.5)
+    }
+
+    /// §5.8 worked example: all four live give 2.61 with the review's weights.
+    @Test func allLive() {
+        let e = Self.fix(Self.day(1), history: [Self.day(1)])
+        #expect(abs(Self.value(e)! - 2.61) < 1e-14)
+        #expect(e.live == 4 && e.imputedCount == 0 && e.events.isEmpty)
+        let weights = Dictionary(uniqueKeysWithValues: e.sources.map { ($0.source, $0.weight) })
+        for (n, w) in [("A", 0.3), ("B", 0.3), ("C", 0.2), ("D", 0.2)] { #expect(abs(weights[Self.key(n)]! - w) < 1e-15) }
+    }
+
+    /// Property 1, outage invariance: with constant prices the fixing does not move when any one source
+    /// misses a day, the largest included; the missing one is imputed with age 1.
+    @Test func outageInvariance() {
+        for missing in ["A", "B", "C", "D"] {
+            let e = Self.fix(Self.day(1, without: [missing]), history: [Self.day(1)])
+            #expect(abs(Self.value(e)! - 2.61) < 1e-14, "\(missing)")
+            guard case .success(let w) = e.result else { Issue.record("not ok"); continue }
+            #expect(w.liveSources == 3 && w.sources == 4)
+            #expect(w.imputed.map(\.source) == [Self.key(missing)] && w.imputed[0].age == 1 && w.imputed[0].factor == 1)
+        }
+        // Missing for three days: imputed from the last live window, age 3.
+        let e = Self.fix(Self.day(1, without: ["A"]), history: [Self.day(1, without: ["A"]), Self.day(1, without: ["A"]), Self.day(1)])
+        guard case .success(let w) = e.result else { Issue.record("not ok"); return }
+        #expect(w.imputed.first?.age == 3 && w.imputed.first?.from == Self.d0.adding(days: -3))
+    }
+
+    /// Property 2, pass-through: every price 2% up and A (the largest) missing: A is imputed at
+    /// 3.00 × 1.02 = 3.06, the fixing is 2.61 × 1.02 = 2.6622. (1.1: the day's capacities give B, C, D a
+    /// third each and the weighted median is D's 2.142, −18%.)
+    @Test func passThrough() {
+        let e = Self.fix(Self.day(1.02, without: ["A"]), history: [Self.day(1)])
+        #expect(abs(Self.value(e)! - 2.6622) < 1e-12)
+        let a = e.sources.first { $0.source == Self.key("A") }!
+        #expect(abs(a.sample!.value - 3.06) < 1e-12)
+        if case .imputed(let x) = a.state { #expect(abs(x.factor - 1.02) < 1e-14) } else { Issue.record("A not imputed") }
+        // Any factor, any single source missing: the fixing moves by the factor.
+        for f in [0.9, 0.97, 1.05, 1.3] {
+            for missing in ["A", "B", "C", "D"] {
+                let v = Self.value(Self.fix(Self.day(f, without: [missing]), history: [Self.day(1)]))!
+                #expect(abs(v / 2.61 - f) < 1e-12, "\(f) \(missing)")
+            }
+        }
+    }
+
+    /// Property 4, explicit panel changes: A silent for longer than `max_imputed_days` (10) is dormant from
+    /// the 11th fixing date, out of the fixing, named `dormant`; B, C, D then fix at 2.244 (weights 1/3:
+    /// overlaps 1/12, 1/3, 1/12 of 2.04, 2.142, 2.856 ÷ 0.5 at factor 1.02 → 2.2 × 1.02); A returning is named.
+    @Test func dormantAndReturned() {
+        let silent = Self.day(1.02, without: ["A"])
+        var history = [WindowSources](repeating: silent, count: 10)
+        history.append(Self.day(1))   // 11 dates back: A's last live window, beyond the maximum age
+        let e = Self.fix(silent, history: history)
+        #expect(e.sources.first { $0.source == Self.key("A") }!.state == .dormant)
+        #expect(e.events == [PanelEvent(kind: .dormant, source: Self.key("A"))])
+        #expect(abs(Self.value(e)! - 2.2 * 1.02) < 1e-12)
+        // Ten dates back it is still imputed (age 10), and no event.
+        var h10 = [WindowSources](repeating: silent, count: 9)
+        h10.append(Self.day(1))
+        h10.append(Self.day(1))
+        let e10 = Self.fix(silent, history: h10)
+        #expect(e10.imputedCount == 1 && e10.events.isEmpty)
+        // A reports again after being dormant: live, `returned`.
+        var back = [WindowSources](repeating: silent, count: 11)
+        back.append(Self.day(1))
+        let r = Self.fix(Self.day(1.02), history: back)
+        #expect(r.events == [PanelEvent(kind: .returned, source: Self.key("A"))] && r.live == 4)
+    }
+
+    /// Property 4: a source live on the date but not in the review's panel is a newcomer: out of the
+    /// fixing until the next review; at a review, who joined and who left is named.
+    @Test func newcomersWaitForTheReview() {
+        var today = Self.day(1).samples
+        today.append(Self.source("E", 9.0, capacity: 100_000))
+        let e = Self.fix(Self.window(today), history: [Self.day(1)])
+        #expect(abs(Self.value(e)! - 2.61) < 1e-14)
+        #expect(e.sources.first { $0.source == Self.key("E") }!.state == .newcomer)
+        // At the next review E is a member and D has left.
+        let next = PanelReview.make(date: Self.d0, period: [Self.window(today.filter { $0.source != Self.key("D") })])
+        let r = Self.fix(Self.window(today), history: [Self.day(1)], review: next, previous: Self.review)
+        #expect(r.events == [PanelEvent(kind: .joined, source: Self.key("E")), PanelEvent(kind: .left, source: Self.key("D"))])
+    }
+
+    /// The review's base capacity is the mean over the windows where the source was live: an outage
+    /// in the review period does not lower its weight.
+    @Test func reviewCapacityIgnoresOutages() {
+        let r = PanelReview.make(date: Self.d0, period: [
+            Self.window([Self.source("A", 3, capacity: 4000), Self.source("B", 2, capacity: 900)]),
+            Self.window([Self.source("B", 2, capacity: 1100)]),
+            Self.window([Self.source("A", 3, capacity: 2000), Self.source("B", 2, capacity: nil)]),
+        ])
+        #expect(r.members == [Self.key("A"), Self.key("B")].sorted())
+        #expect(r.capacity[Self.key("A")] == 3000 && r.capacity[Self.key("B")] == 1000)
+    }
+
+    /// Property 6, coverage: four sources with `min_sources` 4: one missing keeps the grade ok with three
+    /// live and one imputed; imputed sources alone never fix (at least one live source).
+    @Test func coverageCountsLiveAndImputed() {
+        var p = Self.params
+        p.minSources = 4
+        let e = Self.fix(Self.day(1, without: ["C"]), history: [Self.day(1)], params: p)
+        #expect(Self.value(e) != nil && e.live == 3 && e.imputedCount == 1)
+        let none = Self.fix(Self.window([]), history: [Self.day(1)], params: p)
+        #expect(Self.value(none) == nil && none.imputedCount == 4 && none.live == 0)
+        // Too few even with imputation: two live, nothing to impute.
+        let few = Self.fix(Self.day(1, without: ["A", "B"]), history: [Self.day(1, without: ["A", "B"])], params: p)
+        #expect(Self.value(few) == nil)
+    }
+
+    /// §5.2 worked examples: within a source, 2.00 2.02 2.04 9.99 drops 9.99 (band 0.088956); across
+    /// sources, 2.0…2.4 and 9.99 (m = 2.25, kept within [0.75, 6.75]) drops the source at 9.99, which then
+    /// counts as missing.
+    @Test func outliersWithinAndAcrossSources() {
+        let f = Outliers.filter([2.00, 2.02, 2.04, 9.99], k: 3, minRelativeMAD: 0.005)
+        #expect(f.kept == [true, true, true, false] && abs(f.band! - 0.088956) < 1e-12)
+        let s = Outliers.sourceFilter([2.0, 2.1, 2.2, 2.3, 2.4, 9.99], factor: 3)
+        #expect(s.kept == [true, true, true, true, true, false] && s.median == 2.25)
+        #expect(Outliers.sourceFilter([2.0, 2.1, 2.2, 2.3, 2.4, 6.70], factor: 3).kept.allSatisfy { $0 })
+        #expect(Outliers.sourceFilter([2.0, 2.1, 2.2, 2.3, 2.4, 6.80], factor: 3).kept.last == false)
+        // In a window: the source at 9.99 is not among the live sources.
+        let p = FixingParameters()
+        var obs: [GradeObservation] = []
+        for (i, (src, price)) in [("a", 2.0), ("b", 2.1), ("c", 2.2), ("d", 2.3), ("e", 2.4), ("f", 9.99)].enumerated() {
+            obs.append(GradeObservation(quoteID: Int64(i), source: src, offer: "o\(i)", epoch: Self.d0.startEpoch, price: price, availableGPUs: 8))
+        }
+        let w = FixingEngine.window(obs, windowEnd: p.window(Self.d0).end, params: p, hash: false)
+        #expect(w.sources.samples.count == 5 && w.sources.sample(Self.key("f")) == nil && w.sources.outliers == 1)
+    }
+}
+
+/// Property 5 and the published columns, through the store: a reseller's copy of an upstream offer
+/// counts once (`sources.yaml`), an imputed source is published in `imputed_sources`, and
+/// `cix explain fixing` names it with its age.
+@Suite(.serialized) struct PanelStoreTests {
+    func run(_ rows: [String], dates: [String]) throws -> (Store, MethodologyDefinitions) {
+        let dir = try tempDir()
+        let s = try Store(path: dir + "/s.sqlite")
+        try write(quotesCSV(rows), to: dir + "/q.csv")
+        var o = IngestOptions()
+        o.writeRejectFiles = false
+        _ = try IngestJob.run(store: s, paths: [dir + "/q.csv"], options: o)
+        let defs = try DefinitionLoader.methodology(repoRoot + "/Indices")
+        _ = try NormalizeJob.run(store: s, ref: defs.reference)
+        _ = try FixingJob.run(store: s, defs: defs, from: CivilDate(iso: dates.first!)!, to: CivilDate(iso: dates.last!)!, now: "t")
+        return (s, defs)
+    }
+
+    @Test func resoldOffersCountOnce() throws {
+        var rows: [String] = []
+        for (i, src) in ["lambda", "b", "c", "d", "e"].enumerated() {
+            rows.append("2026-11-24T0\(i):00:00Z,\(src),o\(i),H100 SXM,8,us-east-1,on_demand,2.\(i),USD,hour,gpu,8,")
+        }
+        // primeintellect relists lambda's offer (prefix lambdalabs__) at a markup, and lists one of its own.
+        rows.append("2026-11-24T06:00:00Z,primeintellect,lambdalabs__gpu_8x_h100@us-east-1,H100 SXM,8,us-east-1,on_demand,2.60,USD,hour,gpu,8,")
+        rows.append("2026-11-24T07:00:00Z,primeintellect,own-1,H100 SXM,8,us-east-1,on_demand,2.50,USD,hour,gpu,8,")
+        let (s, defs) = try run(rows, dates: ["2026-11-24"])
+        let f = try s.read { try $0.latestFixing(grade: "H100-SXM.NA.OD", date: CivilDate(iso: "2026-11-24")!) }!
+        // Sources lambda 2.0, b 2.1, c 2.2, d 2.3, e 2.4, primeintellect 2.5 (its own offer only), 8 GPUs
+        // each (initial panel): six equal weights, overlaps with [0.25, 0.75]: 2.1 1/12, 2.2 1/6, 2.3 1/6, 2.4 1/12 → 2.25.
+        #expect(f.sources == 6 && f.offers == 6)
+        #expect(abs(f.value! - 2.25) < 1e-12, "\(f.value!)")
+        let e = try ExplainJob.fixing(store: s, defs: defs, grade: "H100-SXM.NA.OD", date: CivilDate(iso: "2026-11-24")!)
+        #expect(e.trace.offers.filter { $0.status.hasPrefix("dropped: resold") }.map(\.source) == ["primeintellect"])
+        #expect(e.reproduces)
+    }
+
+    /// A member of November's review (period October 4–31) misses 2026-11-03: imputed from 11-02 with
+    /// age 1 and factor 1, the fixing unchanged (constant prices), `imputed_sources` `e:1`.
+    @Test func imputedSourcesArePublishedAndExplained() throws {
+        var rows: [String] = []
+        for (day, sources) in [("2026-10-20", ["a", "b", "c", "d", "e"]), ("2026-11-02", ["a", "b", "c", "d", "e"]), ("2026-11-03", ["a", "b", "c", "d"])] {
+            for (i, src) in sources.enumerated() {
+                let gpus = src == "e" ? 64 : 8
+                rows.append("\(day)T0\(i):00:00Z,\(src),o\(i),H100 SXM,8,us-east-1,on_demand,2.\(i),USD,hour,gpu,\(gpus),")
+            }
+        }
+        let (s, defs) = try run(rows, dates: ["2026-11-02", "2026-11-03"])
+        let g = try s.read { try $0.latestFixing(grade: "H100-SXM.NA.OD", date: CivilDate(iso: "2026-11-03")!) }!
+        let g0 = try s.read { try $0.latestFixing(grade: "H100-SXM.NA.OD", date: CivilDate(iso: "2026-11-02")!) }!
+        // Weights from the review: e (64 GPUs) capped at 0.30, a–d 0.175 each; values 2.0 2.1 2.2 2.3 | e 2.4:
+        // C = .175 .35 .525 .70 1: overlaps 0 .10 .175 .175 .05 → (.21 + .385 + .4025 + .12) ÷ .5 = 2.235.
+        #expect(abs(g0.value! - 2.235) < 1e-12, "\(g0.value!)")
+        #expect(g.value == g0.value && g.status == "ok")
+        #expect(g.imputedSources == "e:1" && g.liveSources == 4 && g.sources == 5 && g0.imputedSources == nil)
+        let e = try ExplainJob.fixing(store: s, defs: defs, grade: "H100-SXM.NA.OD", date: CivilDate(iso: "2026-11-03")!)
+        let src = e.trace.sources.first { $0.source == "e" }!
+        #expect(src.state == "imputed" && src.imputedAge == 1 && src.imputedFrom == "2026-11-02" && src.imputationFactor == 1)
+        #expect(e.reproduces && e.trace.reviewDate == "2026-11-01" && !e.trace.initialPanel)
+        let text = ExplainRender.text(e.trace, stored: e.stored)
+        #expect(text.contains("imputed: age 1 fixing date, last live 2026-11-02, factor 1.0"))
+    }
+}
