@@ -13,26 +13,28 @@ func fix(_ o: [GradeObservation], end: Int64 = 86_400) -> Result<WindowResult, I
 }
 
 @Suite struct FixingTests {
-    /// Offers 2.00 2.10 (A), 2.20 2.30 (B), 2.40 50.00 (C). Median 2.25, MAD 0.15, band 3 × 1.4826 ×
-    /// 0.15 = 0.66717: 50.00 is dropped. Source medians 2.05, 2.25, 2.40; three sources cannot respect a
-    /// 30% cap, so equal weights; the median of the three is 2.25.
-    /// METHODOLOGY.md §5.2, §5.3, §5.4.
+    /// Offers 2.00 2.10 (A), 2.20 2.30 (B), 2.40 50.00 (C), 2.35 (D). Within each source fewer than 3
+    /// offers: nothing dropped; source values A 2.05, B 2.25, C 26.2, D 2.35; their median 2.30, so C
+    /// (above 3 × 2.30) counts as missing: its two offers are dropped. Three sources cannot respect a 30%
+    /// cap: equal weights; the interquartile mean of 2.05, 2.25, 2.35 at 1/3 each is (2.05/12 + 2.25/3 +
+    /// 2.35/12) ÷ 0.5 = 2.233333…. METHODOLOGY.md §5.2, §5.3, §5.4.
     @Test func outliersAreDroppedAndTheMediansComputedByHand() throws {
-        let w = try fix([obs(1, "A", 2.00), obs(2, "A", 2.10), obs(3, "B", 2.20), obs(4, "B", 2.30), obs(5, "C", 2.40), obs(6, "C", 50.00)]).get()
-        #expect(w.value == 2.25)
-        #expect(w.outliers == 1)
+        let w = try fix([obs(1, "A", 2.00), obs(2, "A", 2.10), obs(3, "B", 2.20), obs(4, "B", 2.30), obs(5, "C", 2.40), obs(6, "C", 50.00),
+                         obs(7, "D", 2.35)]).get()
+        #expect(abs(w.value - (2.05 / 12 + 2.25 / 3 + 2.35 / 12) / 0.5) < 1e-14, "\(w.value)")
+        #expect(w.outliers == 2)
         #expect(w.offers == 5)
         #expect(w.sources == 3)
         #expect(abs(w.p25 - 2.10) < 1e-12)
         #expect(abs(w.p75 - 2.30) < 1e-12)
         #expect(w.min == 2.00)
-        #expect(w.max == 2.40)
+        #expect(w.max == 2.35)
         #expect(w.ciLow <= w.value && w.value <= w.ciHigh)
     }
 
     /// Capacities 1000, 100, 100, 100 GPUs: shares 0.769, 0.077 ×3; the 30% cap binds: A 0.30, the
-    /// excess spread pro rata: 0.2333 each. Values 1, 2, 3, 4: cumulative 0.30, 0.533 → 2.00. Uncapped,
-    /// A alone would be the median (1.00).
+    /// excess spread pro rata: 0.2333 each. Values 1, 2, 3, 4: the interquartile mean is 35/15 (§5.4's
+    /// worked example; 1.1's weighted median gave 2.00). Uncapped, A alone would be the median (1.00).
     /// METHODOLOGY.md §5.4.
     @Test func theSourceCapBinds() throws {
         let w = Stats.cappedWeights([1000, 100, 100, 100], cap: 0.3)
@@ -41,7 +43,7 @@ func fix(_ o: [GradeObservation], end: Int64 = 86_400) -> Result<WindowResult, I
         #expect(rest)
         let r = try fix([obs(1, "A", 1.00, available: 500), obs(2, "A", 1.00, available: 500), obs(3, "B", 2.00, available: 100),
                          obs(4, "C", 3.00, available: 100), obs(5, "D", 4.00, available: 100)]).get()
-        #expect(r.value == 2.00)
+        #expect(abs(r.value - 35.0 / 15) < 1e-14)
         #expect(Stats.weightedMedian(sortedValues: [1, 2, 3, 4], weights: [1000, 100, 100, 100]) == 1.00)
         // Three sources cannot all be at or under 30%: equal weights.
         let third: Double = 1.0 / 3

@@ -69,16 +69,17 @@ import Testing
 
     // 3. The outlier filter when MAD = 0 (§5.2)
 
-    /// Five sources at 2.00 and one at 9.99: MAD = 0, so the dispersion floor 0.005 × 2.00 = 0.01 sets the
-    /// band 3 × 1.4826 × 0.01 = 0.044478: 9.99 is dropped. Both sides of the band: 2.04 (0.04) is kept,
-    /// 2.05 (0.05) dropped.
+    /// One source's five offers at 2.00 and one at 9.99 (1.2: the filter works within each source; two
+    /// more sources at 2.00 make the fixing sufficient): MAD = 0, so the dispersion floor 0.005 × 2.00 =
+    /// 0.01 sets the band 3 × 1.4826 × 0.01 = 0.044478: 9.99 is dropped. Both sides of the band: 2.04
+    /// (0.04) is kept, 2.05 (0.05) dropped.
     @Test func aWildOfferIsDroppedWhenTheOthersAgreeExactly() throws {
-        let five = (1...5).map { obs(Int64($0), "S\($0)", 2.00) }
-        let w = try fix(five + [obs(6, "S6", 9.99)]).get()
+        let five = (1...5).map { obs(Int64($0), "A", 2.00) } + [obs(7, "B", 2.00), obs(8, "C", 2.00)]
+        let w = try fix(five + [obs(6, "A", 9.99)]).get()
         #expect(w.outliers == 1 && w.max == 2.00 && w.value == 2.00)
-        let near = try fix(five + [obs(6, "S6", 2.04)]).get()
+        let near = try fix(five + [obs(6, "A", 2.04)]).get()
         #expect(near.outliers == 0 && near.max == 2.04)
-        let far = try fix(five + [obs(6, "S6", 2.05)]).get()
+        let far = try fix(five + [obs(6, "A", 2.05)]).get()
         #expect(far.outliers == 1 && far.max == 2.00)
         let f = Outliers.filter([2, 2, 2, 2, 2, 2.05], k: 3, minRelativeMAD: 0.005)
         #expect(f.mad == 0 && f.scale == 0.01 && abs(f.band! - 0.044478) < 1e-15)
@@ -193,7 +194,7 @@ import Testing
         #expect(w.offers == 5 && w.sources == 5 && w.value == 2.2 && w.min == 2.0)
         #expect(throws: InsufficientData.self) { try fix(Array(five.prefix(4)) + [obs(6, "F", 2.0, available: 0)]).get() }
         let e = FixingEngine.evaluate(five + [obs(6, "F", 1.0, available: 0)], windowEnd: 86_400, params: params, seedKey: 1)
-        #expect(e.status.filter { $0 == .soldOut }.count == 1)
+        #expect(e.window.status.filter { $0 == .soldOut }.count == 1)
     }
 
     // 9. Definition hashes per grade and per index (§1.1)
@@ -228,7 +229,7 @@ import Testing
         #expect(f3.newVersions == 2, "H100-SXM.NA.OD's two days only")
         let h = try s.read { try $0.latestFixing(grade: "H100-SXM.NA.OD", date: c.end) }!.definitionHash
         let stored = try s.read { try $0.definition(hash: h) }
-        #expect(stored?.canonical.contains("chips=H100-NVL:1.1,H100-SXM:1.0") == true && stored?.version == "1.1")
+        #expect(stored?.canonical.contains("chips=H100-NVL:1.1,H100-SXM:1.0") == true && stored?.version == "1.2")
         // Editing a comment changes nothing.
         let comment = try editedIndices { $0["fixing.yaml"] = "# a new comment\n" + $0["fixing.yaml"]! }
         #expect(try DefinitionLoader.methodology(comment).fixingHash(grade: "H100-SXM.NA.OD") == defs.fixingHash(grade: "H100-SXM.NA.OD"))
@@ -319,7 +320,7 @@ import Testing
         let s = try Store(path: dir + "/s.sqlite")
         var rows: [String] = []
         // Five sources, one offer each at 2.0…2.4 with 8 GPUs: equal capacity shares 0.2 (under the 30%
-        // cap); the weighted median of 2.0 2.1 2.2 2.3 2.4 at equal weights is 2.2.
+        // cap); the interquartile mean of 2.0 2.1 2.2 2.3 2.4 at equal weights is 2.2 (§5.4).
         for (i, src) in ["a", "b", "c", "d", "e"].enumerated() {
             rows.append("2026-11-24T0\(i):00:00Z,\(src),o\(i),H100 SXM,8,us-east-1,on_demand,2.\(i),USD,hour,gpu,8,")
         }
@@ -340,7 +341,8 @@ import Testing
         #expect(f.capacityGPUs == 40)
         // Pinned: the two-stage bootstrap (§5.6) with the shipped seed, as Reference/methodology_reference.py
         // computes it from the document; and the inputs hash (§5.7) of the seven lines in the window.
-        #expect(f.ciLow == 2.0 && f.ciHigh == 2.4, "[\(f.ciLow!), \(f.ciHigh!)]")
+        // 1.2 (trimmed mean in each replicate): the reference prints [2.0300000000000002, 2.37] (sources in key order: e, d, a, c, b).
+        #expect(f.ciLow == 2.0300000000000002 && f.ciHigh == 2.37, "[\(f.ciLow!), \(f.ciHigh!)]")
         #expect(f.inputsHash == "8f5f65a9e365fb3722601297f7eb6dc2863b34a6a9aca35b830273ca148f28eb")
         let lines = ["2026-11-24T00:00:00Z|a|o0|us-east-1|H100-SXM|2.0|8\n", "2026-11-24T01:00:00Z|b|o1|us-east-1|H100-SXM|2.1|8\n",
                      "2026-11-24T02:00:00Z|c|o2|us-east-1|H100-SXM|2.2|8\n", "2026-11-24T03:00:00Z|d|o3|us-east-1|H100-SXM|2.3|8\n",

@@ -65,7 +65,7 @@ extension ByteBuffer {
                 #expect(html.contains("href=\"/indices/CIX-CCC\"") && html.contains("href=\"/grades/H100-SXM.NA.OD\"") && html.contains("class=\"spark\""))
             }
             try await client.execute(uri: "/grades/H100-SXM.NA.OD?date=2025-03-20", method: .get) { r in
-                #expect(r.body.text.contains("Sources on 2025-03-20"))
+                #expect(r.body.text.contains("Panel on 2025-03-20"))
             }
             // The what-if parameters live in the URL: the form shows them back.
             try await client.execute(uri: "/whatif?design=ladder&months=6&fee=0.005", method: .get) { r in

@@ -68,24 +68,27 @@ import Testing
         #expect(idx.stored == nil && !idx.reproduces, "index levels not computed yet")
     }
 
-    /// §5.2 trace of the hand-computed outlier case (FixingTests): median 2.25, MAD 0.15, band 0.66717;
-    /// the trace names the dropped offer (C's 50.00, offer o6) and keeps the five others.
+    /// §5.2 (1.2) trace of a hand-computed case: C's offers 2.40, 2.45, 50.00 have median 2.45 and MAD
+    /// 0.05 (band 0.22239), so 50.00 (offer o6) is dropped within C; the sources A 2.05, B 2.25, C 2.425,
+    /// D 2.50 (median 2.3375) are all within ×/÷ 3; equal weights 0.25: the interquartile mean is
+    /// (2.25 + 2.425) ÷ 2 = 2.3375.
     @Test func theTraceNamesTheDroppedOutlier() throws {
-        let o = [obs(1, "A", 2.00), obs(2, "A", 2.10), obs(3, "B", 2.20), obs(4, "B", 2.30), obs(5, "C", 2.40), obs(6, "C", 50.00)]
+        let o = [obs(1, "A", 2.00), obs(2, "A", 2.10), obs(3, "B", 2.20), obs(4, "B", 2.30), obs(5, "C", 2.40), obs(6, "C", 50.00),
+                 obs(7, "C", 2.45), obs(8, "D", 2.50)]
         var names: [UInt64: String] = [:]
-        for x in ["A", "B", "C"] { names[GradeObservation.key(x)] = x }
-        for i in 1...6 { names[GradeObservation.key("o\(i)")] = "o\(i)" }
+        for x in ["A", "B", "C", "D"] { names[GradeObservation.key(x)] = x }
+        for i in 1...8 { names[GradeObservation.key("o\(i)")] = "o\(i)" }
         let e = FixingEngine.evaluate(o, windowEnd: 86_400, params: params, seedKey: 1)
         let date = CivilDate(iso: "1970-01-01")!
         let f = FixingEngine.fixing(grade: "G", date: date, today: e.result, history: [], params: params)
-        let t = FixingTrace(grade: "G", date: date, window: FixingWindow(start: 0, end: 86_400), observations: 6, evaluation: e,
-                            fixing: f, params: params, names: names)
+        let t = FixingTrace(grade: "G", date: date, window: FixingWindow(start: 0, end: 86_400), observations: 8, evaluation: e.window,
+                            panel: e.panel, review: date, fixing: f, params: params, names: names)
         let dropped = t.offers.filter { $0.status.hasPrefix("dropped") }
         #expect(dropped.map(\.offer) == ["o6"] && dropped.map(\.source) == ["C"])
-        #expect(dropped[0].status.contains("outlier"))
-        #expect(t.outlierMedian == 2.25 && abs(t.outlierMAD! - 0.15) < 1e-12 && abs(t.outlierBand! - 3 * 1.4826 * 0.15) < 1e-12)
-        #expect(t.sources.map(\.source) == ["A", "B", "C"].sorted { GradeObservation.key($0) < GradeObservation.key($1) })
-        #expect(t.value == 2.25 && t.fallback == "none")
+        #expect(dropped[0].status.contains("outlier in its source") && dropped[0].status.contains("band 0.22239"))
+        #expect(t.outlierMedian == 2.3375 && t.outlierBand == 3)
+        #expect(t.sources.map(\.source) == ["A", "B", "C", "D"].sorted { GradeObservation.key($0) < GradeObservation.key($1) })
+        #expect(abs(t.value! - 2.3375) < 1e-15 && t.fallback == "none" && t.initialPanel)
         #expect(ExplainRender.text(t, stored: nil).contains("o6"))
     }
 

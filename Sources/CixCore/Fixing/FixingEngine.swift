@@ -167,13 +167,28 @@ public enum FixingEngine {
         return WindowEvaluation(offers: allOffers, status: status, sourceFilter: sourceFilter, sources: sources)
     }
 
+    /// Every stage of one window fixed alone (the initial panel of §5.8: no earlier window, no review).
+    public struct Evaluation: Sendable {
+        public var result: Result<WindowResult, InsufficientData>
+        public var window: WindowEvaluation
+        public var panel: Panel.Evaluation
+        /// The samples in the fixing, in key order (live ones: the initial panel imputes nothing).
+        public var sources: [SourceSample] { panel.sources.compactMap { $0.weight > 0 ? $0.sample : nil } }
+    }
+
+    public static func evaluate(_ observations: [GradeObservation], windowEnd: Int64, params p: FixingParameters,
+                                seedKey: UInt64) -> Evaluation {
+        let w = window(observations, windowEnd: windowEnd, params: p, hash: true)
+        let date = CivilDate(dayNumber: (windowEnd - Int64(p.fixingTimeSeconds)) / 86_400)
+        let e = Panel.evaluate(date: date, today: w.sources, history: [], review: PanelReview(date: date, members: [], capacity: [:]),
+                               previousReview: nil, params: p, seedKey: seedKey)
+        return Evaluation(result: e.result, window: w, panel: e)
+    }
+
     /// §5.1–§5.8 on one window with no earlier windows and no review: every live source in the panel
     /// (the initial panel of §5.8), weighted by its capacity in the window.
     public static func compute(_ observations: [GradeObservation], windowEnd: Int64, params p: FixingParameters,
                                seedKey: UInt64) -> Result<WindowResult, InsufficientData> {
-        let w = window(observations, windowEnd: windowEnd, params: p, hash: true)
-        let date = CivilDate(dayNumber: (windowEnd - Int64(p.fixingTimeSeconds)) / 86_400)
-        return Panel.evaluate(date: date, today: w.sources, history: [], review: PanelReview(date: date, members: [], capacity: [:]),
-                              previousReview: nil, params: p, seedKey: seedKey).result
+        evaluate(observations, windowEnd: windowEnd, params: p, seedKey: seedKey).result
     }
 }

@@ -14,6 +14,8 @@ public struct DemoDayCounts: Codable, Sendable, Equatable {
     public var rejectsByField: [String: Int] = [:]
     /// Valid rows whose chip no catalogue knows (kept; unmatched at normalization).
     public var unknownChip = 0
+    /// List-price sources that published nothing this day (outages, METHODOLOGY.md §5.8), sorted.
+    public var outages: [String] = []
     public var rejected: Int { rejectsByField.values.reduce(0, +) }
     public init(date: String) { self.date = date }
 }
@@ -45,8 +47,15 @@ extension DemoMarket {
             return s
         }
 
-        // 1. List prices, published once a day per provider at a provider-specific minute.
-        for o in DemoMarket.listOffers {
+        // 1. List prices, published once a day per provider at a provider-specific minute. A provider
+        // misses a day now and then (`outageRate`, seeded by provider and day; listed in the manifest).
+        var out = Set<String>()
+        for src in Set(DemoMarket.listOffers.map(\.source)) {
+            var r = SplitMix64.keyed(seed, 91, UInt64(d.dayNumber), UInt64(truncatingIfNeeded: src.hashValueStable))
+            if r.unit() < outageRate { out.insert(src) }
+        }
+        counts.outages = out.sorted()
+        for o in DemoMarket.listOffers where !out.contains(o.source) {
             let fx = DemoMarket.fxFor(o.currency, d, seed: seed)
             let minute = Int64(o.source.hashValueStable % 1200) + 120
             for (ti, term) in o.terms.enumerated() {

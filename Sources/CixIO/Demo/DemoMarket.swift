@@ -9,6 +9,8 @@ public struct DemoMarket: Sendable {
     /// Share of rows planted as bad (rejects), and of rows with an unknown chip (kept, unmatched).
     public var badRowRate = 0.002
     public var unknownChipRate = 0.001
+    /// The probability that a list-price provider publishes nothing on a day (a source outage, §5.8).
+    public var outageRate = 0.05
     /// Share of rows sent twice (exact duplicates, which ingest must not store twice).
     public var duplicateRate = 0.001
 

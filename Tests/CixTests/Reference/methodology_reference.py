@@ -71,7 +71,26 @@ def quantile7(sorted_values, q):
     return sorted_values[lo] + (h - lo) * (sorted_values[hi] - sorted_values[lo])
 
 
-def bootstrap(sources, cap, samples, seed):
+def weighted_trimmed_mean(values, weights, trim):
+    """§5.4 (1.2): values sorted ascending; the mean over the middle slice [t, 1 - t] of the cumulative weight."""
+    total = sum(w for w in weights if w > 0)
+    lo, hi = trim, 1 - trim
+    cum = s = covered = 0.0
+    for v, w in zip(values, weights):
+        if not w > 0:
+            continue
+        a = cum
+        if a >= hi:
+            break
+        cum += w / total
+        overlap = min(cum, hi) - max(a, lo)
+        if overlap > 0:
+            s += v * overlap
+            covered += overlap
+    return s / covered
+
+
+def bootstrap(sources, cap, samples, seed, trim=0.25):
     """§5.6: S source draws, then for each drawn source its n offer draws; next() mod n."""
     state = seed
     out = []
@@ -93,7 +112,7 @@ def bootstrap(sources, cap, samples, seed):
             caps.append(src["capacity"])
         w = cross_weights(caps, cap)
         order = sorted(range(S), key=lambda i: (values[i], i))
-        out.append(weighted_median([values[i] for i in order], [w[i] for i in order]))
+        out.append(weighted_trimmed_mean([values[i] for i in order], [w[i] for i in order], trim))
     out.sort()
     return [quantile7(out, 0.025), quantile7(out, 0.975)]
 
