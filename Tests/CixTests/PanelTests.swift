@@ -152,12 +152,12 @@ import Testing
     /// fixing until the next review; at a review, who joined and who left is named.
     @Test func newcomersWaitForTheReview() {
         var today = Self.day(1).samples
-        today.append(Self.source("E", 9.0, capacity: 100_000))
+        today.append(Self.source("E", 2.5, capacity: 100_000))
         let e = Self.fix(Self.window(today), history: [Self.day(1)])
         #expect(abs(Self.value(e)! - 2.61) < 1e-14)
         #expect(e.sources.first { $0.source == Self.key("E") }!.state == .newcomer)
         // At the next review E is a member and D has left.
-        let next = PanelReview.make(date: Self.d0, period: [Self.window(today.filter { $0.source != Self.key("D") })])
+        let next = PanelReview.make(date: Self.d0, period: [Self.window(today.filter { $0.source != Self.key("D") })], factor: 3)
         let r = Self.fix(Self.window(today), history: [Self.day(1)], review: next, previous: Self.review)
         #expect(r.events == [PanelEvent(kind: .joined, source: Self.key("E")), PanelEvent(kind: .left, source: Self.key("D"))])
     }
@@ -169,7 +169,7 @@ import Testing
             Self.window([Self.source("A", 3, capacity: 4000), Self.source("B", 2, capacity: 900)]),
             Self.window([Self.source("B", 2, capacity: 1100)]),
             Self.window([Self.source("A", 3, capacity: 2000), Self.source("B", 2, capacity: nil)]),
-        ])
+        ], factor: 3)
         #expect(r.members == [Self.key("A"), Self.key("B")].sorted())
         #expect(r.capacity[Self.key("A")] == 3000 && r.capacity[Self.key("B")] == 1000)
     }
@@ -189,23 +189,41 @@ import Testing
     }
 
     /// §5.2 worked examples: within a source, 2.00 2.02 2.04 9.99 drops 9.99 (band 0.088956); across
-    /// sources, 2.0…2.4 and 9.99 (m = 2.25, kept within [0.75, 6.75]) drops the source at 9.99, which then
-    /// counts as missing.
-    @Test func outliersWithinAndAcrossSources() {
+    /// sources, 2.0…2.4 and 9.99 (median 2.25; levels kept within [1/3, 3]) leave the source at 9.99 out;
+    /// 6.70 (level 2.98) stays, 6.80 (3.02) is out.
+    @Test func outliersWithinAndAcrossSources() throws {
         let f = Outliers.filter([2.00, 2.02, 2.04, 9.99], k: 3, minRelativeMAD: 0.005)
         #expect(f.kept == [true, true, true, false] && abs(f.band! - 0.088956) < 1e-12)
-        let s = Outliers.sourceFilter([2.0, 2.1, 2.2, 2.3, 2.4, 9.99], factor: 3)
-        #expect(s.kept == [true, true, true, true, true, false] && s.median == 2.25)
-        #expect(Outliers.sourceFilter([2.0, 2.1, 2.2, 2.3, 2.4, 6.70], factor: 3).kept.allSatisfy { $0 })
-        #expect(Outliers.sourceFilter([2.0, 2.1, 2.2, 2.3, 2.4, 6.80], factor: 3).kept.last == false)
-        // In a window: the source at 9.99 is not among the live sources.
+        #expect(Outliers.isOutlier(level: 9.99 / 2.25, expected: 1, factor: 3))
+        #expect(!Outliers.isOutlier(level: 6.70 / 2.25, expected: 1, factor: 3))
+        #expect(Outliers.isOutlier(level: 6.80 / 2.25, expected: 1, factor: 3))
+        // A source whose review level is 3.2 (a hyperscaler above the crowd) is judged against it: 3.2 × 3.
+        #expect(!Outliers.isOutlier(level: 6.80 / 2.25, expected: 3.2, factor: 3))
+        // In a window fixed alone (initial panel): the source at 9.99 is excluded, its offer counted dropped.
         let p = FixingParameters()
         var obs: [GradeObservation] = []
         for (i, (src, price)) in [("a", 2.0), ("b", 2.1), ("c", 2.2), ("d", 2.3), ("e", 2.4), ("f", 9.99)].enumerated() {
             obs.append(GradeObservation(quoteID: Int64(i), source: src, offer: "o\(i)", epoch: Self.d0.startEpoch, price: price, availableGPUs: 8))
         }
-        let w = FixingEngine.window(obs, windowEnd: p.window(Self.d0).end, params: p, hash: false)
-        #expect(w.sources.samples.count == 5 && w.sources.sample(Self.key("f")) == nil && w.sources.outliers == 1)
+        let e = FixingEngine.evaluate(obs, windowEnd: p.window(Self.d0).end, params: p, seedKey: 1)
+        let w = try e.result.get()
+        #expect(e.window.sources.median == 2.25 && w.sources == 5 && w.outliers == 1 && w.value == 2.2)
+        #expect(e.panel.sources.first { $0.source == Self.key("f") }!.state == .excluded)
+        // At a review, a source whose median level over the period is beyond the factor is left out.
+        let r = PanelReview.make(date: Self.d0, period: [e.window.sources], factor: 3)
+        #expect(r.members.count == 5 && r.excluded == [Self.key("f")])
+    }
+
+    /// A member that reports a wild value for a day (level 10 against its review level 1) counts as
+    /// missing: imputed from its last live window, not dropped from the weights.
+    @Test func anOutlierDayIsImputed() {
+        var wild = Self.day(1).samples
+        let i = wild.firstIndex { $0.source == Self.key("A") }!
+        wild[i] = Self.source("A", 30.0, capacity: 10)
+        let e = Self.fix(Self.window(wild), history: [Self.day(1)])
+        #expect(abs(Self.value(e)! - 2.61) < 1e-14)
+        let a = e.sources.first { $0.source == Self.key("A") }!
+        #expect(a.outlierToday && { if case .imputed = a.state { true } else { false } }())
     }
 }
 

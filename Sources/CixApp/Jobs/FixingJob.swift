@@ -181,7 +181,7 @@ final class FixingComputer {
         let r = p.review(for: d, calendar: defs.calendar)
         if let c = reviews[r.date.dayNumber] { return (r.date, c) }
         let period = try r.period.map { try window($0) }
-        let out = grades.indices.map { gi in PanelReview.make(date: r.date, period: period.map { $0[gi] }) }
+        let out = grades.indices.map { gi in PanelReview.make(date: r.date, period: period.map { $0[gi] }, factor: p.sourceOutlierFactor) }
         reviews[r.date.dayNumber] = out
         return (r.date, out)
     }

@@ -115,7 +115,7 @@ public enum StabilityBench {
                     let i = Int(d.dayNumber - start.dayNumber)
                     return i >= 0 && i < windows.count ? windows[i] : nil
                 }
-                let e = Panel.evaluate(date: date, today: today, history: history, review: PanelReview.make(date: r.date, period: period),
+                let e = Panel.evaluate(date: date, today: today, history: history, review: PanelReview.make(date: r.date, period: period, factor: p.sourceOutlierFactor),
                                        previousReview: nil, params: p, seedKey: 0)
                 if case .success(let w) = e.result { pv.append(w.value); po.append(true) } else { pv.append(pv.last ?? nil); po.append(false) }
                 windows.append(today)

@@ -75,16 +75,22 @@ public struct Fixing: Sendable, Hashable {
 public struct WindowSources: Sendable, Hashable {
     /// Sources with kept offers in the window (live), in key order.
     public var samples: [SourceSample]
-    /// Offers dropped by §5.2.
+    /// Offers dropped by §5.2 within their source.
     public var outliers: Int
     /// §5.7, when asked for.
     public var inputsHash: String?
+    /// §5.2: the median of the sources' values, with at least 3 sources.
+    public var median: Double?
 
     public init(samples: [SourceSample], outliers: Int, inputsHash: String?) {
         self.samples = samples
         self.outliers = outliers
         self.inputsHash = inputsHash
+        median = samples.count >= 3 ? Stats.median(samples.map(\.value)) : nil
     }
+
+    /// §5.2: a source's value relative to the window's median source value.
+    public func ratio(_ s: SourceSample) -> Double? { median.flatMap { $0 > 0 ? s.value / $0 : nil } }
     public static let empty = WindowSources(samples: [], outliers: 0, inputsHash: nil)
     public var keptOffers: Int { samples.reduce(0) { $0 + $1.prices.count } }
     public func sample(_ source: UInt64) -> SourceSample? {
@@ -106,9 +112,6 @@ public enum FixingEngine {
         case soldOut
         /// Outside its source's band (§5.2: median ± band of the source's own offers).
         case outlier(median: Double, band: Double)
-        /// Its source's value is more than `factor` times above or below the median source value (§5.2):
-        /// the source counts as missing from the window.
-        case outlierSource(median: Double, factor: Double)
         /// Listed by a reseller on behalf of another source, which counts it (§5.1, `sources.yaml`).
         case resold
     }
@@ -117,14 +120,12 @@ public enum FixingEngine {
     public struct WindowEvaluation: Sendable {
         public var offers: [OfferPrice]
         public var status: [OfferStatus]
-        /// The filter across the sources' values (§5.2), in the key order of the sources before it.
-        public var sourceFilter: OutlierFilter
         public var sources: WindowSources
     }
 
     /// The window's stages in order: resold offers set aside and offers formed (§5.1), sold-out offers
-    /// dropped (§5.1), outliers within each source (§5.2), per-source medians (§5.3), outlying sources
-    /// (§5.2); the inputs hash (§5.7) when asked.
+    /// dropped (§5.1), outliers within each source (§5.2), per-source medians (§5.3); the inputs hash
+    /// (§5.7) when asked. Outlying sources are judged by the panel (§5.2, §5.8).
     public static func window(_ observations: [GradeObservation], windowEnd: Int64, params p: FixingParameters,
                               hash: Bool) -> WindowEvaluation {
         let resold = observations.contains { $0.resoldFrom != nil }
@@ -147,16 +148,7 @@ public enum FixingEngine {
             }
             i = j
         }
-        var samples = SourceMedians.samples(kept)
-        let sourceFilter = Outliers.sourceFilter(samples.map(\.value), factor: p.sourceOutlierFactor)
-        if sourceFilter.dropped > 0 {
-            let out = Set(zip(samples, sourceFilter.kept).filter { !$0.1 }.map(\.0.source))
-            for k in allOffers.indices where out.contains(allOffers[k].source) && status[k] == .kept {
-                status[k] = .outlierSource(median: sourceFilter.median ?? 0, factor: p.sourceOutlierFactor)
-                outliers += 1
-            }
-            samples = zip(samples, sourceFilter.kept).filter(\.1).map(\.0)
-        }
+        let samples = SourceMedians.samples(kept)
         if resold {
             let set = OfferPricing.offers(observations.filter { $0.resoldFrom != nil }, windowEnd: windowEnd)
             allOffers += set
@@ -164,7 +156,7 @@ public enum FixingEngine {
         }
         let sources = WindowSources(samples: samples, outliers: outliers,
                                     inputsHash: hash && !observations.isEmpty ? FixingAudit.inputsHash(observations) : nil)
-        return WindowEvaluation(offers: allOffers, status: status, sourceFilter: sourceFilter, sources: sources)
+        return WindowEvaluation(offers: allOffers, status: status, sources: sources)
     }
 
     /// Every stage of one window fixed alone (the initial panel of §5.8: no earlier window, no review).

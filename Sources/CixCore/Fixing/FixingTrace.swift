@@ -17,7 +17,8 @@ public struct FixingTrace: Sendable, Codable, Hashable {
 
     public struct Source: Sendable, Codable, Hashable {
         public var source: String
-        /// §5.8: `live`, `imputed`, `dormant` (silent too long: out) or `newcomer` (enters at the next review).
+        /// §5.8: `live`, `imputed`, `dormant` (silent too long: out), `newcomer` (enters at the next review) or
+        /// `excluded` (an outlier, §5.2); `(outlier today)` when it reported but counts as missing.
         public var state: String
         public var offers: Int
         /// §5.3 capacity-weighted median of its kept offers (imputed: the last live one × factor).
@@ -43,7 +44,7 @@ public struct FixingTrace: Sendable, Codable, Hashable {
     public var windowEnd: String
     public var observations: Int
     public var offers: [Offer]
-    /// §5.2 across sources: median and MAD of the window's source values.
+    /// §5.2 across sources: the median of the window's source values; `outlierBand` holds the factor.
     public var outlierMedian: Double?
     public var outlierMAD: Double?
     /// max(MAD, min_relative_mad × |median|) (§5.2).
@@ -91,17 +92,16 @@ public struct FixingTrace: Sendable, Codable, Hashable {
             case .kept: break
             case .soldOut: status = "dropped: sold out (0 GPUs available)"
             case .outlier(let m, let b): status = "dropped: outlier in its source, |p − \(m)| = \(abs(o.price - m)) > band \(b)"
-            case .outlierSource(let m, let f): status = "dropped: its source's value is more than \(f)× away from the median source value \(m): the source counts as missing"
             case .resold: status = "dropped: resold on behalf of another source, whose own listing counts (sources.yaml)"
             }
             return Offer(source: name(o.source), offer: o.offer.map { name($0) } ?? "quote \(o.firstQuoteID)",
                          observations: o.observations, heldSeconds: o.heldSeconds, price: o.price,
                          availableGPUs: o.available, status: status)
         }
-        outlierMedian = e.sourceFilter.median
+        outlierMedian = e.sources.median
         outlierMAD = nil
         outlierScale = nil
-        outlierBand = e.sourceFilter.median.map { _ in p.sourceOutlierFactor }
+        outlierBand = e.sources.median.map { _ in p.sourceOutlierFactor }
         outliersDropped = e.sources.outliers
         let rawTotal = panel.sources.reduce(0) { $0 + $1.rawCapacity }
         sources = panel.sources.map { s in
@@ -112,7 +112,9 @@ public struct FixingTrace: Sendable, Codable, Hashable {
             case .imputed(let x): state = "imputed"; age = x.age; from = x.from.description; factor = x.factor
             case .dormant: state = "dormant"
             case .newcomer: state = "newcomer"
+            case .excluded: state = "excluded"
             }
+            if s.outlierToday { state += " (outlier today)" }
             return Source(source: name(s.source), state: state, offers: s.sample?.prices.count ?? 0, median: s.sample?.value,
                           capacityGPUs: s.sample?.capacity, baseCapacity: s.baseCapacity,
                           capacityShare: rawTotal > 0 ? s.rawCapacity / rawTotal : 0, weight: s.weight,

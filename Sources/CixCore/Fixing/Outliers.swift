@@ -35,14 +35,13 @@ public enum Outliers {
 }
 
 extension Outliers {
-    /// §5.2 across sources (1.2): with m the median of the window's source values, a source is dropped
-    /// when its value is above m × factor or below m ÷ factor. A ratio, not a MAD band: the market has two
+    /// §5.2 across sources (1.2): a source's level is its value ÷ the window's median source value. It is
+    /// an outlier when its level is more than `factor` times above or below `expected` (1 for a source
+    /// never reviewed; its review level otherwise, §5.8). A ratio, not a MAD band: the market has two
     /// tiers (large clouds near 3, marketplaces near 2), whose spread a MAD of a few sources reads as
-    /// dispersion one day and as outliers the next; a ratio of 3 catches unit and basis errors (per
-    /// minute, per instance) and leaves both tiers in. Nothing is dropped from fewer than 3 sources.
-    public static func sourceFilter(_ values: [Double], factor: Double) -> OutlierFilter {
-        guard values.count >= 3 else { return OutlierFilter(median: nil, mad: nil, scale: nil, band: nil, kept: values.map { _ in true }) }
-        let m = Stats.median(values)
-        return OutlierFilter(median: m, mad: nil, scale: nil, band: nil, kept: values.map { $0 <= m * factor && $0 >= m / factor })
+    /// dispersion one day and as outliers the next.
+    public static func isOutlier(level: Double, expected: Double, factor: Double) -> Bool {
+        let r = level / expected
+        return !(r <= factor && r >= 1 / factor)
     }
 }

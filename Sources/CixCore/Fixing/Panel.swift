@@ -4,45 +4,66 @@
 /// monthly review, and panel changes are named.
 
 /// The panel review governing a month (§5.8): the sources live in at least one window of the review
-/// period, each with its base capacity, the mean of its capacity over the windows where it was live.
+/// period whose review level is within the source outlier factor, each with its base capacity (the mean
+/// of its capacity over the windows where it was live) and its review level (the median over the period
+/// of its value ÷ the window's median source value).
 public struct PanelReview: Sendable, Hashable {
     public var date: CivilDate
     /// Members in key order.
     public var members: [UInt64]
     /// Base capacity of the members with capacity data (the others take the median, §5.4).
     public var capacity: [UInt64: Double]
+    /// Review level of the members that had one (windows of 3 sources or more); 1 otherwise.
+    public var level: [UInt64: Double] = [:]
+    /// Sources live in the period but left out: their review level is beyond the factor (§5.2).
+    public var excluded: [UInt64] = []
 
-    public init(date: CivilDate, members: [UInt64], capacity: [UInt64: Double]) {
+    public init(date: CivilDate, members: [UInt64], capacity: [UInt64: Double], level: [UInt64: Double] = [:], excluded: [UInt64] = []) {
         self.date = date
         self.members = members
         self.capacity = capacity
+        self.level = level
+        self.excluded = excluded
     }
 
-    /// §5.8: from the review period's windows (any order).
-    public static func make(date: CivilDate, period: [WindowSources]) -> PanelReview {
+    /// §5.8: from the review period's windows (any order); sources whose review level is beyond
+    /// `factor` (§5.2) are left out.
+    public static func make(date: CivilDate, period: [WindowSources], factor: Double) -> PanelReview {
         var sum: [UInt64: Double] = [:]
         var days: [UInt64: Int] = [:]
+        var levels: [UInt64: [Double]] = [:]
         var seen = Set<UInt64>()
         for w in period {
             for s in w.samples {
                 seen.insert(s.source)
                 if let c = s.capacity { sum[s.source, default: 0] += c; days[s.source, default: 0] += 1 }
+                if let r = w.ratio(s) { levels[s.source, default: []].append(r) }
             }
         }
         var capacity: [UInt64: Double] = [:]
-        for (k, v) in sum { capacity[k] = v / Double(days[k]!) }
-        return PanelReview(date: date, members: seen.sorted(), capacity: capacity)
+        var level: [UInt64: Double] = [:]
+        var members: [UInt64] = []
+        var excluded: [UInt64] = []
+        for s in seen.sorted() {
+            let l = levels[s].map { Stats.median($0) }
+            if let l, Outliers.isOutlier(level: l, expected: 1, factor: factor) { excluded.append(s); continue }
+            members.append(s)
+            if let l { level[s] = l }
+            if let v = sum[s] { capacity[s] = v / Double(days[s]!) }
+        }
+        return PanelReview(date: date, members: members, capacity: capacity, level: level, excluded: excluded)
     }
 
     public var isEmpty: Bool { members.isEmpty }
-    public func contains(_ s: UInt64) -> Bool { capacityIndex(s) }
-    private func capacityIndex(_ s: UInt64) -> Bool {
-        var lo = 0, hi = members.count
+    public func contains(_ s: UInt64) -> Bool { Self.search(members, s) }
+    public func isExcluded(_ s: UInt64) -> Bool { Self.search(excluded, s) }
+    static func search(_ a: [UInt64], _ s: UInt64) -> Bool {
+        var lo = 0, hi = a.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if members[mid] < s { lo = mid + 1 } else { hi = mid }
+            if a[mid] < s { lo = mid + 1 } else { hi = mid }
         }
-        return lo < members.count && members[lo] == s
+        return lo < a.count && a[lo] == s
     }
 }
 
@@ -56,6 +77,9 @@ public enum PanelState: Sendable, Hashable {
     case dormant
     /// Live in the window but not in the panel: it enters at the next review.
     case newcomer
+    /// Live in the window but left out of the panel as an outlier (§5.2): at the review, or, in the
+    /// initial panel, on the day.
+    case excluded
 }
 
 /// A panel change named in the trace and published with the fixing (§5.8).
@@ -90,6 +114,8 @@ public struct PanelSource: Sendable, Hashable {
     public var rawCapacity: Double
     /// Weight after the cap; 0 when not in the fixing.
     public var weight: Double
+    /// Reported in the window but an outlier against its review level (§5.2): counted as missing.
+    public var outlierToday = false
 }
 
 public enum Panel {
@@ -105,16 +131,24 @@ public enum Panel {
         public var imputedCount: Int
     }
 
+    /// §5.2, §5.8: the source's sample in a window when it is live there: it kept an offer and its level
+    /// (value ÷ the window's median source value) is within the factor of its review level.
+    static func liveSample(_ s: UInt64, in w: WindowSources, expected: Double, factor: Double) -> SourceSample? {
+        guard let x = w.sample(s) else { return nil }
+        if let r = w.ratio(x), Outliers.isOutlier(level: r, expected: expected, factor: factor) { return nil }
+        return x
+    }
+
     /// A member's state on the date `k` fixing dates back from `today` (k = 0: today), from the
     /// windows `today` and `history` (history[0] = the previous fixing date, …).
     static func state(_ s: UInt64, at k: Int, today: WindowSources, history: [(date: CivilDate, sources: WindowSources)],
-                      maxAge: Int) -> (live: Bool, imputedFrom: Int?) {
+                      expected: Double, params p: FixingParameters) -> (live: Bool, imputedFrom: Int?) {
         func window(_ i: Int) -> WindowSources? { i == 0 ? today : (i - 1 < history.count ? history[i - 1].sources : nil) }
-        if window(k)?.sample(s) != nil { return (true, nil) }
-        if maxAge > 0 {
-            for j in 1...maxAge {
+        if let w = window(k), liveSample(s, in: w, expected: expected, factor: p.sourceOutlierFactor) != nil { return (true, nil) }
+        if p.maxImputedDays > 0 {
+            for j in 1...p.maxImputedDays {
                 guard let w = window(k + j) else { break }
-                if w.sample(s) != nil { return (false, j) }
+                if liveSample(s, in: w, expected: expected, factor: p.sourceOutlierFactor) != nil { return (false, j) }
             }
         }
         return (false, nil)
@@ -128,49 +162,59 @@ public enum Panel {
                                 review: PanelReview, previousReview: PanelReview?, params p: FixingParameters,
                                 seedKey: UInt64) -> Evaluation {
         let initial = review.isEmpty
-        let members: [UInt64] = initial ? today.samples.map(\.source) : review.members
+        let f = p.sourceOutlierFactor
+        // The initial panel: the day's live sources within the factor of the median (§5.2).
+        let members: [UInt64] = initial ? today.samples.filter { liveSample($0.source, in: today, expected: 1, factor: f) != nil }.map(\.source)
+            : review.members
         var sources: [PanelSource] = []
         var events: [PanelEvent] = []
         let A = p.maxImputedDays
+        func expected(_ m: UInt64) -> Double { review.level[m] ?? 1 }
         for m in members {
             let base = initial ? today.sample(m)!.capacity : review.capacity[m]
-            let now = state(m, at: 0, today: today, history: history, maxAge: A)
+            let now = state(m, at: 0, today: today, history: history, expected: expected(m), params: p)
+            let joinedToday = previousReview.map { !$0.contains(m) } ?? false
             if now.live {
                 sources.append(PanelSource(source: m, state: .live, sample: today.sample(m)!, baseCapacity: base, rawCapacity: 0, weight: 0))
-                if !initial && !(previousReview.map { !$0.contains(m) } ?? false) {
-                    let before = state(m, at: 1, today: today, history: history, maxAge: A)
-                    if history.count > A, !before.live, before.imputedFrom == nil { events.append(PanelEvent(kind: .returned, source: m)) }
+                if !initial && !joinedToday && history.count > A {
+                    let before = state(m, at: 1, today: today, history: history, expected: expected(m), params: p)
+                    if !before.live, before.imputedFrom == nil { events.append(PanelEvent(kind: .returned, source: m)) }
                 }
-            } else if let j = now.imputedFrom {
+                continue
+            }
+            let outlierToday = today.sample(m) != nil
+            if let j = now.imputedFrom {
                 let from = history[j - 1]
-                let last = from.sources.sample(m)!
-                // The factor: the median change since that window of the members live in both.
+                let last = liveSample(m, in: from.sources, expected: expected(m), factor: f)!
+                // The factor: the median change since that window of the other members live in both.
                 var ratios: [Double] = []
                 for o in members where o != m {
-                    if let a = today.sample(o), let b = from.sources.sample(o), b.value > 0 { ratios.append(a.value / b.value) }
+                    if let a = liveSample(o, in: today, expected: expected(o), factor: f), let b = liveSample(o, in: from.sources, expected: expected(o), factor: f),
+                       b.value > 0 { ratios.append(a.value / b.value) }
                 }
                 let factor = ratios.isEmpty ? 1 : Stats.median(ratios)
                 var sample = last
                 sample.prices = last.prices.map { $0 * factor }
                 sample.value = last.value * factor
                 sources.append(PanelSource(source: m, state: .imputed(ImputedSource(source: m, age: j, from: from.date, factor: factor)),
-                                           sample: sample, baseCapacity: base, rawCapacity: 0, weight: 0))
+                                           sample: sample, baseCapacity: base, rawCapacity: 0, weight: 0, outlierToday: outlierToday))
             } else {
-                sources.append(PanelSource(source: m, state: .dormant, sample: nil, baseCapacity: base, rawCapacity: 0, weight: 0))
-                if history.count > A && !(previousReview.map { !$0.contains(m) } ?? false) {
-                    let before = state(m, at: 1, today: today, history: history, maxAge: A)
+                sources.append(PanelSource(source: m, state: .dormant, sample: nil, baseCapacity: base, rawCapacity: 0, weight: 0,
+                                           outlierToday: outlierToday))
+                if history.count > A && !joinedToday {
+                    let before = state(m, at: 1, today: today, history: history, expected: expected(m), params: p)
                     if before.live || before.imputedFrom != nil { events.append(PanelEvent(kind: .dormant, source: m)) }
                 }
             }
         }
-        if !initial {
-            for s in today.samples where !review.contains(s.source) {
-                sources.append(PanelSource(source: s.source, state: .newcomer, sample: s, baseCapacity: s.capacity, rawCapacity: 0, weight: 0))
-            }
-            if let prev = previousReview, !prev.isEmpty {
-                for m in review.members where !prev.contains(m) { events.append(PanelEvent(kind: .joined, source: m)) }
-                for m in prev.members where !review.contains(m) { events.append(PanelEvent(kind: .left, source: m)) }
-            }
+        for s in today.samples where !members.contains(s.source) {
+            let excluded = initial || review.isExcluded(s.source)
+            sources.append(PanelSource(source: s.source, state: excluded ? .excluded : .newcomer, sample: s, baseCapacity: s.capacity,
+                                       rawCapacity: 0, weight: 0))
+        }
+        if !initial, let prev = previousReview, !prev.isEmpty {
+            for m in review.members where !prev.contains(m) { events.append(PanelEvent(kind: .joined, source: m)) }
+            for m in prev.members where !review.contains(m) { events.append(PanelEvent(kind: .left, source: m)) }
         }
         events.sort { ($0.kind.order, $0.source) < ($1.kind.order, $1.source) }
         let included = sources.indices.filter { i in
@@ -198,7 +242,11 @@ public enum Panel {
         let ci = Bootstrap.interval(boot, cap: p.sourceCap, trim: p.crossSourceTrim, samples: p.bootstrapSamples,
                                     seed: p.bootstrapSeed ^ seedKey, fallback: value)
         let all = samples.flatMap(\.prices).sorted()
-        var result = WindowResult(value: value, offers: offerCount, sources: included.count, outliers: today.outliers,
+        // §5.2: offers dropped within their source, and the offers of sources live today but out as outliers.
+        let outlying = sources.reduce(0) { n, s in
+            n + ((s.state == .excluded || s.outlierToday) ? (today.sample(s.source)?.prices.count ?? 0) : 0)
+        }
+        var result = WindowResult(value: value, offers: offerCount, sources: included.count, outliers: today.outliers + outlying,
                                   p25: Stats.quantile(sorted: all, 0.25), p75: Stats.quantile(sorted: all, 0.75),
                                   min: all.first!, max: all.last!, ciLow: ci.low, ciHigh: ci.high,
                                   capacityGPUs: samples.reduce(0) { $0 + ($1.capacity ?? 0) }, inputsHash: today.inputsHash ?? "")

@@ -21,8 +21,8 @@ public enum ExplainRender {
         o += "§5.1 window (\(t.windowStart), \(t.windowEnd)]: \(t.observations) observations, \(t.offers.count) offers\n"
         o += "§5.2 outliers within each source (its own offers' median and MAD): \(t.offers.filter { $0.status.hasPrefix("dropped: outlier in") }.count) offers dropped\n"
         if let m = t.outlierMedian {
-            o += "§5.2 outliers across sources: median of the source values \(m), kept within ×/÷ \(num(t.outlierBand)) of it"
-            o += ", \(t.outliersDropped) offers dropped in all\n"
+            o += "§5.2 outliers across sources: median of the source values \(m); a source counts as missing when its level (value ÷ median) is beyond ×/÷ \(num(t.outlierBand)) of its review level"
+            o += "; \(t.outliersDropped) offers dropped in all\n"
         } else {
             o += "§5.2 outliers across sources: fewer than 3 sources, none dropped\n"
         }
@@ -33,11 +33,11 @@ public enum ExplainRender {
         let panel = t.initialPanel ? "initial panel (no review had members): the window's live sources, weighted by their window capacity"
             : "review of \(t.reviewDate)"
         o += "§5.8 panel: \(panel); \(t.liveSources) live, \(t.imputedSources) imputed"
-        let out = t.sources.filter { $0.state == "dormant" || $0.state == "newcomer" }
+        let out = t.sources.filter { !($0.state == "live" || $0.state.hasPrefix("imputed")) }
         if !out.isEmpty { o += "; out of the fixing: " + out.map { "\($0.source) (\($0.state))" }.joined(separator: ", ") }
         o += "\n"
         for c in t.panelChanges { o += "    panel change: \(c)\n" }
-        let inFixing = t.sources.filter { $0.state == "live" || $0.state == "imputed" }
+        let inFixing = t.sources.filter { $0.state == "live" || $0.state.hasPrefix("imputed") }
         o += "§5.5 sufficiency: \(inFixing.count) sources (min \(t.minSources); live \(t.liveSources), min \(t.minLiveSources)), "
         o += "\(inFixing.reduce(0) { $0 + $1.offers }) offers in the fixing (min \(t.minOffers)): \(t.sufficient ? "sufficient" : "insufficient")\n"
         if !t.sources.isEmpty {
