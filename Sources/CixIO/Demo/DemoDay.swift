@@ -68,6 +68,13 @@ extension DemoMarket {
                 rows.append(row(t, o.source, o.offerID, o.chipText, o.gpus, o.location, term.rawValue,
                                 Decimals.format(perGPUHour, places: decimals), o.currency, o.unit.rawValue, o.basis.rawValue,
                                 o.available, o.interconnect))
+                // A reseller (primeintellect, `Indices/sources.yaml`) relists lambda's on-demand offers at 5% more,
+                // under its own offer ids `lambdalabs__…`: the fixing counts each such offer once (§5.1).
+                if o.source == "lambda" && term == .onDemand {
+                    rows.append(row(t + 600, "primeintellect", "lambdalabs__" + o.offerID, o.chipText, o.gpus, o.location, term.rawValue,
+                                    Decimals.format(perGPUHour * 1.05, places: decimals), o.currency, o.unit.rawValue, o.basis.rawValue,
+                                    o.available, o.interconnect))
+                }
             }
         }
         // 2. Marketplace listings fill the day up to quotesPerDay.
