@@ -1,4 +1,4 @@
 import CixApp
 import Foundation
 
-exit(CixMain.run(Array(CommandLine.arguments.dropFirst())))
+exit(CixMain.finish(CixMain.run(Array(CommandLine.arguments.dropFirst()))))

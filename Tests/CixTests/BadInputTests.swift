@@ -355,6 +355,35 @@ import Testing
         #expect(err.contains("standard output"))
     }
 
+    /// Issue 21 #1: no write to standard output or error traps, and a failed write of output is exit 2:
+    /// `--version`, `grades list`, `runs` into /dev/full; an error message into a full stderr.
+    @Test func fullOutputsNeverTrapAndExitTwo() throws {
+        let dir = try tempDir()
+        _ = try Store(path: dir + "/s.sqlite")
+        for cmd in ["--version", "grades list", "runs --db \(dir)/s.sqlite"] {
+            let (code, _, err) = try runProcess("/bin/sh", ["-c", "\(builtCix) \(cmd) > /dev/full"])
+            #expect(code == 2, "\(cmd): \(code) \(err)")
+            #expect(err.contains("cannot write") || err.contains("standard output"), "\(cmd): \(err)")
+        }
+        // stderr full: the error still exits 2 (a trap would be 132 or 133).
+        let (code, _, _) = try runProcess("/bin/sh", ["-c", "\(builtCix) runs --db /nonexistent/x.sqlite 2>/dev/full"])
+        #expect(code == 2)
+        let (both, _, _) = try runProcess("/bin/sh", ["-c", "\(builtCix) runs --db \(dir)/s.sqlite >/dev/full 2>&1"])
+        #expect(both == 2)
+    }
+
+    /// Issue 21 #11: `--out link.csv`, a relative symlink in the current folder, writes its target in
+    /// that folder (not at the root).
+    @Test func relativeSymlinkOutInTheCurrentFolder() throws {
+        let dir = try tempDir()
+        _ = try Store(path: dir + "/s.sqlite")
+        try FileManager.default.createSymbolicLink(atPath: dir + "/link.csv", withDestinationPath: "target.csv")
+        let (code, _, err) = try runProcess(builtCix, ["export", "runs", "--db", dir + "/s.sqlite", "--out", "link.csv"], cwd: dir)
+        #expect(code == 0, "\(err)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/target.csv"))
+        #expect(!FileManager.default.fileExists(atPath: "/target.csv"))
+    }
+
     // 12. Errors for people
 
     @Test func busyStoresDatesAndRangesAreWordedForPeople() throws {

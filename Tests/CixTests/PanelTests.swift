@@ -162,6 +162,24 @@ import Testing
         #expect(r.events == [PanelEvent(kind: .joined, source: Self.key("E")), PanelEvent(kind: .left, source: Self.key("D"))])
     }
 
+    /// After an initial month (a review with no members), every member of the first real review is
+    /// named as joining, in source key order.
+    @Test func theFirstReviewNamesEveryMember() {
+        let empty = PanelReview(date: CivilDate(iso: "2026-02-01")!, members: [], capacity: [:])
+        let e = Self.fix(Self.day(1), history: [Self.day(1)], previous: empty)
+        #expect(e.events == Self.review.members.map { PanelEvent(kind: .joined, source: $0) })
+    }
+
+    /// §1.2: observations at one instant are ordered by price, not by arrival: the same quotes ingested
+    /// in either order give the same time-weighted price (2.00 and 3.00 at 00:00, 2.50 at 12:00, window
+    /// end 24:00: the 3.00 holds 12 h, the 2.50 12 h → 2.75).
+    @Test func sameInstantObservationsDoNotDependOnArrival() {
+        let a = [obs(1, "A", 3.00, offer: "x", at: 0), obs(2, "A", 2.00, offer: "x", at: 0), obs(3, "A", 2.50, offer: "x", at: 43_200)]
+        let b = [obs(1, "A", 2.00, offer: "x", at: 0), obs(2, "A", 3.00, offer: "x", at: 0), obs(3, "A", 2.50, offer: "x", at: 43_200)]
+        let x = OfferPricing.timeWeighted(a, windowEnd: 86_400), y = OfferPricing.timeWeighted(b, windowEnd: 86_400)
+        #expect(x.price == 2.75 && y.price == 2.75)
+    }
+
     /// The review's base capacity is the mean over the windows where the source was live: an outage
     /// in the review period does not lower its weight.
     @Test func reviewCapacityIgnoresOutages() {

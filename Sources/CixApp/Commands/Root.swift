@@ -145,6 +145,51 @@ public enum CixMain {
     }
 }
 
+/// Writes a line to standard error. Never traps (FileHandle.write does on a full disk or a closed
+/// descriptor); a failed write is remembered, and `CixMain.finish` turns it into exit status 2.
 public func printErr(_ s: String) {
-    FileHandle.standardError.write((s + "\n").data(using: .utf8)!)
+    writeErr(s + "\n")
+}
+
+/// Writes text to standard error without a newline (progress lines); never traps.
+public func writeErr(_ s: String) {
+    if !writeAll(2, s) { OutputStatus.shared.failed() }
+}
+
+/// write(2) until every byte is written; false on an error (ENOSPC, EBADF, EPIPE, …).
+func writeAll(_ fd: Int32, _ s: String) -> Bool {
+    var bytes = Array(s.utf8)
+    return bytes.withUnsafeMutableBytes { p in
+        var off = 0
+        while off < p.count {
+            let n = write(fd, p.baseAddress! + off, p.count - off)
+            if n < 0 { if errno == EINTR { continue }; return false }
+            off += n
+        }
+        return true
+    }
+}
+
+/// Whether writing to standard output or standard error failed during this process.
+final class OutputStatus: @unchecked Sendable {
+    static let shared = OutputStatus()
+    private let lock = NSLock()
+    private var didFail = false
+    func failed() { lock.lock(); didFail = true; lock.unlock() }
+    var hasFailed: Bool { lock.lock(); defer { lock.unlock() }; return didFail }
+}
+
+extension CixMain {
+    /// The exit status after a command returned `code`: its output is flushed, and a failed write of
+    /// output (a full disk, a closed descriptor) makes a successful command exit 2 (README "Exit codes").
+    public static func finish(_ code: Int32) -> Int32 {
+        // print() writes through the C stdout buffer: flushing every stream reports its failures.
+        let outFailed = fflush(nil) != 0
+        if outFailed || OutputStatus.shared.hasFailed {
+            // Say so where it can still be read; nothing else can be done if stderr itself is gone.
+            _ = writeAll(2, "cix: cannot write the output: \(String(cString: strerror(errno)))\n")
+            return code == ExitStatus.success.rawValue ? ExitStatus.usage.rawValue : code
+        }
+        return code
+    }
 }

@@ -35,11 +35,11 @@ final class TerminalRunProgress: RunProgress {
         }
     }
 
-    func finish() { if tty { FileHandle.standardError.write("\r\u{1B}[K".data(using: .utf8)!) } }
+    func finish() { if tty { writeErr("\r\u{1B}[K") } }
 
     private func draw(_ s: String) {
         lastDraw = Date()
-        FileHandle.standardError.write(("\r\u{1B}[K" + s).data(using: .utf8)!)
+        writeErr("\r\u{1B}[K" + s)
     }
 }
 

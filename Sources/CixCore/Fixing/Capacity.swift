@@ -18,7 +18,8 @@ public enum SourceMedians {
         var bySource: [UInt64: [OfferPrice]] = [:]
         for o in offers { bySource[o.source, default: []].append(o) }
         return bySource.keys.sorted().map { s in
-            let mine = bySource[s]!.sorted { $0.price < $1.price }
+            // Ascending price, ties by offer key then first quote id (the order the bootstrap draws from, §5.6).
+            let mine = bySource[s]!.sorted { ($0.price, $0.offer ?? 0, $0.firstQuoteID) < ($1.price, $1.offer ?? 0, $1.firstQuoteID) }
             let caps = mine.compactMap(\.available).filter { $0 > 0 }
             let fill = caps.isEmpty ? 1 : Stats.median(caps)
             let w = mine.map { o -> Double in

@@ -227,7 +227,9 @@ public enum OfferPricing {
     /// §5.1: each observation holds from its time to the next one (the last to the window end); the
     /// first starts the clock. When all observations are at the window end: the plain mean.
     public static func timeWeighted(_ obs: [GradeObservation], windowEnd: Int64) -> TimeWeightedPrice {
-        let s = obs.sorted { ($0.epoch, $0.nanos, $0.quoteID) < ($1.epoch, $1.nanos, $1.quoteID) }
+        // Observations at one instant are ordered by price, then available GPUs (absent first): the result
+        // never depends on the order of ingestion (§1.2); only identical observations keep arrival order.
+        let s = obs.sorted { ($0.epoch, $0.nanos, $0.price, $0.availableGPUs ?? -1, $0.quoteID) < ($1.epoch, $1.nanos, $1.price, $1.availableGPUs ?? -1, $1.quoteID) }
         func seconds(from o: GradeObservation, to t: Int64, _ nanos: Int32) -> Double {
             max(Double(t - o.epoch) + Double(nanos - o.nanos) / 1e9, 0)
         }

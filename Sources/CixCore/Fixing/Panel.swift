@@ -212,7 +212,8 @@ public enum Panel {
             sources.append(PanelSource(source: s.source, state: excluded ? .excluded : .newcomer, sample: s, baseCapacity: s.capacity,
                                        rawCapacity: 0, weight: 0))
         }
-        if !initial, let prev = previousReview, !prev.isEmpty {
+        // After an initial month (no members before), every member is named as joining.
+        if !initial, let prev = previousReview {
             for m in review.members where !prev.contains(m) { events.append(PanelEvent(kind: .joined, source: m)) }
             for m in prev.members where !review.contains(m) { events.append(PanelEvent(kind: .left, source: m)) }
         }

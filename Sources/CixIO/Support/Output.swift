@@ -25,7 +25,9 @@ public final class AtomicTextFile {
             let n = readlink(p, &buf, buf.count - 1)
             guard n > 0 else { return p }
             let target = String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            p = target.hasPrefix("/") ? target : (p as NSString).deletingLastPathComponent + "/" + target
+            // A relative target is relative to the link's folder ("" for a link in the current folder).
+            let dir = (p as NSString).deletingLastPathComponent
+            p = target.hasPrefix("/") || dir.isEmpty ? target : dir + "/" + target
         }
         return p
     }
