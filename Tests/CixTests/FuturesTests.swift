@@ -206,4 +206,22 @@ import Testing
         #expect(try s.read { try $0.rates() } == ["2026-03-02": 4.23])
         #expect(CixMain.run(["export", "settlements", "--db", db, "--out", dir + "/s.csv"]) == 0)
     }
+
+    /// Issue 22 #18 and 21 #13: the public series' older layout `DATE,DTB3`, both missing-value markers,
+    /// small negative rates; implausible dates and rates rejected by line and field; extra columns and
+    /// UTF-16 refused with a reason.
+    @Test func tBillRatesAsPublished() throws {
+        let ok = try RatesReader.read(MemoryByteSource(Array("DATE,DTB3\n2020-03-26,-0.01\n2020-03-27,.\n2020-03-30,\n2020-03-31,0.11\n".utf8)), path: "old.csv")
+        #expect(ok.format == "dtb3" && ok.rates.map(\.rate) == [-0.01, 0.11] && ok.rejects.isEmpty)
+        let bad = try RatesReader.read(MemoryByteSource(Array("date,rate\n0000-01-01,4\n9999-12-31,4\n2026-01-02,1e-320\n2026-01-05,-6\n2026-01-06,4,5\n2026-01-07,4.1\n".utf8)), path: "bad.csv")
+        #expect(bad.rates.map(\.date) == ["2026-01-07"])
+        #expect(bad.rejects.map(\.line) == [2, 3, 4, 5, 6] && bad.rejects.map(\.field) == ["date", "date", "rate", "rate", "(record)"], "\(bad.rejects)")
+        #expect(throws: QuoteFileError.self) { try RatesReader.read(MemoryByteSource(Array("date,rate,rate\n2026-01-02,4,4\n".utf8)), path: "x.csv") }
+        var utf16 = Data([0xFF, 0xFE])
+        utf16.append("date,rate\n2026-01-02,4\n".data(using: .utf16LittleEndian)!)
+        do { _ = try RatesReader.read(MemoryByteSource(Array(utf16)), path: "u.csv"); Issue.record("UTF-16 accepted") } catch let e as QuoteFileError {
+            #expect(e.description.contains("encoding"), "\(e)")
+        }
+        #expect(Inbox.classify(Data("DATE,DTB3\n".utf8)).0 == .rates)
+    }
 }

@@ -116,9 +116,15 @@ public enum SettlementsReader {
     }
 }
 
-/// Reads the 91-day T-bill rate in percent: `date,rate`, or the public daily series' `observation_date,DTB3`
-/// (`.` for a day without a value: skipped). Rates outside 0 to 100 are rejected.
+/// Reads the 91-day T-bill rate in percent: `date,rate`, or the public daily series in either of its
+/// layouts, `observation_date,DTB3` (newer) or `DATE,DTB3` (older); `.` or an empty value is a day
+/// without a value (skipped). Exactly two columns. A rate is plausible from −5 to 100 percent (the
+/// series went slightly below zero on some days); dates from 1900-01-01 to 2199-12-31.
 public enum RatesReader {
+    /// The plausible range of a rate in percent.
+    public static let range: ClosedRange<Double> = -5...100
+    public static let dates = CivilDate(iso: "1900-01-01")!...CivilDate(iso: "2199-12-31")!
+
     public struct Result: Sendable {
         public var rates: [(date: String, rate: Double)] = []
         public var rejects: [InputReject] = []
@@ -132,10 +138,15 @@ public enum RatesReader {
         guard try csv.next(into: &rec) else { throw QuoteFileError(path: path, line: 1, message: "empty file") }
         let header = rec.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         var out = Result()
-        if header.starts(with: ["date", "rate"]) { out.format = "rates" } else if header.starts(with: ["observation_date", "dtb3"]) {
+        if header.first?.hasPrefix("\u{FEFF}") == true || header.first?.contains("\0") == true {
+            throw QuoteFileError(path: path, line: 1, message: "unsupported encoding: a rates file is UTF-8 text")
+        }
+        if header == ["date", "rate"] { out.format = "rates" } else if header == ["observation_date", "dtb3"] || header == ["date", "dtb3"] {
             out.format = "dtb3"
+        } else if header.starts(with: ["date", "rate"]) || header.starts(with: ["observation_date", "dtb3"]) || header.starts(with: ["date", "dtb3"]) {
+            throw QuoteFileError(path: path, line: 1, message: "a rates file has exactly two columns; unknown column(s): \(header.dropFirst(2).joined(separator: ", "))")
         } else {
-            throw QuoteFileError(path: path, line: 1, message: "not a rates file: expected date,rate or observation_date,DTB3")
+            throw QuoteFileError(path: path, line: 1, message: "not a rates file: expected date,rate or observation_date,DTB3 (or DATE,DTB3)")
         }
         var seen: [String: (Int, Double)] = [:]
         while try csv.next(into: &rec) {
@@ -144,10 +155,13 @@ public enum RatesReader {
             func reject(_ field: String, _ reason: String) {
                 out.rejects.append(InputReject(line: rec.line, field: field, reason: reason, original: rec.rawText))
             }
-            guard f.count >= 2 else { reject("(record)", "expected 2 fields"); continue }
+            guard f.count == 2 else { reject("(record)", "expected 2 fields, found \(f.count)"); continue }
             guard let d = CivilDate(iso: f[0]) else { reject(header[0], "not a date that exists: \(f[0])"); continue }
+            guard dates.contains(d) else { reject(header[0], "not a plausible date (1900-01-01 to 2199-12-31): \(f[0])"); continue }
             if f[1] == "." || f[1].isEmpty { continue }
-            guard let r = Decimals.parse(f[1]), r >= 0, r < 100 else { reject(header[1], "not a rate in percent from 0 to 100: \(f[1])"); continue }
+            guard let r = Decimals.parse(f[1]), range.contains(r), r == 0 || abs(r) >= 1e-6 else {
+                reject(header[1], "not a rate in percent from −5 to 100: \(f[1])"); continue
+            }
             if let prev = seen[d.description], prev.1 != r {
                 throw QuoteFileError(path: path, line: rec.line, message: "\(d) is given twice with different rates (lines \(prev.0) and \(rec.line))")
             }
