@@ -178,17 +178,25 @@ extension StoreSession {
     }
 
     public func recordInboxFile(hash: String, path: String, kind: String, at: String, rowsRead: Int, accepted: Int, rejected: Int,
-                                size: Int64? = nil, mtime: Double? = nil) throws {
+                                size: Int64? = nil, mtime: Double? = nil, ctime: Double? = nil, inode: Int64? = nil) throws {
         try db.execute(sql: """
-            INSERT OR IGNORE INTO inbox_files (hash, path, kind, ingested_at, rows_read, accepted, rejected, size, mtime) VALUES (?,?,?,?,?,?,?,?,?)
-            """, arguments: [hash, path, kind, at, rowsRead, accepted, rejected, size, mtime])
+            INSERT OR IGNORE INTO inbox_files (hash, path, kind, ingested_at, rows_read, accepted, rejected, size, mtime, ctime, inode)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?)
+            """, arguments: [hash, path, kind, at, rowsRead, accepted, rejected, size, mtime, ctime, inode])
     }
 
-    /// Every inbox file taken, by path: its size and modification time (an unchanged file is not hashed again).
-    public func inboxFileStats() throws -> [String: (size: Int64, mtime: Double)] {
-        var out: [String: (size: Int64, mtime: Double)] = [:]
-        for r in try Row.fetchAll(db, sql: "SELECT path, size, mtime FROM inbox_files WHERE size IS NOT NULL AND mtime IS NOT NULL") {
-            out[r[0]] = (r[1], r[2])
+    /// A file already taken under another path or status: remember where it is now, so an unchanged one
+    /// is not read again.
+    public func refreshInboxFileStat(hash: String, path: String, size: Int64, mtime: Double, ctime: Double, inode: Int64) throws {
+        try db.execute(sql: "UPDATE inbox_files SET path = ?, size = ?, mtime = ?, ctime = ?, inode = ? WHERE hash = ?",
+                       arguments: [path, size, mtime, ctime, inode, hash])
+    }
+
+    /// Every inbox file taken, by path: its size, times and inode (an unchanged file is not hashed again).
+    public func inboxFileStats() throws -> [String: InboxStat] {
+        var out: [String: InboxStat] = [:]
+        for r in try Row.fetchAll(db, sql: "SELECT path, size, mtime, ctime, inode FROM inbox_files WHERE size IS NOT NULL AND mtime IS NOT NULL") {
+            out[r[0]] = InboxStat(size: r[1], mtime: r[2], ctime: r[3], inode: r[4])
         }
         return out
     }

@@ -538,6 +538,13 @@ public final class Store: @unchecked Sendable {
                 ALTER TABLE fixings ADD COLUMN panel_changes TEXT;
                 """)
         }
+        // Issue 21 #7: an inbox file is unchanged only with the same status-change time and inode too.
+        m.registerMigration("v13-inbox-file-ctime") { db in
+            try db.execute(sql: """
+                ALTER TABLE inbox_files ADD COLUMN ctime REAL;
+                ALTER TABLE inbox_files ADD COLUMN inode INTEGER;
+                """)
+        }
         return m
     }
 }

@@ -47,6 +47,76 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: dir + "/published/2025-03-21/fixings.csv"))
     }
 
+    /// Issue 21 #5, #7, #9, #16: a corrected file with the same size and modification time (`cp -p`,
+    /// `touch -r`) is read again; a symbolic link out of the inbox is not followed and its target's
+    /// content never printed; a FIFO is reported and left without blocking the job; a file of unknown kind
+    /// is reported by path.
+    @Test func inboxFilesAreReadWhenTheyMayHaveChanged() throws {
+        let dir = try tempDir()
+        let box = dir + "/inbox"
+        try FileManager.default.createDirectory(atPath: box, withIntermediateDirectories: true)
+        let a = quotesCSV(["2025-03-20T10:00:00Z,lambda,o1,H100 SXM,8,us-east-1,on_demand,2.10,USD,hour,gpu,8,"])
+        let b = quotesCSV(["2025-03-20T11:00:00Z,lambda,o1,H100 SXM,8,us-east-1,on_demand,2.10,USD,hour,gpu,8,"])
+        #expect(a.utf8.count == b.utf8.count)
+        try write(a, to: box + "/q.csv")
+        let stamp = Date(timeIntervalSince1970: 1_742_400_000)
+        try FileManager.default.setAttributes([.modificationDate: stamp], ofItemAtPath: box + "/q.csv")
+        try write("secret-header,not,quotes\nroot:x:0:0\n", to: dir + "/outside.csv")
+        try FileManager.default.createSymbolicLink(atPath: box + "/link.csv", withDestinationPath: dir + "/outside.csv")
+        try write("whatever,unknown\n1,2\n", to: box + "/notes.csv")
+        #expect(mkfifo(box + "/pipe.csv", 0o644) == 0)
+        let store = try Store(path: dir + "/s.sqlite")
+        let defs = try DefinitionLoader.methodology(DailyRunTests.indices)
+        var r = RunRequest(from: CivilDate(iso: "2025-03-20")!, to: CivilDate(iso: "2025-03-20")!)
+        r.inbox = box
+        r.now = "2025-03-21T00:00:00Z"
+        r.writeFiles = false
+        let first = try RunJob.run(store: store, defs: defs, request: r)
+        #expect(first.files.map(\.path) == [box + "/q.csv"])
+        #expect(Set(first.unknownFiles) == [box + "/link.csv", box + "/notes.csv", box + "/pipe.csv"])
+        let words = first.warnings.joined(separator: "\n")
+        #expect(words.contains("symbolic link out of the inbox") && words.contains("not a regular file") && !words.contains("root:x"))
+        #expect(!words.contains("secret-header"))
+        // The corrected file: same size, modification time put back.
+        try write(b, to: box + "/q.csv")
+        try FileManager.default.setAttributes([.modificationDate: stamp], ofItemAtPath: box + "/q.csv")
+        r.now = "2025-03-21T01:00:00Z"
+        let second = try RunJob.run(store: store, defs: defs, request: r)
+        #expect(second.files.map(\.path) == [box + "/q.csv"], "the corrected bytes are read")
+        #expect(try store.read { try $0.quoteCount() } == 2)
+        // Nothing changed since: not read again.
+        r.now = "2025-03-21T02:00:00Z"
+        let third = try RunJob.run(store: store, defs: defs, request: r)
+        #expect(third.files.isEmpty && third.skippedFiles == 1)
+    }
+
+    /// §9.4 catch-up (issue 22 #1): a run as of Monday after one as of Friday publishes Saturday's and
+    /// Sunday's fixings too (`fixing_days: every_day`), as the cron line on business days expects.
+    @Test func aRunCatchesUpTheWeekend() throws {
+        let dir = try tempDir()
+        var c = DemoConfig()
+        c.days = 20
+        c.quotesPerDay = 800
+        c.end = CivilDate(iso: "2025-03-24")!
+        c.out = dir + "/inbox"
+        _ = try DemoJob.generate(c)
+        let store = try Store(path: dir + "/s.sqlite")
+        let defs = try DefinitionLoader.methodology(DailyRunTests.indices)
+        var friday = RunRequest(from: CivilDate(iso: "2025-03-21")!, to: CivilDate(iso: "2025-03-21")!)
+        friday.inbox = c.out
+        friday.now = "2025-03-22T00:00:00Z"
+        friday.writeFiles = false
+        _ = try RunJob.run(store: store, defs: defs, request: friday)
+        var monday = RunRequest(from: CivilDate(iso: "2025-03-24")!, to: CivilDate(iso: "2025-03-24")!)
+        monday.inbox = c.out
+        monday.now = "2025-03-25T00:00:00Z"
+        monday.writeFiles = false
+        let m = try RunJob.run(store: store, defs: defs, request: monday)
+        #expect(m.recomputed.map { $0.lowerBound.description } == "2025-03-22")
+        let dates = Set(try store.read { try $0.latestFixings(grades: ["H100-SXM.NA.OD"]) }.map(\.date))
+        #expect(dates.isSuperset(of: ["2025-03-21", "2025-03-22", "2025-03-23", "2025-03-24"]), "\(dates.sorted())")
+    }
+
     /// §9.2–§9.3: a late quote inside the window restates the fixing (both vintages exported); one
     /// outside the window is recorded, not published, until `cix run --restate --reason`.
     @Test func lateQuoteRestatesWithinTheWindowAndIsHeldOutsideIt() throws {

@@ -159,6 +159,9 @@ public enum RunJob {
             if let last, last.definitionsHash != defsHash { touch(span?.lowerBound) }
             if r.restate { touch(try s.earliestHeldChange()) }
             var start = r.from
+            // Catch-up (§9.4): a run as of D publishes every fixing date since the last one published, so
+            // a cron on business days still publishes the weekend's and the holidays' fixings.
+            if let span, span.upperBound.adding(days: 1) < start { start = span.upperBound.adding(days: 1) }
             // Only dates already published can be restated; others wait for their own run.
             if let a = affected, let span, a < start { start = min(start, max(a, span.lowerBound)) }
             let changed = last == nil || last!.inputMark != mark || last!.definitionsHash != defsHash
@@ -288,7 +291,8 @@ public enum RunJob {
         let excluded = exclude.map(absolutePath)
         let base = absolutePath(inbox)
         let stats = try store.read { try $0.inboxFileStats() }
-        let files = try Inbox.scan(inbox, known: { p, size, mtime in stats[p].map { $0.size == size && $0.mtime == mtime } ?? false }).filter { f in
+        // Unchanged only when everything matches (rows stored before ctime and inode were kept never do).
+        let files = try Inbox.scan(inbox, known: { p, now in stats[p].map { $0.ctime != nil && $0 == now } ?? false }).filter { f in
             guard let excluded else { return true }
             let full = absolutePath(f.path)
             return !full.hasPrefix(excluded + "/")
@@ -296,16 +300,19 @@ public enum RunJob {
         var byKind: [InboxKind: [InboxFile]] = [:]
         var seenThisRun = Set<String>()
         for f in files {
-            let seen = try f.unchanged || store.read { try $0.inboxFileSeen(hash: f.hash) }
-            if seen || !seenThisRun.insert(f.hash).inserted {
-                report.skippedFiles += 1
-                continue
-            }
+            if f.unchanged { report.skippedFiles += 1; continue }
             guard let kind = f.kind else {
                 report.unknownFiles.append(f.path)
                 report.warnings.append("\(f.path): skipped, \(f.problem ?? "unknown kind")")
                 continue
             }
+            if try store.read({ try $0.inboxFileSeen(hash: f.hash) }) {
+                // The same bytes under a new status (a copy, a touch): not again, and not read next time.
+                try store.write { try $0.refreshInboxFileStat(hash: f.hash, path: f.path, size: f.size, mtime: f.mtime, ctime: f.ctime, inode: f.inode) }
+                report.skippedFiles += 1
+                continue
+            }
+            if !seenThisRun.insert(f.hash).inserted { report.skippedFiles += 1; continue }
             byKind[kind, default: []].append(f)
         }
         let at = JobClock(now).now()
@@ -322,7 +329,7 @@ public enum RunJob {
         /// Recorded inside the file's own transaction: a file is ingested and recorded together or not at all.
         func recordIn(_ s: StoreSession, _ f: InboxFile, _ res: InboxFileResult) throws {
             try s.recordInboxFile(hash: f.hash, path: f.path, kind: res.kind, at: at, rowsRead: res.rowsRead, accepted: res.accepted,
-                                  rejected: res.rejected, size: f.size, mtime: f.mtime)
+                                  rejected: res.rejected, size: f.size, mtime: f.mtime, ctime: f.ctime, inode: f.inode)
         }
         func note(_ f: InboxFile, _ res: InboxFileResult) {
             report.files.append(res)
@@ -350,10 +357,10 @@ public enum RunJob {
             var options = IngestOptions()
             options.rejectsDir = try rejectsFolder(f)
             options.writeRejectFiles = options.rejectsDir != nil
-            let (hash, path, size, mtime) = (f.hash, f.path, f.size, f.mtime)
+            let (hash, path, size, mtime, ctime, inode) = (f.hash, f.path, f.size, f.mtime, f.ctime, f.inode)
             options.inTransaction = { s, c in
                 try s.recordInboxFile(hash: hash, path: path, kind: "quotes", at: at, rowsRead: c.rowsRead, accepted: c.accepted, rejected: c.rejected,
-                                      size: size, mtime: mtime)
+                                      size: size, mtime: mtime, ctime: ctime, inode: inode)
             }
             for x in try IngestJob.run(store: store, paths: [f.path], options: options) {
                 note(f, InboxFileResult(path: f.path, kind: "quotes", rowsRead: x.counts.rowsRead, accepted: x.counts.accepted,

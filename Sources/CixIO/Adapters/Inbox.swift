@@ -10,10 +10,14 @@ public enum InboxKind: String, Sendable, CaseIterable {
 /// A file found in the inbox: its path, the SHA-256 of its bytes and its kind (nil: not recognised).
 public struct InboxFile: Sendable {
     public var path: String
+    /// Empty for a file not read whole (unchanged, of unknown kind, or left for a reason).
     public var hash: String
     public var size: Int64 = 0
     public var mtime: Double = 0
-    /// Taken before with the same size and modification time: not read, not hashed.
+    /// Status-change time and inode: `touch -r` and `cp -p` can restore a modification time, never these.
+    public var ctime: Double = 0
+    public var inode: Int64 = 0
+    /// Taken before with the same size, times and inode: not read, not hashed.
     public var unchanged = false
     public var kind: InboxKind?
     /// Why the kind is unknown.
@@ -22,35 +26,68 @@ public struct InboxFile: Sendable {
 
 /// Lists an inbox folder for `cix run`.
 public enum Inbox {
-    /// Every regular file under `dir` (recursively, sorted by path; hidden files and the job's own
-    /// `*.rejects.csv` left out), hashed and classified by header.
-    public static func scan(_ dir: String, known: (String, Int64, Double) -> Bool = { _, _, _ in false }) throws -> [InboxFile] {
+    /// How much of a file tells its kind (§9.4): the header is in the first 8 KiB.
+    static let headBytes = 8192
+
+    /// Every file under `dir` (recursively, sorted by path; hidden files and the job's own
+    /// `*.rejects.csv` left out), classified by its first 8 KiB; a file of a known kind is read whole
+    /// and hashed, unless it is unchanged since it was taken (same size, modification and status-change
+    /// times, inode). Never followed or read: a symbolic link out of the inbox, a FIFO, device or socket
+    /// (reported with a reason); a file of unknown kind is read no further than its head.
+    public static func scan(_ dir: String, known: (String, InboxStat) -> Bool = { _, _ in false }) throws -> [InboxFile] {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
             throw IOFailure(path: dir, message: "the inbox is not a folder")
         }
         guard let walker = FileManager.default.enumerator(atPath: dir) else { throw IOFailure(path: dir, message: "cannot list the inbox") }
+        let root = realPath(dir) ?? dir
         var paths: [String] = []
         while let rel = walker.nextObject() as? String {
             let name = (rel as NSString).lastPathComponent
             if name.hasPrefix(".") || name.hasSuffix(".rejects.csv") || name == "manifest.json" { continue }
             let full = dir + "/" + rel
-            var d: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: full, isDirectory: &d), !d.boolValue else { continue }
+            var st = stat()
+            guard lstat(full, &st) == 0, (st.st_mode & S_IFMT) != S_IFDIR else { continue }
             paths.append(full)
         }
         return try paths.sorted().map { p in
-            let attrs = try? FileManager.default.attributesOfItem(atPath: p)
-            let size = (attrs?[.size] as? NSNumber)?.int64Value ?? -1
-            let mtime = (attrs?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1
-            if size >= 0, mtime >= 0, known(p, size, mtime) {
-                return InboxFile(path: p, hash: "", size: size, mtime: mtime, unchanged: true, kind: nil, problem: nil)
+            var st = stat()
+            guard lstat(p, &st) == 0 else { return InboxFile(path: p, hash: "", problem: "cannot read the file's status") }
+            if (st.st_mode & S_IFMT) == S_IFLNK {
+                guard let target = realPath(p), target.hasPrefix(root + "/") else {
+                    return InboxFile(path: p, hash: "", problem: "a symbolic link out of the inbox: not followed")
+                }
+                guard stat(target, &st) == 0 else { return InboxFile(path: p, hash: "", problem: "a broken symbolic link") }
             }
-            guard let data = FileManager.default.contents(atPath: p) else { throw IOFailure(path: p, message: "cannot read the file") }
-            let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-            let (kind, problem) = classify(data.prefix(8192))
-            return InboxFile(path: p, hash: hash, size: size, mtime: mtime, kind: kind, problem: problem)
+            guard (st.st_mode & S_IFMT) == S_IFREG else {
+                return InboxFile(path: p, hash: "", problem: "not a regular file (a FIFO, device or socket): left unread")
+            }
+            let size = Int64(st.st_size)
+            let mtime = Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9
+            let ctime = Double(st.st_ctim.tv_sec) + Double(st.st_ctim.tv_nsec) / 1e9
+            let inode = Int64(bitPattern: UInt64(st.st_ino))
+            if known(p, InboxStat(size: size, mtime: mtime, ctime: ctime, inode: inode)) {
+                return InboxFile(path: p, hash: "", size: size, mtime: mtime, ctime: ctime, inode: inode, unchanged: true, kind: nil, problem: nil)
+            }
+            guard let h = FileHandle(forReadingAtPath: p) else { throw IOFailure(path: p, message: "cannot read the file") }
+            defer { try? h.close() }
+            let head = (try? h.read(upToCount: headBytes)) ?? Data()
+            let (kind, problem) = classify(head)
+            guard kind != nil else {
+                return InboxFile(path: p, hash: "", size: size, mtime: mtime, ctime: ctime, inode: inode, kind: nil, problem: problem)
+            }
+            var hasher = SHA256()
+            hasher.update(data: head)
+            while let chunk = try h.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+            let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            return InboxFile(path: p, hash: hash, size: size, mtime: mtime, ctime: ctime, inode: inode, kind: kind, problem: problem)
         }
+    }
+
+    static func realPath(_ p: String) -> String? {
+        guard let r = realpath(p, nil) else { return nil }
+        defer { free(r) }
+        return String(cString: r)
     }
 
     /// §9.4: the kind of a file from its first line.
