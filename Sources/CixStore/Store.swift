@@ -545,6 +545,20 @@ public final class Store: @unchecked Sendable {
                 ALTER TABLE inbox_files ADD COLUMN inode INTEGER;
                 """)
         }
+        // Issue 21 #12: every published table refuses UPDATE and DELETE (§1.5), like fixings and index levels.
+        m.registerMigration("v14-published-immutable") { db in
+            try db.execute(sql: """
+                CREATE TRIGGER curves_no_delete BEFORE DELETE ON curves BEGIN SELECT RAISE(ABORT, 'published curves are immutable'); END;
+                CREATE TRIGGER futures_index_levels_no_delete BEFORE DELETE ON futures_index_levels
+                    BEGIN SELECT RAISE(ABORT, 'published rolling index levels are immutable'); END;
+                CREATE TRIGGER fund_nav_no_delete BEFORE DELETE ON fund_nav BEGIN SELECT RAISE(ABORT, 'published NAVs are immutable'); END;
+                CREATE TRIGGER index_weights_immutable BEFORE UPDATE ON index_weights
+                    BEGIN SELECT RAISE(ABORT, 'published index weights are immutable'); END;
+                CREATE TRIGGER index_weights_no_delete BEFORE DELETE ON index_weights
+                    BEGIN SELECT RAISE(ABORT, 'published index weights are immutable'); END;
+                CREATE TRIGGER settlements_no_delete BEFORE DELETE ON settlements BEGIN SELECT RAISE(ABORT, 'settlements are immutable'); END;
+                """)
+        }
         return m
     }
 }

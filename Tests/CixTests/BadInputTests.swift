@@ -372,6 +372,16 @@ import Testing
         #expect(both == 2)
     }
 
+    /// Issue 21 #17: `cix export KIND --series NOPE` exits 2 naming the series, as the API answers 404.
+    @Test func exportOfAnUnknownSeriesIsRefused() throws {
+        let dir = try tempDir()
+        _ = try Store(path: dir + "/s.sqlite")
+        for kind in ["fixings", "indices", "curves", "futures-indices"] {
+            let (code, out, err) = try runProcess(builtCix, ["export", kind, "--db", dir + "/s.sqlite", "--series", "NOPE"])
+            #expect(code == 2 && out.isEmpty && err.contains("no series NOPE"), "\(kind): \(code) \(err)")
+        }
+    }
+
     /// Issue 21 #11: `--out link.csv`, a relative symlink in the current folder, writes its target in
     /// that folder (not at the root).
     @Test func relativeSymlinkOutInTheCurrentFolder() throws {

@@ -221,6 +221,20 @@ import Testing
         #expect(bad == 4)
         #expect(out2.contains("DIFFERS fixings H100-SXM.NA.OD 2025-03-12"), "\(out2)")
         #expect(out2.contains("DIFFERS fund_nav CXH-FRONT 2025-03-14"), "\(out2)")
+        // Issue 21 #12: the published tables refuse DELETE and UPDATE; rows removed behind the store's
+        // back (triggers dropped) are found missing.
+        let (refused, _, _) = try runProcess("/usr/bin/env", ["sqlite3", db, "DELETE FROM fund_nav WHERE fund_id = 'CXH-FRONT' AND date = '2025-03-13';"])
+        #expect(refused != 0)
+        let (upd, _, _) = try runProcess("/usr/bin/env", ["sqlite3", db, "UPDATE index_weights SET weight = 0.5;"])
+        #expect(upd != 0)
+        let (sq2, _, sqErr2) = try runProcess("/usr/bin/env", ["sqlite3", db, """
+            DROP TRIGGER fund_nav_no_delete; DELETE FROM fund_nav WHERE fund_id = 'CXH-FRONT' AND date = '2025-03-13';
+            DROP TRIGGER futures_index_levels_no_delete; DELETE FROM futures_index_levels WHERE index_id = 'CXH-ROLL' AND date = '2025-03-13';
+            """])
+        #expect(sq2 == 0, "sqlite3: \(sqErr2)")
+        let (bad2, out3, _) = try runProcess(builtCix, ["verify", "--db", db, "--indices", DailyRunTests.indices])
+        #expect(bad2 == 4)
+        #expect(out3.contains("fund_nav CXH-FRONT 2025-03-13") && out3.contains("futures_index_levels CXH-ROLL 2025-03-13"), "\(out3)")
     }
 
     /// §9.4: a backfill killed by SIGKILL at random moments and run again gives exports byte-identical

@@ -57,7 +57,9 @@ extension ExportSubcommand {
         if options.series != nil, [.quotes, .runs, .restatements, .rejects].contains(Self.kind) {
             throw CixError("--series applies to published series, not to \(Self.kind.rawValue)")
         }
-        let warnings = try ExportJob.run(store: try store.openReadOnly(), kind: Self.kind, range: DateRange(from: options.from, to: options.to),
+        let db = try store.openReadOnly()
+        if let series = options.series { try ExportJob.checkSeries(store: db, kind: Self.kind, series: series) }
+        let warnings = try ExportJob.run(store: db, kind: Self.kind, range: DateRange(from: options.from, to: options.to),
                                          format: options.format, out: options.out, vintage: options.vintage, series: options.series)
         for w in warnings { printErr("warning: \(w)") }
         if !warnings.isEmpty { throw ExitCode(ExitStatus.quarantined.rawValue) }

@@ -97,6 +97,29 @@ public enum ExportJob {
     /// The series a row belongs to, for `--series` (grade, index, fund, root or contract).
     static func keep(_ series: String?, _ id: String) -> Bool { series == nil || series == id }
 
+    /// The table whose keys `--series` names, for the published kinds.
+    static func seriesTable(_ kind: ExportKind) -> String? {
+        switch kind {
+        case .fixings: "fixings"
+        case .indices: "index_levels"
+        case .weights: "index_weights"
+        case .futuresIndices: "futures_index_levels"
+        case .curves: "curves"
+        case .settlements: "settlements"
+        case .funds: "fund_nav"
+        case .quotes, .runs, .restatements, .rejects: nil
+        }
+    }
+
+    /// `--series NAME` must name a series the store holds (issue 21 #17; the API answers 404 alike).
+    public static func checkSeries(store: Store, kind: ExportKind, series: String) throws {
+        guard let table = seriesTable(kind), let keys = try store.read({ try $0.publishedSeriesKeys(table: table) }) else { return }
+        guard keys.contains(series) else {
+            let shown = keys.prefix(12).joined(separator: ", ") + (keys.count > 12 ? ", …" : "")
+            throw CixError("no series \(series) in \(kind.rawValue)" + (keys.isEmpty ? " (nothing published yet)" : " (known: \(shown))"))
+        }
+    }
+
     static func write(store: Store, kind: ExportKind, range: DateRange, format: TableFormat, sink: TextSink, fund: String? = nil,
                       vintage: Vintage = .latest, restatementsAsOf: CivilDate? = nil, series: String? = nil) throws -> [String] {
         let w = TableWriter(columns: columns(kind), format: format, sink: sink)

@@ -49,9 +49,25 @@ public enum VerifyJob {
             func compare<R>(_ series: String, stored: [String: R], recomputed: [String: R], key: (R) -> (String, String),
                             main: (R) -> String) {
                 var n = 0
+                // A key's published span: a value recomputed for a date inside it but not stored was removed
+                // behind the store's back (issue 21 #12); dates outside it were never published.
+                var span: [String: (String, String)] = [:]
+                for r in stored.values {
+                    let (kk, date) = key(r)
+                    let s = span[kk]
+                    span[kk] = (min(s?.0 ?? date, date), max(s?.1 ?? date, date))
+                }
                 for k in Set(stored.keys).union(recomputed.keys).sorted() {
                     n += 1
                     let a = stored[k], b = recomputed[k]
+                    if a == nil, let b {
+                        let (kk, date) = key(b)
+                        if let s = span[kk], date > s.0, date < s.1 {
+                            report.differences.append(VerifyDifference(series: series, key: kk, date: date, stored: "-", recomputed: main(b),
+                                                                       fields: ["(published, now missing)"]))
+                            continue
+                        }
+                    }
                     // Only published values are verified: a date never published is not a difference.
                     guard a != nil else { n -= 1; continue }
                     let (kk, date) = key((a ?? b)!)
