@@ -1,6 +1,7 @@
 @testable import CixApp
 import CixCore
 import CixIO
+import CixStore
 import Foundation
 import Testing
 
@@ -100,5 +101,42 @@ import Testing
         // B200 quotes from March 2025 and enters at a later rebalance, without a jump.
         let entry = links.firstIndex { $0.1["B200.GLOBAL.OD"] != nil }
         #expect(entry != nil && entry! > 0)
+    }
+
+    /// Issue 19 #7: the demo documents its outages in the manifest; a list source missing a day after the
+    /// first review is imputed (`imputed_sources`), and the reseller's copies of lambda's offers are
+    /// dropped (`cix explain fixing`).
+    @Test func theDemoShowsOutagesImputationAndResales() throws {
+        let dir = try tempDir()
+        var c = DemoConfig()
+        c.days = 40
+        c.quotesPerDay = 600
+        c.end = CivilDate(iso: "2025-03-21")!
+        c.out = dir + "/inbox"
+        let manifest = try DemoJob.generate(c)
+        let outages = manifest.days.flatMap { d in d.outages.map { (d.date, $0) } }
+        #expect(!outages.isEmpty)
+        let store = try Store(path: dir + "/s.sqlite")
+        let defs = try DefinitionLoader.methodology(repoRoot + "/Indices")
+        var r = RunRequest(from: c.first, to: c.end)
+        r.inbox = c.out
+        r.now = "2025-03-22T00:00:00Z"
+        r.writeFiles = false
+        _ = try RunJob.run(store: store, defs: defs, request: r)
+        let fixings = try store.read { try $0.latestFixings(from: CivilDate(iso: "2025-03-02")!, grades: ["H100-SXM.NA.OD"]) }
+        // Every March outage of a source that is in the grade's fixings is published as imputed, age 1+.
+        var checked = 0
+        for (date, source) in outages where date >= "2025-03-02" {
+            guard let f = fixings.first(where: { $0.date == date }), f.status == "ok" else { continue }
+            let members = Set(try ExplainJob.fixing(store: store, defs: defs, grade: "H100-SXM.NA.OD", date: CivilDate(iso: date)!)
+                .trace.sources.filter { $0.state != "newcomer" && $0.state != "excluded" }.map(\.source))
+            guard members.contains(source) else { continue }
+            #expect(f.imputedSources?.split(separator: ";").contains { $0.hasPrefix(source + ":") } == true, "\(date) \(source): \(f.imputedSources ?? "-")")
+            checked += 1
+        }
+        #expect(checked > 0)
+        let e = try ExplainJob.fixing(store: store, defs: defs, grade: "H100-SXM.NA.OD", date: CivilDate(iso: "2025-03-20")!)
+        #expect(e.trace.offers.contains { $0.source == "primeintellect" && $0.status.hasPrefix("dropped: resold") })
+        #expect(e.reproduces)
     }
 }
