@@ -17,6 +17,8 @@ public struct PublicationRun: Sendable, Hashable {
     public var unchanged: Int
     /// The business date a daily run published as of (§9.2); nil for the single-stage commands.
     public var asOf: String? = nil
+    /// The dates whose values it published (`D`, or `D1..D2` for a range); nil before 0.6.
+    public var publishedDates: String? = nil
 }
 
 /// Which vintage of each published value a read returns (§9.5).
@@ -250,18 +252,19 @@ extension StoreSession {
         return db.lastInsertedRowID
     }
 
-    public func finishRun(_ id: Int64, finishedAt: String, written: Int, unchanged: Int) throws {
-        try db.execute(sql: "UPDATE publication_runs SET finished_at = ?, written = ?, unchanged = ? WHERE id = ?",
-                       arguments: [finishedAt, written, unchanged, id])
+    public func finishRun(_ id: Int64, finishedAt: String, written: Int, unchanged: Int, publishedDates: String? = nil) throws {
+        try db.execute(sql: "UPDATE publication_runs SET finished_at = ?, written = ?, unchanged = ?, published_dates = ? WHERE id = ?",
+                       arguments: [finishedAt, written, unchanged, publishedDates, id])
     }
 
     public func publicationRuns() throws -> [PublicationRun] {
         try Row.fetchAll(db, sql: """
-            SELECT id, job, arguments, started_at, finished_at, definitions, definitions_hash, code_version, written, unchanged, as_of
+            SELECT id, job, arguments, started_at, finished_at, definitions, definitions_hash, code_version, written, unchanged, as_of,
+                   published_dates
             FROM publication_runs ORDER BY id
             """).map {
             PublicationRun(id: $0[0], job: $0[1], arguments: $0[2], startedAt: $0[3], finishedAt: $0[4], definitions: $0[5],
-                           definitionsHash: $0[6], codeVersion: $0[7], written: $0[8], unchanged: $0[9], asOf: $0[10])
+                           definitionsHash: $0[6], codeVersion: $0[7], written: $0[8], unchanged: $0[9], asOf: $0[10], publishedDates: $0[11])
         }
     }
 

@@ -559,6 +559,10 @@ public final class Store: @unchecked Sendable {
                 CREATE TRIGGER settlements_no_delete BEFORE DELETE ON settlements BEGIN SELECT RAISE(ABORT, 'settlements are immutable'); END;
                 """)
         }
+        // Issue 22 #5: the dates each publication run published.
+        m.registerMigration("v15-run-dates") { db in
+            try db.execute(sql: "ALTER TABLE publication_runs ADD COLUMN published_dates TEXT")
+        }
         return m
     }
 }

@@ -115,6 +115,16 @@ import Testing
         #expect(m.recomputed.map { $0.lowerBound.description } == "2025-03-22")
         let dates = Set(try store.read { try $0.latestFixings(grades: ["H100-SXM.NA.OD"]) }.map(\.date))
         #expect(dates.isSuperset(of: ["2025-03-21", "2025-03-22", "2025-03-23", "2025-03-24"]), "\(dates.sorted())")
+        // Issue 22 #5: each run names the date it published; a late quote for Sunday restates one value
+        // and the run records the others it recomputed unchanged.
+        let runs = try store.read { try $0.publicationRuns() }.filter { $0.job == "run" }
+        #expect(Set(runs.compactMap(\.publishedDates)).isSuperset(of: ["2025-03-21", "2025-03-22", "2025-03-23", "2025-03-24"]))
+        try write(quotesCSV(["2025-03-23T10:00:00Z,newcomer,z1,H100 SXM,8,us-east-1,on_demand,1.10,USD,hour,gpu,8,"]), to: c.out + "/late.csv")
+        monday.now = "2025-03-25T01:00:00Z"
+        _ = try RunJob.run(store: store, defs: defs, request: monday)
+        let late = try store.read { try $0.publicationRuns() }.filter { $0.startedAt == "2025-03-25T01:00:00Z" }
+        let sunday = late.first { $0.publishedDates == "2025-03-23" }
+        #expect(sunday.map { $0.written >= 1 && $0.unchanged > 100 } == true, "\(late)")
     }
 
     /// §9.2–§9.3: a late quote inside the window restates the fixing (both vintages exported); one

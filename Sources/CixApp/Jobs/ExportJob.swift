@@ -30,7 +30,7 @@ public enum ExportJob {
     public static let indexColumns = ["index", "date", "version", "status", "level", "published", "link_date", "inputs_hash", "definition_hash"]
     public static let weightColumns = ["index", "date", "version", "grade", "weight", "link_price", "price", "held"]
     public static let runColumns = ["run_id", "job", "arguments", "started_at", "finished_at", "definitions", "definitions_hash",
-                                    "code_version", "written", "unchanged", "as_of"]
+                                    "code_version", "written", "unchanged", "as_of", "published_dates"]
     public static let restatementColumns = ["restatement_id", "series", "key", "date", "old_version", "new_version", "old_value", "new_value",
                                             "changed", "reason", "published", "run_id", "recorded_at"]
     public static let rejectColumns = ["batch_id", "source_path", "format", "line", "field", "reason", "original"]
@@ -147,7 +147,8 @@ public enum ExportJob {
             case .runs:
                 for r in try s.publicationRuns() {
                     w.row([.int64(r.id), .text(r.job), .text(r.arguments), .text(r.startedAt), .text(r.finishedAt), .text(r.definitions),
-                           .text(r.definitionsHash), .text(r.codeVersion), .int(r.written), .int(r.unchanged), .text(r.asOf)])
+                           .text(r.definitionsHash), .text(r.codeVersion), .int(r.written), .int(r.unchanged), .text(r.asOf),
+                           .text(r.publishedDates)])
                 }
             case .restatements:
                 let list = try restatementsAsOf.map { try s.restatements(asOf: $0) } ?? (try s.restatements(from: range.from, to: range.to))

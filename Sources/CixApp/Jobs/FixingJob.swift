@@ -121,7 +121,8 @@ public enum FixingJob {
             }
             stats.newVersions = publisher.written
             stats.unchanged = publisher.unchanged
-            try s.finishRun(runID, finishedAt: clock.now(), written: publisher.written, unchanged: publisher.unchanged)
+            try s.finishRun(runID, finishedAt: clock.now(), written: publisher.written, unchanged: publisher.unchanged,
+                            publishedDates: from == to ? from.description : "\(from)..\(to)")
         }
         return stats
     }

@@ -225,7 +225,8 @@ public enum RunJob {
                     written += w
                     unchanged += u
                 }
-                try s.finishRun(run, finishedAt: clock.now(), written: written, unchanged: unchanged)
+                try s.finishRun(run, finishedAt: clock.now(), written: written, unchanged: unchanged + (plan.unchangedByDate[d] ?? 0),
+                                publishedDates: d.description)
             }
             report.days += 1
             logger.debug("published \(d): \(items.count) values")
@@ -404,6 +405,8 @@ public enum RunJob {
         /// Values to publish (new, restated or held), by date, with whether a change must be held.
         var pending: [CivilDate: [(item: Item, hold: Bool)]] = [:]
         var counts: [String: SeriesCounts] = [:]
+        /// Values recomputed identical to what is published, by date (each date's run records them).
+        var unchangedByDate: [CivilDate: Int] = [:]
         var warnings: [String] = []
         /// The values each stage read, as the publication will leave them (for verify and explain).
         var fixings: [FixingValue] = []
@@ -427,7 +430,10 @@ public enum RunJob {
         var heldChains = Set<String>()
         func keep(_ series: String, _ d: PublishDecision, _ date: String, _ item: Item, chain: String? = nil) {
             plan.counts[series, default: SeriesCounts()].computed += 1
-            if d == .unchanged { plan.counts[series, default: SeriesCounts()].unchanged += 1 }
+            if d == .unchanged {
+                plan.counts[series, default: SeriesCounts()].unchanged += 1
+                if let day = CivilDate(iso: date) { plan.unchangedByDate[day, default: 0] += 1 }
+            }
             var hold = false
             if let chain {
                 if d == .held { heldChains.insert(chain) }
