@@ -382,6 +382,15 @@ import Testing
         }
     }
 
+    /// Issue 21 #14: `cix report --date` outside what is published exits 2 and writes nothing.
+    @Test func reportsOnlyForPublishedDates() throws {
+        let dir = try tempDir()
+        _ = try Store(path: dir + "/s.sqlite")
+        let (code, _, err) = try runProcess(builtCix, ["report", "--db", dir + "/s.sqlite", "--date", "2026-01-05", "--out", dir + "/f"])
+        #expect(code == 2 && err.contains("nothing is published"), "\(err)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/f/index.html"))
+    }
+
     /// Issue 21 #11: `--out link.csv`, a relative symlink in the current folder, writes its target in
     /// that folder (not at the root).
     @Test func relativeSymlinkOutInTheCurrentFolder() throws {

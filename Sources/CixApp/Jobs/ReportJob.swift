@@ -18,6 +18,13 @@ public enum ReportJob {
     static func file(_ id: String) -> String { id.map { $0.isLetter || $0.isNumber || $0 == "-" ? String($0) : "_" }.joined() + ".html" }
 
     public static func run(store: Store, defs: MethodologyDefinitions, date: CivilDate, out: String) throws -> [String] {
+        // Issue 21 #14: a date with nothing published makes no factsheet (empty pages with "+0.00%" mislead).
+        guard let span = try store.read({ try $0.publishedFixingSpan() }) else {
+            throw CixError("nothing is published in this store yet: no factsheet to make (run cix run first)")
+        }
+        guard span.contains(date) else {
+            throw CixError("nothing is published on \(date): the store's published dates are \(span.lowerBound) to \(span.upperBound)")
+        }
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let book = try store.read { s in try pages(s, defs: defs, date: date) }
         var written: [String] = []
