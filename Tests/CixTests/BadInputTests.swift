@@ -382,6 +382,25 @@ import Testing
         }
     }
 
+    /// Issue 21 #17: when the port is taken, `cix serve` says why and exits 2, and never claims to serve.
+    @Test func serveOnATakenPortSaysSo() throws {
+        let dir = try tempDir()
+        _ = try Store(path: dir + "/s.sqlite")
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        _ = listen(fd, 1)
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        let port = Int(UInt16(bigEndian: addr.sin_port))
+        let (code, out, err) = try runProcess(builtCix, ["serve", "--db", dir + "/s.sqlite", "--host", "127.0.0.1", "--port", String(port)])
+        #expect(code == 2 && err.contains("Address already in use") && !out.contains("cix serve: http"), "\(code) \(out) \(err)")
+    }
+
     /// Issue 21 #14: `cix report --date` outside what is published exits 2 and writes nothing.
     @Test func reportsOnlyForPublishedDates() throws {
         let dir = try tempDir()

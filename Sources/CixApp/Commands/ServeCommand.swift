@@ -35,11 +35,14 @@ struct ServeCommand: ParsableCommand {
         let app = WebApp(store: try store.openReadOnly(), defs: try indices.methodology(), token: token)
         let logger = CixLogging.logger(logLevel)
         let (host, port) = (self.host, self.port)
-        print("cix serve: http://\(host):\(port)/ (store \(app.store.path), read-only\(token == nil ? "" : ", bearer token required")); Ctrl-C stops")
+        // Said once the port is bound (issue 21 #17: not after a bind error).
+        let banner = "cix serve: http://\(host):\(port)/ (store \(app.store.path), read-only\(token == nil ? "" : ", bearer token required")); Ctrl-C stops"
         let done = DispatchSemaphore(value: 0)
         let box = ErrorBox()
         Task {
-            do { try await app.application(host: host, port: port, logger: logger).runService() } catch { box.error = error }
+            do {
+                try await app.application(host: host, port: port, logger: logger, onRunning: { print(banner); fflush(nil) }).runService()
+            } catch { box.error = error }
             done.signal()
         }
         done.wait()

@@ -231,10 +231,12 @@ public struct WebApp: Sendable {
     }
 
     /// The Hummingbird application on `host:port`.
-    public func application(host: String, port: Int, logger: Logger) -> some ApplicationProtocol {
+    /// `onRunning` is called once the port is bound (never when binding fails).
+    public func application(host: String, port: Int, logger: Logger, onRunning: @escaping @Sendable () -> Void = {}) -> some ApplicationProtocol {
         // An idle connection (a stalled request body included) is closed after 30 s.
         Application(router: router(), server: .http1(configuration: .init(idleTimeout: .seconds(30))),
-                    configuration: .init(address: .hostname(host, port: port), serverName: "cix"), logger: logger)
+                    configuration: .init(address: .hostname(host, port: port), serverName: "cix"),
+                    onServerRunning: { _ in onRunning() }, logger: logger)
     }
 }
 
