@@ -37,6 +37,11 @@ extension StoreSession {
     }
 
     /// Blocks holding a quote id above `afterQuoteID`, in order.
+    /// The earliest observation time of any stored quote (nil: no quotes).
+    public func firstQuoteEpoch() throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT MIN(min_epoch) FROM raw_blocks")
+    }
+
     public func rawBlockInfos(afterQuoteID: Int64) throws -> [RawBlockInfo] {
         try Row.fetchAll(db, sql: """
             SELECT first_quote_id, count, min_epoch, max_epoch FROM raw_blocks WHERE first_quote_id + count > ? ORDER BY first_quote_id

@@ -401,6 +401,24 @@ import Testing
         #expect(code == 2 && err.contains("Address already in use") && !out.contains("cix serve: http"), "\(code) \(out) \(err)")
     }
 
+    /// Issue 21 #4: `cix run` over a range with no input is refused: before 2000-01-01, on a store with no
+    /// quotes, and before the store's first quote; nothing is published.
+    @Test func runRangesWithoutInputAreRefused() throws {
+        let dir = try tempDir()
+        let db = dir + "/s.sqlite"
+        let (early, _, e1) = try runProcess(builtCix, ["run", "--from", "0000-01-01", "--to", "2025-03-20", "--db", db])
+        #expect(early == 2 && e1.contains("before 2000-01-01"), "\(e1)")
+        try FileManager.default.createDirectory(atPath: dir + "/inbox", withIntermediateDirectories: true)
+        let (empty, _, e2) = try runProcess(builtCix, ["run", "--from", "2025-03-20", "--to", "2025-03-20", "--db", db, "--inbox", dir + "/inbox",
+                                                       "--now", "2025-03-21T00:00:00Z"])
+        #expect(empty == 2 && e2.contains("no quotes are stored"), "\(e2)")
+        try write(quotesCSV(["2025-03-20T10:00:00Z,lambda,o1,H100 SXM,8,us-east-1,on_demand,2.10,USD,hour,gpu,8,"]), to: dir + "/inbox/q.csv")
+        let (before, _, e3) = try runProcess(builtCix, ["run", "--from", "2025-03-01", "--to", "2025-03-20", "--db", db, "--inbox", dir + "/inbox",
+                                                        "--now", "2025-03-21T00:00:00Z"])
+        #expect(before == 2 && e3.contains("before the store's first quote (2025-03-20)"), "\(e3)")
+        #expect(try Store(path: db, readOnly: true).read { try $0.latestFixings() }.isEmpty)
+    }
+
     /// Issue 21 #14: `cix report --date` outside what is published exits 2 and writes nothing.
     @Test func reportsOnlyForPublishedDates() throws {
         let dir = try tempDir()

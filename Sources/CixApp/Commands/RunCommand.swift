@@ -93,6 +93,7 @@ struct RunCommand: ParsableCommand {
         }
         if reason != nil, !restate { throw ValidationError("--reason goes with --restate") }
         if let now, case .failure = Timestamp.parse(now) { throw ValidationError("--now \(now) is not a UTC time") }
+        if dates.first < RunRequest.earliest { throw ValidationError("dates before \(RunRequest.earliest) are refused: no compute market to publish") }
     }
 
     func run() throws {

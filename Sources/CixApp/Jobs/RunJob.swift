@@ -28,6 +28,9 @@ public struct RunRequest: Sendable {
         self.from = from
         self.to = to
     }
+
+    /// No run publishes dates before this (issue 21 #4).
+    public static let earliest = CivilDate(iso: "2000-01-01")!
 }
 
 /// One inbox file's outcome.
@@ -130,6 +133,15 @@ public enum RunJob {
         if let n = report.normalize, n.examined > 0 { logger.info("normalize: \(n.summary)") }
         lap("normalize")
 
+        // Issue 21 #4: nothing is published from no input: a range starting before the store's first
+        // quote is refused (a run from year 0 would publish millions of suspended fixings).
+        guard let firstEpoch = try store.read({ try $0.firstQuoteEpoch() }) else {
+            throw CixError("no quotes are stored: nothing to publish (give --inbox with quote files, or cix ingest them)")
+        }
+        let firstQuote = Timestamp.utcDate(firstEpoch)
+        if r.from < firstQuote {
+            throw CixError("--from \(r.from) is before the store's first quote (\(firstQuote)): there is no input to publish from; start at \(firstQuote) or later")
+        }
         let defsHash = definitionsHash(defs)
         // §9.2: which dates to recompute, and the context every decision is made in.
         progress?.stage("compute")

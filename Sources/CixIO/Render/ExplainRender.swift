@@ -49,7 +49,7 @@ public enum ExplainRender {
                 }
                 o += "\n"
             }
-            o += "    weights sum to \(t.sources.reduce(0) { $0 + $1.weight }); value = weighted mean of the source values over the middle \(Int(((1 - 2 * t.trim) * 100).rounded()))% of the weight (trim \(t.trim) each end)\n"
+            if t.sufficient { o += "    weights sum to \(t.sources.reduce(0) { $0 + $1.weight }); value = weighted mean of the source values over the middle \(Int(((1 - 2 * t.trim) * 100).rounded()))% of the weight (trim \(t.trim) each end)\n" }
         }
         if let v = t.value, t.fallback == "none", let lo = t.offers.filter({ $0.status == "kept" }).map(\.price).min(),
            let hi = t.offers.filter({ $0.status == "kept" }).map(\.price).max(), v < lo || v > hi {
