@@ -419,6 +419,18 @@ import Testing
         #expect(try Store(path: db, readOnly: true).read { try $0.latestFixings() }.isEmpty)
     }
 
+    /// Issue 21 #10: a symbolic link planted at `FILE.rejects.csv` is not written through: the ingest
+    /// refuses (exit 2, nothing stored) and the link's target is untouched.
+    @Test func rejectsFilesAreNotWrittenThroughPlantedLinks() throws {
+        let dir = try tempDir()
+        try write("keep me\n", to: dir + "/target.txt")
+        try write(quotesCSV(["2025-03-20T10:00:00Z,lambda,o1,H100 SXM,8,us-east-1,on_demand,NOTAPRICE,USD,hour,gpu,8,"]), to: dir + "/q.csv")
+        try FileManager.default.createSymbolicLink(atPath: dir + "/q.csv.rejects.csv", withDestinationPath: dir + "/target.txt")
+        let (code, _, err) = try runProcess(builtCix, ["ingest", "--db", dir + "/s.sqlite", dir + "/q.csv"])
+        #expect(code == 2 && err.contains("symbolic link"), "\(code) \(err)")
+        #expect(try String(contentsOfFile: dir + "/target.txt", encoding: .utf8) == "keep me\n")
+    }
+
     /// Issue 21 #14: `cix report --date` outside what is published exits 2 and writes nothing.
     @Test func reportsOnlyForPublishedDates() throws {
         let dir = try tempDir()

@@ -24,7 +24,7 @@ public enum FuturesJob {
             if FileManager.default.fileExists(atPath: rp) { try? FileManager.default.removeItem(atPath: rp) }
             return nil
         }
-        let f = try AtomicTextFile(path: rp)
+        let f = try AtomicTextFile(path: rp, followSymlink: false)
         f.write(RejectsCSV.header)
         for r in rejects { f.write(RejectsCSV.row(line: r.line, field: r.field, reason: r.reason, original: r.original)) }
         try f.commit()

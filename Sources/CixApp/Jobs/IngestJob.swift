@@ -168,7 +168,7 @@ public enum IngestJob {
             guard options.writeRejectFiles else { return }
             for r in rejects {
                 if rejectsFile == nil {
-                    rejectsFile = try AtomicTextFile(path: rejectsPath)
+                    rejectsFile = try AtomicTextFile(path: rejectsPath, followSymlink: false)
                     rejectsFile!.write(RejectsCSV.header)
                 }
                 rejectsFile!.write(RejectsCSV.row(line: r.line, field: r.reject.field, reason: r.reject.reason, original: r.original))

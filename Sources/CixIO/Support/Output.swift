@@ -32,7 +32,15 @@ public final class AtomicTextFile {
         return p
     }
 
-    public init(path requested: String) throws {
+    /// `followSymlink: false` (files the job names itself, such as `FILE.rejects.csv`): a symbolic link
+    /// already at the path is refused, never written through (issue 21 #10).
+    public init(path requested: String, followSymlink: Bool = true) throws {
+        if !followSymlink {
+            var st = stat()
+            if lstat(requested, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK {
+                throw IOFailure(path: requested, message: "a symbolic link is there: refusing to write through it (remove it)")
+            }
+        }
         let path = AtomicTextFile.resolve(requested)
         self.path = path
         var st = stat()
