@@ -296,15 +296,9 @@ extension StoreSession {
     /// The distinct series keys stored in a published table (`fixings` → grades, `index_levels` → indices,
     /// `curves` → roots, …): what `--series` may name. Nil for a table that is not a published series.
     public func publishedSeriesKeys(table: String) throws -> [String]? {
-        let column: String
-        switch table {
-        case "fixings": column = "grade_id"
-        case "index_levels", "index_weights", "futures_index_levels": column = "index_id"
-        case "curves": column = "root"
-        case "settlements": column = "contract"
-        case "fund_nav": column = "fund_id"
-        default: return nil
-        }
+        // A series is named by its table's first key; index weights are stored under their index's.
+        let tables: [SeriesTable] = [.fixings, .indexLevels, .settlements, .curves, .fundNAV, .futuresIndexLevels]
+        guard let column = (table == "index_weights" ? SeriesTable.indexLevels : tables.first { $0.name == table })?.keys.first else { return nil }
         return try String.fetchAll(db, sql: "SELECT DISTINCT \(column) FROM \(table) ORDER BY 1")
     }
 }

@@ -153,21 +153,7 @@ public func printErr(_ s: String) {
 
 /// Writes text to standard error without a newline (progress lines); never traps.
 public func writeErr(_ s: String) {
-    if !writeAll(2, s) { OutputStatus.shared.failed() }
-}
-
-/// write(2) until every byte is written; false on an error (ENOSPC, EBADF, EPIPE, …).
-func writeAll(_ fd: Int32, _ s: String) -> Bool {
-    var bytes = Array(s.utf8)
-    return bytes.withUnsafeMutableBytes { p in
-        var off = 0
-        while off < p.count {
-            let n = write(fd, p.baseAddress! + off, p.count - off)
-            if n < 0 { if errno == EINTR { continue }; return false }
-            off += n
-        }
-        return true
-    }
+    if !writeAll(fd: 2, Array(s.utf8)) { OutputStatus.shared.failed() }
 }
 
 /// Whether writing to standard output or standard error failed during this process.
@@ -187,7 +173,7 @@ extension CixMain {
         let outFailed = fflush(nil) != 0
         if outFailed || OutputStatus.shared.hasFailed {
             // Say so where it can still be read; nothing else can be done if stderr itself is gone.
-            _ = writeAll(2, "cix: cannot write the output: \(String(cString: strerror(errno)))\n")
+            writeAll(fd: 2, Array("cix: cannot write the output: \(String(cString: strerror(errno)))\n".utf8))
             return code == ExitStatus.success.rawValue ? ExitStatus.usage.rawValue : code
         }
         return code

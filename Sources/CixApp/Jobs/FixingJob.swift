@@ -65,7 +65,7 @@ public enum FixingJob {
         let w = f.window
         func name(_ k: UInt64) -> String { names[k] ?? String(k, radix: 16) }
         let imputed = w.map { $0.imputed.map { "\(name($0.source)):\($0.age)" }.sorted().joined(separator: ";") }
-        let changes = f.events.map { "\($0.kind.rawValue): \(name($0.source))" }.joined(separator: "; ")
+        let changes = f.events.map { $0.text(name) }.joined(separator: "; ")
         return FixingRecord(grade: f.grade, date: f.date.description, status: f.status.rawValue, value: f.value, published: f.published(defs.fixing),
                             offers: f.windowOffers, sources: f.windowSources, outliers: w?.outliers, p25: w?.p25, p75: w?.p75,
                             min: w?.min, max: w?.max, ciLow: w?.ciLow, ciHigh: w?.ciHigh, capacityGPUs: w?.capacityGPUs ?? 0,

@@ -1,4 +1,5 @@
 import CixCore
+import CixIO
 import Foundation
 
 /// `cix bench stability` (METHODOLOGY.md §5.8): a synthetic market with a known common price factor and
@@ -44,19 +45,17 @@ public enum StabilityBench {
     /// A grade's sources: 2–4 large clouds (few offers near 3.0, 1,000–8,000 GPUs) and 4–8 marketplaces
     /// (many offers near 2.0, tens to hundreds of GPUs), like the real market's two tiers.
     static func market(_ rng: inout SplitMixCore, grade: Int) -> [Source] {
-        func unit() -> Double { Double(rng.next() >> 11) / Double(1 << 53) }
-        func normal() -> Double { sqrt(-2 * log(max(unit(), 1e-300))) * cos(2 * .pi * unit()) }
         var out: [Source] = []
-        let level = 1 + unit()
-        for k in 0..<(2 + Int(rng.next() % 3)) {
-            let n = 1 + Int(rng.next() % 3)
-            out.append(Source(name: "cloud\(k)", capacity: 1000 * (1 + Int(rng.next() % 8)),
-                              offers: (0..<n).map { _ in 3.0 * level * exp(0.05 * normal()) }, large: true))
+        let level = 1 + rng.unit()
+        for k in 0..<(2 + rng.int(3)) {
+            let n = 1 + rng.int(3)
+            out.append(Source(name: "cloud\(k)", capacity: 1000 * (1 + rng.int(8)),
+                              offers: (0..<n).map { _ in 3.0 * level * exp(0.05 * rng.normal()) }, large: true))
         }
-        for k in 0..<(4 + Int(rng.next() % 5)) {
-            let n = 5 + Int(rng.next() % 40)
-            out.append(Source(name: "market\(k)", capacity: 20 + Int(rng.next() % 400),
-                              offers: (0..<n).map { _ in 2.0 * level * exp(0.08 * normal()) }, large: false))
+        for k in 0..<(4 + rng.int(5)) {
+            let n = 5 + rng.int(40)
+            out.append(Source(name: "market\(k)", capacity: 20 + rng.int(400),
+                              offers: (0..<n).map { _ in 2.0 * level * exp(0.08 * rng.normal()) }, large: false))
         }
         return out
     }
@@ -65,11 +64,9 @@ public enum StabilityBench {
         var p = FixingParameters()
         p.bootstrapSamples = 0
         var rng = SplitMixCore(seed: c.seed)
-        func unit() -> Double { Double(rng.next() >> 11) / Double(1 << 53) }
-        func normal() -> Double { sqrt(-2 * log(max(unit(), 1e-300))) * cos(2 * .pi * unit()) }
         let start = CivilDate(iso: "2026-01-01")!
         var factor: [Double] = [1]
-        for _ in 1..<c.days { factor.append(factor.last! * exp(c.factorVol * normal())) }
+        for _ in 1..<c.days { factor.append(factor.last! * exp(c.factorVol * rng.normal())) }
         var legacy: [[Double?]] = []
         var panel: [[Double?]] = []
         var legacyOK: [[Bool]] = []
@@ -85,12 +82,12 @@ public enum StabilityBench {
                 var obs: [GradeObservation] = []
                 var q: Int64 = 0
                 for (si, s) in sources.enumerated() {
-                    let out = unit() < c.outageRate || (si == largest && day % c.largestEvery == 3)
+                    let out = rng.unit() < c.outageRate || (si == largest && day % c.largestEvery == 3)
                     if out { continue }
                     for (oi, base) in s.offers.enumerated() {
                         q += 1
                         obs.append(GradeObservation(quoteID: q, source: s.name, offer: "\(s.name)-\(oi)", epoch: end - 3600,
-                                                    price: base * factor[day] * exp(c.offerNoise * normal()),
+                                                    price: base * factor[day] * exp(c.offerNoise * rng.normal()),
                                                     availableGPUs: max(1, s.capacity / s.offers.count)))
                     }
                 }

@@ -94,13 +94,19 @@ public struct WindowSources: Sendable, Hashable {
     public static let empty = WindowSources(samples: [], outliers: 0, inputsHash: nil)
     public var keptOffers: Int { samples.reduce(0) { $0 + $1.prices.count } }
     public func sample(_ source: UInt64) -> SourceSample? {
-        // Samples are few and in key order.
-        var lo = 0, hi = samples.count
+        SourceKeys.index(of: source, in: samples, key: \.source).map { samples[$0] }
+    }
+}
+
+/// Lists kept in source key order (§5.1) are searched by binary search.
+enum SourceKeys {
+    static func index<T>(of source: UInt64, in a: [T], key: KeyPath<T, UInt64>) -> Int? {
+        var lo = 0, hi = a.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if samples[mid].source < source { lo = mid + 1 } else { hi = mid }
+            if a[mid][keyPath: key] < source { lo = mid + 1 } else { hi = mid }
         }
-        return lo < samples.count && samples[lo].source == source ? samples[lo] : nil
+        return lo < a.count && a[lo][keyPath: key] == source ? lo : nil
     }
 }
 

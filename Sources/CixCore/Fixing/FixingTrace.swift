@@ -123,7 +123,7 @@ public struct FixingTrace: Sendable, Codable, Hashable {
         }
         reviewDate = review.description
         initialPanel = panel.initial
-        panelChanges = f.events.map { "\($0.kind.rawValue): \(name($0.source))" }
+        panelChanges = f.events.map { $0.text(name) }
         trim = p.crossSourceTrim
         liveSources = panel.live
         imputedSources = panel.imputedCount

@@ -55,16 +55,8 @@ public struct PanelReview: Sendable, Hashable {
     }
 
     public var isEmpty: Bool { members.isEmpty }
-    public func contains(_ s: UInt64) -> Bool { Self.search(members, s) }
-    public func isExcluded(_ s: UInt64) -> Bool { Self.search(excluded, s) }
-    static func search(_ a: [UInt64], _ s: UInt64) -> Bool {
-        var lo = 0, hi = a.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if a[mid] < s { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < a.count && a[lo] == s
-    }
+    public func contains(_ s: UInt64) -> Bool { SourceKeys.index(of: s, in: members, key: \.self) != nil }
+    public func isExcluded(_ s: UInt64) -> Bool { SourceKeys.index(of: s, in: excluded, key: \.self) != nil }
 }
 
 /// A source's part in a fixing (§5.8).
@@ -100,6 +92,9 @@ public struct PanelEvent: Sendable, Hashable {
         self.kind = kind
         self.source = source
     }
+
+    /// As published in `panel_changes` and shown in the trace: `kind: source`.
+    public func text(_ name: (UInt64) -> String) -> String { "\(kind.rawValue): \(name(source))" }
 }
 
 /// One source of a fixing with its state, the sample that stands for it and its weight (§5.8, §5.4).
@@ -207,7 +202,7 @@ public enum Panel {
                 }
             }
         }
-        for s in today.samples where !members.contains(s.source) {
+        for s in today.samples where SourceKeys.index(of: s.source, in: members, key: \.self) == nil {
             let excluded = initial || review.isExcluded(s.source)
             sources.append(PanelSource(source: s.source, state: excluded ? .excluded : .newcomer, sample: s, baseCapacity: s.capacity,
                                        rawCapacity: 0, weight: 0))

@@ -124,6 +124,10 @@ public enum RatesReader {
     /// The plausible range of a rate in percent.
     public static let range: ClosedRange<Double> = -5...100
     public static let dates = CivilDate(iso: "1900-01-01")!...CivilDate(iso: "2199-12-31")!
+    /// The accepted headers (lower-cased), with the format each names.
+    public static let layouts: [(header: [String], format: String)] = [
+        (["date", "rate"], "rates"), (["observation_date", "dtb3"], "dtb3"), (["date", "dtb3"], "dtb3"),
+    ]
 
     public struct Result: Sendable {
         public var rates: [(date: String, rate: Double)] = []
@@ -141,9 +145,9 @@ public enum RatesReader {
         if header.first?.hasPrefix("\u{FEFF}") == true || header.first?.contains("\0") == true {
             throw QuoteFileError(path: path, line: 1, message: "unsupported encoding: a rates file is UTF-8 text")
         }
-        if header == ["date", "rate"] { out.format = "rates" } else if header == ["observation_date", "dtb3"] || header == ["date", "dtb3"] {
-            out.format = "dtb3"
-        } else if header.starts(with: ["date", "rate"]) || header.starts(with: ["observation_date", "dtb3"]) || header.starts(with: ["date", "dtb3"]) {
+        if let layout = layouts.first(where: { $0.header == header }) {
+            out.format = layout.format
+        } else if layouts.contains(where: { header.starts(with: $0.header) }) {
             throw QuoteFileError(path: path, line: 1, message: "a rates file has exactly two columns; unknown column(s): \(header.dropFirst(2).joined(separator: ", "))")
         } else {
             throw QuoteFileError(path: path, line: 1, message: "not a rates file: expected date,rate or observation_date,DTB3 (or DATE,DTB3)")

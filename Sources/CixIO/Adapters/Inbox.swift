@@ -105,9 +105,7 @@ public enum Inbox {
         }
         if fields.contains("observed_at") && fields.contains("price") { return (.quotes, nil) }
         if fields.contains("contract") && fields.contains("settle") { return (.settlements, nil) }
-        if fields.starts(with: ["date", "rate"]) || fields.starts(with: ["observation_date", "dtb3"]) || fields.starts(with: ["date", "dtb3"]) {
-            return (.rates, nil)
-        }
+        if RatesReader.layouts.contains(where: { fields.starts(with: $0.header) }) { return (.rates, nil) }
         if fields.starts(with: ["date", "currency", "usd_per_unit"]) || (fields.first == "date" && fields.contains("usd")) { return (.fx, nil) }
         // Control characters are shown escaped: a NUL or an escape sequence never reaches the terminal raw.
         let shown = String(String.UnicodeScalarView(line.prefix(80).unicodeScalars.flatMap { u -> [Unicode.Scalar] in

@@ -142,11 +142,16 @@ public final class TextSink {
 
 /// Writes all bytes to file descriptor 1; false when a write failed (errno tells why).
 @discardableResult
-public func writeStdout(_ bytes: [UInt8]) -> Bool {
+public func writeStdout(_ bytes: [UInt8]) -> Bool { writeAll(fd: 1, bytes) }
+
+/// Writes all bytes to a file descriptor (retrying after EINTR); false when a write failed (errno tells
+/// why). Never traps, unlike FileHandle.write.
+@discardableResult
+public func writeAll(fd: Int32, _ bytes: [UInt8]) -> Bool {
     bytes.withUnsafeBufferPointer { p in
         var off = 0
         while off < p.count {
-            let n = write(1, p.baseAddress! + off, p.count - off)
+            let n = write(fd, p.baseAddress! + off, p.count - off)
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { return false }
             off += n
