@@ -6,7 +6,7 @@ import Foundation
 import GRDB
 import Testing
 
-/// `cix ingest --format skypilot` on every catalog in ../shared/data/skypilot: rows read, GPU rows,
+/// `cix ingest --format skypilot` on every real catalog (Fixtures/shared-data/skypilot, copied from shared/data): rows read, GPU rows,
 /// quotes and normalization counts. Catalog rows, GPU rows and expected quotes are counted here
 /// independently of the adapter (straight from the CSV); the unmatched-by-reason figures were
 /// checked by hand against `cix grades unmatched` and are pinned so a catalogue edit that changes

@@ -17,14 +17,15 @@ func fixture(_ name: String) -> String {
     Bundle.module.path(forResource: name, ofType: nil, inDirectory: "Fixtures")!
 }
 
-/// The repository root (for ../shared and Indices/).
+/// The repository root (for Indices/ and the test fixtures).
 let repoRoot: String = {
     var url = URL(fileURLWithPath: #filePath)
     for _ in 0..<3 { url.deleteLastPathComponent() }
     return url.path
 }()
 
-let sharedData = repoRoot + "/../shared/data"
+/// Real catalogs and public list prices, copied from the workplace's shared/data (Fixtures/shared-data/ORIGIN.md).
+let sharedData = repoRoot + "/Tests/CixTests/Fixtures/shared-data"
 
 func readAll<S: ByteSource>(_ source: S, chunkSize: Int = 1 << 20) throws -> [CSVRecord] {
     let r = CSVReader(source: source, chunkSize: chunkSize)
