@@ -209,6 +209,15 @@ extension StoreSession {
         return out
     }
 
+    /// The first date with a stored fixing (any version), by grade: where each grade's series starts (§5.5).
+    public func firstFixingDates() throws -> [String: CivilDate] {
+        var out: [String: CivilDate] = [:]
+        for r in try Row.fetchAll(db, sql: "SELECT grade_id, MIN(date) FROM fixings GROUP BY grade_id") {
+            if let t: String = r[1], let d = CivilDate(iso: t) { out[r[0]] = d }
+        }
+        return out
+    }
+
     public func fixingPublisher(runID: Int64, computedAt: String, context: PublishContext? = nil) throws -> FixingPublisher {
         RecordPublisher(try SeriesPublisher(db: db, table: .fixings, runID: runID, computedAt: computedAt, context: context),
                         key: { [$0.grade, $0.date] }, values: { $0.values })

@@ -138,6 +138,16 @@ extension StoreSession {
         return a...b
     }
 
+    /// The first and last dates of any published row (fixings, index levels, settlements, curves,
+    /// rolling indices, NAVs, restatements): every export's dates lie in it.
+    public func publishedDateSpan() throws -> ClosedRange<CivilDate>? {
+        let tables = ["fixings", "index_levels", "settlements", "curves", "futures_index_levels", "fund_nav", "restatements"]
+        let sql = "SELECT MIN(a), MAX(b) FROM (" + tables.map { "SELECT MIN(date) AS a, MAX(date) AS b FROM \($0)" }.joined(separator: " UNION ALL ") + ")"
+        guard let r = try Row.fetchOne(db, sql: sql),
+              let a = (r[0] as String?).flatMap(CivilDate.init(iso:)), let b = (r[1] as String?).flatMap(CivilDate.init(iso:)) else { return nil }
+        return a...b
+    }
+
     /// Restatement records with a date in [from, to], oldest first.
     public func restatements(from: CivilDate? = nil, to: CivilDate? = nil) throws -> [RestatementRecord] {
         let (cond, args) = StoreSession.dateCondition(from, to)

@@ -90,6 +90,46 @@ import Testing
         #expect(third.files.isEmpty && third.skippedFiles == 1)
     }
 
+    /// Issue 21 #6: a file is known by the hash of the bytes ingested. Replaced between the scan and the
+    /// ingest, the new bytes are stored under their own hash, so the old version delivered again later is
+    /// taken; the same bytes under another name are not stored twice.
+    @Test func aFileReplacedDuringARunIsKnownByTheBytesIngested() throws {
+        let dir = try tempDir()
+        let box = dir + "/inbox"
+        try FileManager.default.createDirectory(atPath: box, withIntermediateDirectories: true)
+        let a = quotesCSV(["2025-03-20T10:00:00Z,lambda,o1,H100 SXM,8,us-east-1,on_demand,2.10,USD,hour,gpu,8,"])
+        let b = quotesCSV(["2025-03-20T11:00:00Z,lambda,o2,H100 SXM,8,us-east-1,on_demand,2.20,USD,hour,gpu,8,",
+                           "2025-03-20T12:00:00Z,lambda,o3,H100 SXM,8,us-east-1,on_demand,2.30,USD,hour,gpu,8,"])
+        try write(a, to: box + "/q.csv")
+        let store = try Store(path: dir + "/s.sqlite")
+        let defs = try DefinitionLoader.methodology(DailyRunTests.indices)
+        var r = RunRequest(from: CivilDate(iso: "2025-03-20")!, to: CivilDate(iso: "2025-03-20")!)
+        r.inbox = box
+        r.now = "2025-03-21T00:00:00Z"
+        r.writeFiles = false
+        let path = box + "/q.csv"
+        r.afterScan = { try b.write(toFile: path, atomically: true, encoding: .utf8) }
+        _ = try RunJob.run(store: store, defs: defs, request: r)
+        func sha(_ t: String) -> String { FixingAudit.sha256(t) }
+        let hashes = try store.dbQueue.read { try String.fetchAll($0, sql: "SELECT hash FROM inbox_files") }
+        #expect(hashes == [sha(b)], "recorded under the hash of the bytes stored (B), not of the scanned version (A)")
+        #expect(try store.read { try $0.quoteCount() } == 2)
+        // Version A delivered again, under another name: it was never ingested, so it is now.
+        r.afterScan = nil
+        try write(a, to: box + "/q-again.csv")
+        r.now = "2025-03-21T01:00:00Z"
+        let again = try RunJob.run(store: store, defs: defs, request: r)
+        #expect(again.files.map(\.path) == [box + "/q-again.csv"])
+        #expect(try store.read { try $0.quoteCount() } == 3)
+        // B's bytes under a third name: read once, found taken, rolled back, not stored twice.
+        try write(b, to: box + "/copy-of-b.csv")
+        r.now = "2025-03-21T02:00:00Z"
+        let copy = try RunJob.run(store: store, defs: defs, request: r)
+        #expect(copy.files.isEmpty && copy.skippedFiles == 3, "\(copy.files.map(\.path)) \(copy.skippedFiles)")
+        #expect(try store.read { try $0.quoteCount() } == 3)
+        #expect(try store.dbQueue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM ingest_batches") } == 2, "the copy's batch was rolled back")
+    }
+
     /// §9.4 catch-up (issue 22 #1): a run as of Monday after one as of Friday publishes Saturday's and
     /// Sunday's fixings too (`fixing_days: every_day`), as the cron line on business days expects.
     @Test func aRunCatchesUpTheWeekend() throws {
@@ -124,7 +164,7 @@ import Testing
         _ = try RunJob.run(store: store, defs: defs, request: monday)
         let late = try store.read { try $0.publicationRuns() }.filter { $0.startedAt == "2025-03-25T01:00:00Z" }
         let sunday = late.first { $0.publishedDates == "2025-03-23" }
-        #expect(sunday.map { $0.written >= 1 && $0.unchanged > 100 } == true, "\(late)")
+        #expect(sunday.map { $0.written >= 1 && $0.unchanged > 20 } == true, "\(late)")
     }
 
     /// §9.2–§9.3: a late quote inside the window restates the fixing (both vintages exported); one

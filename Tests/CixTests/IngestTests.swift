@@ -153,7 +153,7 @@ import Testing
         let reader = try CanonicalCSVReader(source: FailingSource(inner: MemoryByteSource(bytes), remaining: bytes.count * 3 / 4),
                                             path: "failing.csv")
         #expect(throws: IngestFailure.self) {
-            try IngestJob.ingestOne(store: store, path: "failing.csv", reader: reader, formatName: "csv",
+            try IngestJob.ingestOne(store: store, path: "failing.csv", reader: reader, formatName: "csv", digest: ReadDigest(),
                                     options: options(), now: { "t" })
         }
         for table in ["ingest_batches", "raw_blocks", "quote_identities", "rejects"] {

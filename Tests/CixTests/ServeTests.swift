@@ -182,6 +182,8 @@ extension ByteBuffer {
             ("/api/v1/whatif", .post, #"{"design": "sideways"}"#, .badRequest, "design"),
             ("/api/v1/whatif", .post, #"{"inception": "2025-02-30"}"#, .badRequest, "inception"),
             ("/api/v1/whatif", .post, #"{"inception": "2030-01-02"}"#, .badRequest, "inception"),
+            ("/api/v1/whatif", .post, #"{"inception": "0001-01-01"}"#, .badRequest, "inception"),
+            ("/api/v1/whatif", .post, #"{"inception": "2001-01-02"}"#, .badRequest, "inception"),
             ("/api/v1/whatif", .post, #"{"roll_start": 9, "roll_end": 5}"#, .badRequest, "roll_end"),
             ("/api/v1/whatif", .post, #"{"base": "NOPE"}"#, .notFound, "base"),
             ("/api/v1/whatif", .post, #"{"wings": 2}"#, .badRequest, "wings"),
@@ -221,6 +223,73 @@ extension ByteBuffer {
                 }
             }
         }
+    }
+
+    /// Issue 21 #2: the response cache is bounded in bytes, and query ranges by the published dates:
+    /// distinct far-future `to` dates are one query; distinct real ranges evict the oldest entries.
+    @Test func responseCacheIsBoundedInBytes() async throws {
+        let budget = 200_000
+        let app = WebApp(store: f.store, defs: f.defs, cacheBytes: budget)
+        let full = try await Application(router: app.router()).test(.router) { client in
+            let full = try await client.execute(uri: "/api/v1/fixings.csv", method: .get) { r in r.body.text }
+            for day in 1...28 {
+                let uri = "/api/v1/fixings.csv?to=9999-12-\(day < 10 ? "0" : "")\(day)"
+                try await client.execute(uri: uri, method: .get) { r in
+                    #expect(r.status == .ok && r.body.text == full, "\(uri) is the whole series")
+                }
+            }
+            #expect(app.cache.size <= budget)
+            // Ranges outside the data read nothing and answer the header alone.
+            try await client.execute(uri: "/api/v1/fixings.csv?from=9000-01-01", method: .get) { r in
+                #expect(r.status == .ok && r.body.text.split(separator: "\n").count == 1)
+            }
+            try await client.execute(uri: "/api/v1/fixings.csv?to=2001-01-01", method: .get) { r in
+                #expect(r.status == .ok && r.body.text.split(separator: "\n").count == 1)
+            }
+            // Distinct ranges inside the data: each answered right, the cache never above its budget.
+            for day in 24...28 {
+                for grade in ["H100-SXM.NA.OD", "H100-SXM.EU.OD", "H100-PCIE.NA.OD"] {
+                    try await client.execute(uri: "/api/v1/fixings?grade=\(grade)&from=2025-02-\(day)", method: .get) { r in
+                        #expect(r.status == .ok)
+                    }
+                    #expect(app.cache.size <= budget)
+                }
+            }
+            return full
+        }
+        #expect(full.count > budget / 4, "the whole series is larger than a cache entry may be (\(full.count) bytes): it is served, not kept")
+        // The cache alone: first in, first out within the budget; an entry above a quarter of it is not kept.
+        let c = ResponseCache(budget: 1000)
+        #expect(c.get("k0", version: 1) == nil)
+        for i in 0..<10 { c.put("k\(i)", version: 1, ("t", [UInt8](repeating: 1, count: 200))) }
+        #expect(c.size == 1000 && c.get("k4", version: 1) == nil && c.get("k5", version: 1) != nil)
+        c.put("big", version: 1, ("t", [UInt8](repeating: 1, count: 251)))
+        #expect(c.get("big", version: 1) == nil && c.size == 1000)
+        #expect(c.get("k9", version: 2) == nil && c.size == 0, "a new publication empties the cache")
+    }
+
+    /// Issue 21 #3: the what-if runs on its own queue, one at a time: while one computes, pages and the
+    /// API answer; beyond the admitted number a what-if is refused with 503 and Retry-After.
+    @Test func whatIfDoesNotBlockPages() async throws {
+        let app = WebApp(store: f.store, defs: f.defs, whatIfWaiting: 2)
+        let release = DispatchSemaphore(value: 0)
+        let started = DispatchSemaphore(value: 0)
+        // Two slow computations hold the gate (one running, one waiting).
+        let holders = (0..<2).map { _ in
+            Task { try await app.heavy.run { started.signal(); release.wait(); return 1 } }
+        }
+        started.wait()
+        try await Application(router: app.router()).test(.router) { client in
+            try await client.execute(uri: "/indices/CIX-CCC", method: .get) { r in #expect(r.status == .ok) }
+            try await client.execute(uri: "/api/v1/fixings?grade=H100-SXM.NA.OD", method: .get) { r in #expect(r.status == .ok) }
+            try await client.execute(uri: "/api/v1/whatif", method: .post, body: ByteBuffer(string: "{}")) { r in
+                #expect(r.status == .serviceUnavailable && r.headers[.retryAfter] == "5", "\(r.status)")
+            }
+        }
+        release.signal()
+        release.signal()
+        for h in holders { _ = try await h.value }
+        #expect(app.heavy.inFlight == 0)
     }
 
     /// HEAD is GET without a body; a body over 1 MiB is 413; Accept is read case-insensitively, with q-values.

@@ -84,18 +84,25 @@ public enum FixingJob {
     }
 
     /// §5: the fixing of every grade for each fixing date in [from, to], from the stored normalized
-    /// quotes (nothing is written). The earlier windows a fixing reads (§5.5 carry-forward, §5.8
+    /// quotes (nothing is written); nothing for a grade before its series starts (§5.5). The earlier windows a fixing reads (§5.5 carry-forward, §5.8
     /// imputation and review) are evaluated too, so the result never depends on which dates were
     /// computed before. `each` gets every fixing as it is computed, in date then grade order, with the
     /// names of the sources it may cite.
     static func compute(_ s: StoreSession, defs: MethodologyDefinitions, from: CivilDate, to: CivilDate,
                         each: (Fixing, [UInt64: String]) throws -> Void) throws {
         let c = FixingComputer(s, defs: defs, hashFrom: from)
+        // §5.5: a grade's series starts on its first fixing date with a value; a date already published
+        // keeps its row (published rows are never deleted, so a store's earlier rows stay in the series).
+        var start = try s.firstFixingDates()
         var d = from
         while d <= to {
             defer { d = d.adding(days: 1) }
             guard defs.fixing.isFixingDate(d, calendar: defs.calendar) else { continue }
-            for f in try c.fixings(d) { try each(f, c.names) }
+            for f in try c.fixings(d) {
+                if f.value != nil, start[f.grade].map({ d < $0 }) ?? true { start[f.grade] = d }
+                guard let first = start[f.grade], d >= first else { continue }
+                try each(f, c.names)
+            }
             c.prune(after: d)
         }
     }

@@ -13,6 +13,8 @@ public struct InputFileResult: Sendable {
     public var rejected = 0
     public var rejectsPath: String?
     public var warnings: [String] = []
+    /// SHA-256 of the bytes read.
+    public var sha256 = ""
 }
 
 /// The futures layer's jobs (METHODOLOGY.md §7).
@@ -39,12 +41,13 @@ public enum FuturesJob {
                                          inTransaction: ((StoreSession, InputFileResult) throws -> Void)? = nil) throws -> [InputFileResult] {
         let clock = JobClock(now)
         let parsed = try paths.map { p in
-            (p, try SettlementsReader.read(try FileByteSource(path: p), path: p, futures: defs.futures, calendar: defs.calendar,
-                                           plausible: defs.reference.plausiblePrice))
+            let source = try FileByteSource(path: p)
+            return (p, try SettlementsReader.read(source, path: p, futures: defs.futures, calendar: defs.calendar,
+                                                  plausible: defs.reference.plausiblePrice), source.digest.hex)
         }
         var out: [InputFileResult] = []
-        for (path, r) in parsed {
-            var res = InputFileResult(path: path, rowsRead: r.rowsRead, rejected: r.rejects.count, warnings: r.warnings)
+        for (path, r, sha) in parsed {
+            var res = InputFileResult(path: path, rowsRead: r.rowsRead, rejected: r.rejects.count, warnings: r.warnings, sha256: sha)
             try store.write { s in
                 let at = clock.now()
                 let run = try s.beginRun(job: "futures ingest", arguments: path, startedAt: at, definitions: defs.source.description,
@@ -71,9 +74,12 @@ public enum FuturesJob {
     public static func ingestRates(store: Store, paths: [String], writeRejectFiles: Bool = true, rejectsDir: String? = nil,
                                    now: String? = nil, inTransaction: ((StoreSession, InputFileResult) throws -> Void)? = nil) throws -> [InputFileResult] {
         let clock = JobClock(now)
-        let parsed = try paths.map { p in (p, try RatesReader.read(try FileByteSource(path: p), path: p)) }
+        let parsed = try paths.map { p in
+            let source = try FileByteSource(path: p)
+            return (p, try RatesReader.read(source, path: p), source.digest.hex)
+        }
         var out: [InputFileResult] = []
-        for (path, r) in parsed {
+        for (path, r, sha) in parsed {
             var stored = 0, unchanged = 0
             try store.write { s in
                 let at = clock.now()
@@ -89,10 +95,11 @@ public enum FuturesJob {
                 try s.insertRates(fresh, sourcePath: path, at: at)
                 _ = try s.recordInputFile(path: path, format: "rates", startedAt: at, rowsRead: r.rowsRead, accepted: stored,
                                           duplicates: unchanged, rejects: r.rejects.map { ($0.line, $0.field, $0.reason, $0.original) })
-                try inTransaction?(s, InputFileResult(path: path, rowsRead: r.rowsRead, stored: stored, unchanged: unchanged, rejected: r.rejects.count))
+                try inTransaction?(s, InputFileResult(path: path, rowsRead: r.rowsRead, stored: stored, unchanged: unchanged, rejected: r.rejects.count,
+                                                      sha256: sha))
             }
             out.append(InputFileResult(path: path, rowsRead: r.rowsRead, stored: stored, unchanged: unchanged, rejected: r.rejects.count,
-                                       rejectsPath: try writeRejects(r.rejects, path: path, enabled: writeRejectFiles, dir: rejectsDir)))
+                                       rejectsPath: try writeRejects(r.rejects, path: path, enabled: writeRejectFiles, dir: rejectsDir), sha256: sha))
         }
         return out
     }
@@ -204,6 +211,14 @@ public enum FuturesJob {
             if let p = settle[c.ticker]?[d.dayNumber] { return ContractPrice(value: p, exchange: true) }
             if let p = model[c.ticker]?[d.dayNumber], p > 0 { return ContractPrice(value: p, exchange: false) }
             return nil
+        }
+
+        /// The first day with a price (settlement or model) of any contract of `root`.
+        func firstPriced(root: String) -> CivilDate? {
+            var best: Int64?
+            for (t, days) in settle where t.hasPrefix(root) { if let m = days.keys.min() { best = min(best ?? m, m) } }
+            for (t, days) in model where t.hasPrefix(root) { if let m = days.keys.min() { best = min(best ?? m, m) } }
+            return best.map { CivilDate(dayNumber: $0) }
         }
 
         /// The last day with a price (settlement or model) of any contract of `root`.

@@ -25,7 +25,8 @@ public struct IngestOptions: Sendable {
     public var rejectsDir: String? = nil
     /// Run inside the file's transaction, just before it commits (the daily job records the inbox
     /// file there, so a file is ingested and recorded together or not at all).
-    public var inTransaction: (@Sendable (StoreSession, BatchCounts) throws -> Void)? = nil
+    /// It gets the SHA-256 of the bytes ingested.
+    public var inTransaction: (@Sendable (StoreSession, BatchCounts, String) throws -> Void)? = nil
     public init() {}
 }
 
@@ -37,6 +38,13 @@ public struct FileIngestResult: Sendable {
     public var rejectsPath: String?
     /// Per-format extras (e.g. SkyPilot: GPU rows), printed after the summary line.
     public var details: [String]
+}
+
+/// The bytes just read were ingested before (under another name or time): the file's transaction is
+/// rolled back and the file counted as already taken (§9.4).
+public struct AlreadyIngested: Error {
+    public var sha256: String
+    public init(sha256: String) { self.sha256 = sha256 }
 }
 
 /// A whole-run failure: nothing of the failing file was stored (exit code 2).
@@ -60,10 +68,13 @@ public enum IngestJob {
         public var path: String
         public var reader: QuoteRowReader & AnyObject
         public var format: String
-        public init(path: String, reader: QuoteRowReader & AnyObject, format: String) {
+        /// The hash of the bytes read so far.
+        public var digest: ReadDigest
+        public init(path: String, reader: QuoteRowReader & AnyObject, format: String, digest: ReadDigest = ReadDigest()) {
             self.path = path
             self.reader = reader
             self.format = format
+            self.digest = digest
         }
     }
 
@@ -72,7 +83,7 @@ public enum IngestJob {
         if paths.filter({ $0 == "-" }).count > 1 { throw IngestFailure(description: "standard input (-) can be read only once") }
         return try paths.map { path in
             let reader = try makeReader(path: path, options: options)
-            return Input(path: path, reader: reader.0, format: reader.1)
+            return Input(path: path, reader: reader.0, format: reader.1, digest: reader.2)
         }
     }
 
@@ -81,7 +92,7 @@ public enum IngestJob {
                            onFile: (FileIngestResult) -> Void = { _ in }) throws -> [FileIngestResult] {
         var results: [FileIngestResult] = []
         for i in inputs {
-            let r = try ingestOne(store: store, path: i.path, reader: i.reader, formatName: i.format, options: options, now: now)
+            let r = try ingestOne(store: store, path: i.path, reader: i.reader, formatName: i.format, digest: i.digest, options: options, now: now)
             results.append(r)
             onFile(r)
         }
@@ -112,7 +123,7 @@ public enum IngestJob {
         return out
     }
 
-    static func makeReader(path: String, options: IngestOptions) throws -> (QuoteRowReader & AnyObject, String) {
+    static func makeReader(path: String, options: IngestOptions) throws -> (QuoteRowReader & AnyObject, String, ReadDigest) {
         let source: FileByteSource
         do { source = try FileByteSource(path: path) } catch let e as IOFailure { throw IngestFailure(description: "\(e)") }
         let limits = ObservationLimits(now: options.clock ?? Int64(Date().timeIntervalSince1970))
@@ -126,11 +137,11 @@ public enum IngestJob {
             case .csv, .auto:
                 let r = try CanonicalCSVReader(source: source, path: path, chunkSize: options.chunkSize)
                 r.limits = limits
-                return (r, "csv")
+                return (r, "csv", source.digest)
             case .jsonl:
                 let r = CanonicalJSONLReader(source: source, path: path)
                 r.limits = limits
-                return (r, "jsonl")
+                return (r, "jsonl", source.digest)
             case .skypilot:
                 guard let name = options.sourceName, !name.isEmpty else {
                     throw IngestFailure(description: "--format skypilot needs --source NAME")
@@ -143,7 +154,7 @@ public enum IngestJob {
                 }
                 let r = try SkyPilotCatalogReader(source: source, path: path, sourceName: name, observedAt: at)
                 r.limits = limits
-                return (r, "skypilot")
+                return (r, "skypilot", source.digest)
             }
         } catch let e as QuoteFileError {
             throw IngestFailure(description: "\(e)")
@@ -153,7 +164,7 @@ public enum IngestJob {
     }
 
     static func ingestOne(store: Store, path: String, reader source: QuoteRowReader & AnyObject, formatName: String,
-                          options: IngestOptions, now: () -> String) throws -> FileIngestResult {
+                          digest: ReadDigest, options: IngestOptions, now: () -> String) throws -> FileIngestResult {
         let reader = ChunkPrefetcher(source)
         defer { reader.cancel() }
         var rejectsPath = path == "-" ? "stdin.rejects.csv" : path + ".rejects.csv"
@@ -202,12 +213,14 @@ public enum IngestJob {
                     }
                     try writer.finish(finishedAt: now())
                     counts = writer.counts
-                    try options.inTransaction?(s, counts)
+                    try options.inTransaction?(s, counts, digest.hex)
                 }
             }
         } catch let e as IOFailure {
             throw IngestFailure(description: "\(e) (nothing from this file was stored)")
         } catch let e as IngestFailure {
+            throw e
+        } catch let e as AlreadyIngested {
             throw e
         } catch let e as QuoteFileError {
             throw IngestFailure(description: "\(e) (nothing from this file was stored)")

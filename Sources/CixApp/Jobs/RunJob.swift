@@ -23,6 +23,8 @@ public struct RunRequest: Sendable {
     public var arguments = ""
     /// Dates after tomorrow are refused unless this is set (the demo's synthetic market).
     public var allowFuture = false
+    /// Called between the inbox scan and the ingest (tests replace a file there).
+    var afterScan: (@Sendable () throws -> Void)?
 
     public init(from: CivilDate, to: CivilDate) {
         self.from = from
@@ -125,7 +127,7 @@ public enum RunJob {
         if let inbox = r.inbox {
             progress?.stage("ingest")
             try ingest(store: store, defs: defs, inbox: inbox, rejectsDir: root.map { $0 + "/rejects" }, exclude: root, now: r.now, report: &report,
-                       logger: logger)
+                       logger: logger, afterScan: r.afterScan)
             lap("ingest")
         }
         progress?.stage("normalize")
@@ -298,9 +300,10 @@ public enum RunJob {
     // MARK: Inbox
 
     /// §9.4: every new inbox file, by kind (FX first: normalization needs it), each in its own
-    /// transaction; a file is known by the SHA-256 of its bytes.
+    /// transaction; a file is known by the SHA-256 of the bytes ingested, computed as they are read
+    /// (each file is read once).
     static func ingest(store: Store, defs: MethodologyDefinitions, inbox: String, rejectsDir: String?, exclude: String?, now: String?,
-                       report: inout RunReport, logger: Logger) throws {
+                       report: inout RunReport, logger: Logger, afterScan: (() throws -> Void)? = nil) throws {
         let excluded = exclude.map(absolutePath)
         let base = absolutePath(inbox)
         let stats = try store.read { try $0.inboxFileStats() }
@@ -310,8 +313,8 @@ public enum RunJob {
             let full = absolutePath(f.path)
             return !full.hasPrefix(excluded + "/")
         }
+        try afterScan?()
         var byKind: [InboxKind: [InboxFile]] = [:]
-        var seenThisRun = Set<String>()
         for f in files {
             if f.unchanged { report.skippedFiles += 1; continue }
             guard let kind = f.kind else {
@@ -319,13 +322,6 @@ public enum RunJob {
                 report.warnings.append("\(f.path): skipped, \(f.problem ?? "unknown kind")")
                 continue
             }
-            if try store.read({ try $0.inboxFileSeen(hash: f.hash) }) {
-                // The same bytes under a new status (a copy, a touch): not again, and not read next time.
-                try store.write { try $0.refreshInboxFileStat(hash: f.hash, path: f.path, size: f.size, mtime: f.mtime, ctime: f.ctime, inode: f.inode) }
-                report.skippedFiles += 1
-                continue
-            }
-            if !seenThisRun.insert(f.hash).inserted { report.skippedFiles += 1; continue }
             byKind[kind, default: []].append(f)
         }
         let at = JobClock(now).now()
@@ -339,9 +335,12 @@ public enum RunJob {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             return dir
         }
-        /// Recorded inside the file's own transaction: a file is ingested and recorded together or not at all.
-        func recordIn(_ s: StoreSession, _ f: InboxFile, _ res: InboxFileResult) throws {
-            try s.recordInboxFile(hash: f.hash, path: f.path, kind: res.kind, at: at, rowsRead: res.rowsRead, accepted: res.accepted,
+        /// Recorded inside the file's own transaction, under the SHA-256 of the bytes just read: a file is
+        /// ingested and recorded together or not at all. Bytes taken before (a copy, a touched file)
+        /// roll the transaction back: nothing is stored twice.
+        @Sendable func recordIn(_ s: StoreSession, _ f: InboxFile, _ res: InboxFileResult, sha256: String) throws {
+            if try s.inboxFileSeen(hash: sha256) { throw AlreadyIngested(sha256: sha256) }
+            try s.recordInboxFile(hash: sha256, path: f.path, kind: res.kind, at: at, rowsRead: res.rowsRead, accepted: res.accepted,
                                   rejected: res.rejected, size: f.size, mtime: f.mtime, ctime: f.ctime, inode: f.inode)
         }
         func note(_ f: InboxFile, _ res: InboxFileResult) {
@@ -351,7 +350,11 @@ public enum RunJob {
         /// A file refused as a whole is reported and left in the inbox for a later run; the others go on.
         func each(_ kind: InboxKind, _ body: (InboxFile) throws -> Void) throws {
             for f in byKind[kind] ?? [] {
-                do { try body(f) } catch let e as CixError { throw e } catch {
+                do { try body(f) } catch let e as CixError { throw e } catch let e as AlreadyIngested {
+                    // The same bytes under a new name or status: not again, and not read next time.
+                    try store.write { try $0.refreshInboxFileStat(hash: e.sha256, path: f.path, size: f.size, mtime: f.mtime, ctime: f.ctime, inode: f.inode) }
+                    report.skippedFiles += 1
+                } catch {
                     let (message, _) = CixMain.classify(error) ?? ("\(error)", .usage)
                     report.refusedFiles.append(f.path)
                     report.warnings.append("\(f.path): refused, left in the inbox: \(message)")
@@ -362,7 +365,7 @@ public enum RunJob {
             InboxFileResult(path: f.path, kind: "fx", rowsRead: x.stored + x.rejects.count, accepted: x.stored, rejected: x.rejects.count)
         }
         try each(.fx) { f in
-            for x in try FXJob.ingest(store: store, paths: [f.path], now: now, inTransaction: { s, r in try recordIn(s, f, fxResult(f, r[0])) }) {
+            for x in try FXJob.ingest(store: store, paths: [f.path], now: now, inTransaction: { s, r in try recordIn(s, f, fxResult(f, r[0]), sha256: r[0].sha256) }) {
                 note(f, fxResult(f, x))
             }
         }
@@ -370,10 +373,9 @@ public enum RunJob {
             var options = IngestOptions()
             options.rejectsDir = try rejectsFolder(f)
             options.writeRejectFiles = options.rejectsDir != nil
-            let (hash, path, size, mtime, ctime, inode) = (f.hash, f.path, f.size, f.mtime, f.ctime, f.inode)
-            options.inTransaction = { s, c in
-                try s.recordInboxFile(hash: hash, path: path, kind: "quotes", at: at, rowsRead: c.rowsRead, accepted: c.accepted, rejected: c.rejected,
-                                      size: size, mtime: mtime, ctime: ctime, inode: inode)
+            options.inTransaction = { s, c, sha in
+                try recordIn(s, f, InboxFileResult(path: f.path, kind: "quotes", rowsRead: c.rowsRead, accepted: c.accepted, rejected: c.rejected),
+                             sha256: sha)
             }
             for x in try IngestJob.run(store: store, paths: [f.path], options: options) {
                 note(f, InboxFileResult(path: f.path, kind: "quotes", rowsRead: x.counts.rowsRead, accepted: x.counts.accepted,
@@ -386,13 +388,13 @@ public enum RunJob {
         try each(.settlements) { f in
             for x in try FuturesJob.ingestSettlements(store: store, defs: defs, paths: [f.path], writeRejectFiles: rejectsDir != nil,
                                                       rejectsDir: try rejectsFolder(f), now: now,
-                                                      inTransaction: { s, r in try recordIn(s, f, inputResult(f, "settlements", r)) }) {
+                                                      inTransaction: { s, r in try recordIn(s, f, inputResult(f, "settlements", r), sha256: r.sha256) }) {
                 note(f, inputResult(f, "settlements", x))
             }
         }
         try each(.rates) { f in
             for x in try FuturesJob.ingestRates(store: store, paths: [f.path], writeRejectFiles: rejectsDir != nil, rejectsDir: try rejectsFolder(f),
-                                                now: now, inTransaction: { s, r in try recordIn(s, f, inputResult(f, "rates", r)) }) {
+                                                now: now, inTransaction: { s, r in try recordIn(s, f, inputResult(f, "rates", r), sha256: r.sha256) }) {
                 note(f, inputResult(f, "rates", x))
             }
         }

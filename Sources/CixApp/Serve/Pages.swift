@@ -126,7 +126,7 @@ extension WebApp {
     func whatIfPage(_ q: [String: String], error: WebError? = nil) throws -> String {
         var p = page("What-if fund designer", "Change a fund's design and see its NAV, computed with the engine of cix fund nav (nothing is stored)",
                      date: (try? lastDate())?.description ?? "")
-        let f = error == nil ? try WhatIf.definition(q, defs: defs) : try WhatIf.definition([:], defs: defs)
+        let f = error == nil ? try WhatIf.definition(q, defs: defs, data: try dataSpan()) : try WhatIf.definition([:], defs: defs)
         var months = ""
         var design = "front"
         switch f.design {
@@ -238,8 +238,22 @@ extension WebApp {
         return try exportResponse(.funds, series: id, range: try WebApp.range(q), vintage: try WebApp.vintage(q), csv: csv)
     }
 
+    /// The dates of any published row (cached per publication version).
+    func dataSpan() throws -> ClosedRange<CivilDate>? {
+        try cache.span(version: try version(), load: { try store.read { try $0.publishedDateSpan() } })
+    }
+
     /// An export as the API serves it, cached: the bytes `cix export` writes (CSV), or a JSON array.
-    func exportResponse(_ kind: ExportKind, series id: String?, range: DateRange, vintage: Vintage, csv: Bool) throws -> Response {
+    func exportResponse(_ kind: ExportKind, series id: String?, range asked: DateRange, vintage: Vintage, csv: Bool) throws -> Response {
+        // The range is bounded by the dates published: `to=9999-12-31` and `to=9999-12-30` are one
+        // query (and one cache entry), and a range outside the data is answered without reading.
+        var range = asked
+        if let span = try dataSpan() {
+            if let f = range.from, f <= span.lowerBound { range.from = nil }
+            if let t = range.to, t >= span.upperBound { range.to = nil }
+            if let f = range.from, f > span.upperBound { range = DateRange(from: span.upperBound.adding(days: 1), to: span.upperBound.adding(days: 1)) }
+            if let t = range.to, t < span.lowerBound { range = DateRange(from: span.lowerBound.adding(days: -1), to: span.lowerBound.adding(days: -1)) }
+        }
         let key = "\(kind.rawValue)|\(id ?? "")|\(range.from?.description ?? "")|\(range.to?.description ?? "")|\(vintage)|\(csv)"
         return try cached(key, csv ? "text/csv; charset=utf-8" : "application/json") {
             let bytes = try ExportJob.render(store: store, kind: kind, range: range, format: csv ? .csv : .json, vintage: vintage, series: id)
@@ -276,7 +290,7 @@ extension WebApp {
             default: throw WebError(400, parameter: k, "give a string or a number")
             }
         }
-        let f = try WhatIf.definition(q, defs: defs)
+        let f = try WhatIf.definition(q, defs: defs, data: try dataSpan())
         let (m, through) = try market()
         let r = try WhatIf.compute(f, market: m, defs: defs, through: through, compare: false)
         let sink = TextSink()

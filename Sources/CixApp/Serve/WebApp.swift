@@ -6,31 +6,64 @@ import Hummingbird
 import Logging
 
 /// Responses by request, valid while no publication run has been added to the store (the daily job
-/// may publish while the app serves: the next request sees the new run and recomputes).
+/// may publish while the app serves: the next request sees the new run and recomputes). Bounded in
+/// bytes: the oldest entries go first, and a response larger than a quarter of the budget is served
+/// but not kept (distinct large queries cannot grow the server's memory).
 final class ResponseCache: @unchecked Sendable {
     private let lock = NSLock()
     private var version: Int64 = -1
     private var items: [String: (contentType: String, bytes: [UInt8])] = [:]
+    /// Keys oldest first (a hit does not reorder: eviction is first in, first out).
+    private var order: [String] = []
+    private(set) var bytes = 0
+    let budget: Int
     private var market: (FuturesJob.Market, CivilDate)?
+
+    init(budget: Int = 64 << 20) { self.budget = budget }
+
+    /// Bytes held now (for tests and the log).
+    var size: Int { lock.lock(); defer { lock.unlock() }; return bytes }
+
+    private func reset(_ v: Int64) { version = v; items.removeAll(); order.removeAll(); bytes = 0; market = nil; span = (nil, false) }
 
     func get(_ key: String, version v: Int64) -> (contentType: String, bytes: [UInt8])? {
         lock.lock()
         defer { lock.unlock() }
-        if v != version { version = v; items.removeAll(); market = nil }
+        if v != version { reset(v) }
         return items[key]
     }
 
     func put(_ key: String, version v: Int64, _ value: (contentType: String, bytes: [UInt8])) {
         lock.lock()
         defer { lock.unlock() }
-        guard v == version else { return }
-        if items.count > 512 { items.removeAll() }
+        guard v == version, items[key] == nil, value.bytes.count <= budget / 4 else { return }
+        while bytes + value.bytes.count > budget, !order.isEmpty {
+            let old = order.removeFirst()
+            bytes -= items.removeValue(forKey: old)?.bytes.count ?? 0
+        }
         items[key] = value
+        order.append(key)
+        bytes += value.bytes.count
+    }
+
+    private var span: (ClosedRange<CivilDate>?, Bool) = (nil, false)
+
+    /// The dates of any published row, loaded once per version.
+    func span(version v: Int64, load: () throws -> ClosedRange<CivilDate>?) rethrows -> ClosedRange<CivilDate>? {
+        lock.lock()
+        if v != version { reset(v) }
+        if span.1 { lock.unlock(); return span.0 }
+        lock.unlock()
+        let x = try load()
+        lock.lock()
+        if v == version { span = (x, true) }
+        lock.unlock()
+        return x
     }
 
     func market(version v: Int64, load: () throws -> (FuturesJob.Market, CivilDate)) rethrows -> (FuturesJob.Market, CivilDate) {
         lock.lock()
-        if v != version { version = v; items.removeAll(); market = nil }
+        if v != version { reset(v) }
         if let m = market { lock.unlock(); return m }
         lock.unlock()
         let m = try load()
@@ -41,17 +74,68 @@ final class ResponseCache: @unchecked Sendable {
     }
 }
 
+/// Heavy requests (the what-if designer computes a fund from its inception) run on a queue of their
+/// own, `limit` at a time, never on the server's threads: pages and the API stay responsive while they
+/// run. At most `maxWaiting` wait; more are refused with 503 and Retry-After.
+final class WorkGate: @unchecked Sendable {
+    private let queue: DispatchQueue
+    private let semaphore: DispatchSemaphore
+    private let lock = NSLock()
+    private var waiting = 0
+    let maxWaiting: Int
+
+    init(label: String, limit: Int = 1, maxWaiting: Int = 16) {
+        queue = DispatchQueue(label: label, attributes: .concurrent)
+        semaphore = DispatchSemaphore(value: limit)
+        self.maxWaiting = maxWaiting
+    }
+
+    /// Computations admitted and not finished (running or waiting).
+    var inFlight: Int { lock.lock(); defer { lock.unlock() }; return waiting }
+
+    /// Admits one more computation, or refuses (503) when `maxWaiting` are in flight.
+    private func admit() throws {
+        try lock.withLock {
+            guard waiting < maxWaiting else {
+                throw WebError(503, "busy: \(maxWaiting) what-if computations are already in progress; retry in a few seconds")
+            }
+            waiting += 1
+        }
+    }
+
+    private func done() { lock.withLock { waiting -= 1 } }
+
+    func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try admit()
+        let semaphore = self.semaphore
+        let result: Result<T, Error> = await withCheckedContinuation { c in
+            queue.async {
+                semaphore.wait()
+                let r = Result { try work() }
+                semaphore.signal()
+                c.resume(returning: r)
+            }
+        }
+        done()
+        return try result.get()
+    }
+}
+
 /// `cix serve`: the store's published series as pages and an API (read-only).
 public struct WebApp: Sendable {
     let store: Store
     let defs: MethodologyDefinitions
     let token: String?
-    let cache = ResponseCache()
+    let cache: ResponseCache
+    let heavy: WorkGate
 
-    public init(store: Store, defs: MethodologyDefinitions, token: String? = nil) {
+    /// `cacheBytes` bounds the response cache; `whatIfWaiting` the what-if computations admitted at once.
+    public init(store: Store, defs: MethodologyDefinitions, token: String? = nil, cacheBytes: Int = 64 << 20, whatIfWaiting: Int = 16) {
         self.store = store
         self.defs = defs
         self.token = token
+        cache = ResponseCache(budget: cacheBytes)
+        heavy = WorkGate(label: "cix.whatif", maxWaiting: whatIfWaiting)
     }
 
     // MARK: Responses
@@ -75,14 +159,19 @@ public struct WebApp: Sendable {
         if let p = e.parameter, p.count > 40 { e.parameter = String(p.prefix(40)) + "…" }
         let status = HTTPResponse.Status(code: e.status)
         if html {
-            var p = page(e.status == 404 ? "Not found" : e.status == 405 ? "Method not allowed" : "Bad request", e.reason, date: "")
+            let title = [404: "Not found", 405: "Method not allowed", 503: "Busy"][e.status] ?? "Bad request"
+            var p = page(title, e.reason, date: "")
             p.blocks = [.error((e.parameter.map { "\($0): " } ?? "") + e.reason)]
-            return WebApp.html(Factsheet.render(p), status: status)
+            var r = WebApp.html(Factsheet.render(p), status: status)
+            if e.status == 503 { r.headers[.retryAfter] = "5" }
+            return r
         }
-        let kind = [404: "not found", 405: "method not allowed", 413: "payload too large", 500: "internal error"][e.status] ?? "bad request"
+        let kind = [404: "not found", 405: "method not allowed", 413: "payload too large", 500: "internal error", 503: "busy"][e.status] ?? "bad request"
         var body: [String: Any] = ["error": kind, "reason": e.reason]
         if let p = e.parameter { body["parameter"] = p }
-        return json(body, status: status)
+        var r = json(body, status: status)
+        if e.status == 503 { r.headers[.retryAfter] = "5" }
+        return r
     }
 
     static let nav: [(label: String, href: String)] = [("Home", "/"), ("What-if designer", "/whatif"), ("API (OpenAPI)", "/api/v1/openapi.json")]
@@ -164,8 +253,11 @@ public struct WebApp: Sendable {
             }
         }
         get("/whatif") { r, _ in
-            do { return WebApp.html(try app.whatIfPage(try WebApp.query(r))) } catch let e as WebError {
-                return WebApp.html(try app.whatIfPage([:], error: e), status: HTTPResponse.Status(code: e.status))
+            let q = try WebApp.query(r)
+            return try await app.heavy.run {
+                do { return WebApp.html(try app.whatIfPage(q)) } catch let e as WebError where e.status != 503 {
+                    return WebApp.html(try app.whatIfPage([:], error: e), status: HTTPResponse.Status(code: e.status))
+                }
             }
         }
         // API (§ README "cix serve"): JSON arrays with the export's column names, or the export's CSV.
@@ -194,7 +286,8 @@ public struct WebApp: Sendable {
             do { body = try await req.collectBody(upTo: WebApp.maxBody) } catch {
                 throw WebError(400, parameter: "body", "could not be read whole (a JSON object of at most \(WebApp.maxBody) bytes)")
             }
-            return try app.whatIfAPI(body: Data(buffer: body), csv: WebApp.wantsCSV(r))
+            let data = Data(buffer: body), csv = WebApp.wantsCSV(r)
+            return try await app.heavy.run { try app.whatIfAPI(body: data, csv: csv) }
         }
         get("/api/v1/openapi.json") { _, _ in WebApp.response(.ok, "application/json", Array(OpenAPIDocument.json.utf8)) }
         return router

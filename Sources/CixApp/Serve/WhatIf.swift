@@ -39,7 +39,9 @@ public enum WhatIf {
     ]
 
     /// §8.1: a fund definition from query parameters; every value is checked and a bad one named.
-    public static func definition(_ q: [String: String], defs: MethodologyDefinitions) throws -> FundDefinition {
+    /// An `inception` given must lie in `data` (the store's published dates): one in year 1 would
+    /// walk centuries of empty days before the first price.
+    public static func definition(_ q: [String: String], defs: MethodologyDefinitions, data: ClosedRange<CivilDate>? = nil) throws -> FundDefinition {
         let known = Set(parameters.map(\.name))
         for k in q.keys.sorted() where !known.contains(k) {
             throw WebError(400, parameter: k, "unknown parameter (known: \(parameters.map(\.name).joined(separator: ", ")))")
@@ -131,6 +133,9 @@ public enum WhatIf {
         if let d = q["inception"] {
             guard let v = CivilDate(iso: d) else { throw WebError(400, parameter: "inception", "\(d) is not a date that exists (YYYY-MM-DD)") }
             guard defs.calendar.isBusinessDay(v) else { throw WebError(400, parameter: "inception", "\(d) is not a business day") }
+            if let data, !data.contains(v) {
+                throw WebError(400, parameter: "inception", "\(d) is outside the published data (\(data.lowerBound) to \(data.upperBound)): give a business day in it")
+            }
             f.inception = v
         }
         if let v = try number("initial_nav", 0.01...1e6) { f.initialNAV = v }
@@ -158,6 +163,9 @@ public enum WhatIf {
     /// With `compare`, the shipped designs are computed too (the page's table); the API computes the one fund.
     static func compute(_ f: FundDefinition, market m: FuturesJob.Market, defs: MethodologyDefinitions, through: CivilDate,
                         compare: Bool = true) throws -> Result {
+        guard m.firstPriced(root: f.futures) != nil else {
+            throw WebError(400, parameter: "futures", "\(f.futures) has no published prices in this store yet")
+        }
         var d2 = defs
         d2.funds = [f] + (compare ? defs.funds : [])
         let computed: [(FundDefinition, [FundDay], [CivilDate: Double], [CivilDate: Double], [CivilDate: Double])]

@@ -7,10 +7,10 @@ public enum InboxKind: String, Sendable, CaseIterable {
     case quotes, fx, settlements, rates
 }
 
-/// A file found in the inbox: its path, the SHA-256 of its bytes and its kind (nil: not recognised).
+/// A file found in the inbox: its path, status and kind (nil: not recognised).
 public struct InboxFile: Sendable {
     public var path: String
-    /// Empty for a file not read whole (unchanged, of unknown kind, or left for a reason).
+    /// Empty: the ingest hashes the bytes it reads (kept for callers that hash a file themselves).
     public var hash: String
     public var size: Int64 = 0
     public var mtime: Double = 0
@@ -30,9 +30,9 @@ public enum Inbox {
     static let headBytes = 8192
 
     /// Every file under `dir` (recursively, sorted by path; hidden files and the job's own
-    /// `*.rejects.csv` left out), classified by its first 8 KiB; a file of a known kind is read whole
-    /// and hashed, unless it is unchanged since it was taken (same size, modification and status-change
-    /// times, inode). Never followed or read: a symbolic link out of the inbox, a FIFO, device or socket
+    /// `*.rejects.csv` left out), classified by its first 8 KiB, unless it is unchanged since it was
+    /// taken (same size, modification and status-change times, inode). Nothing is hashed here: the
+    /// ingest hashes the bytes it reads. Never followed or read: a symbolic link out of the inbox, a FIFO, device or socket
     /// (reported with a reason); a file of unknown kind is read no further than its head.
     public static func scan(_ dir: String, known: (String, InboxStat) -> Bool = { _, _ in false }) throws -> [InboxFile] {
         var isDir: ObjCBool = false
@@ -73,14 +73,7 @@ public enum Inbox {
             defer { try? h.close() }
             let head = (try? h.read(upToCount: headBytes)) ?? Data()
             let (kind, problem) = classify(head)
-            guard kind != nil else {
-                return InboxFile(path: p, hash: "", size: size, mtime: mtime, ctime: ctime, inode: inode, kind: nil, problem: problem)
-            }
-            var hasher = SHA256()
-            hasher.update(data: head)
-            while let chunk = try h.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
-            let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-            return InboxFile(path: p, hash: hash, size: size, mtime: mtime, ctime: ctime, inode: inode, kind: kind, problem: problem)
+            return InboxFile(path: p, hash: "", size: size, mtime: mtime, ctime: ctime, inode: inode, kind: kind, problem: problem)
         }
     }
 

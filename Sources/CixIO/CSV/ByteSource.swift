@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -20,9 +22,33 @@ public struct IOFailure: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// A file (or standard input, path `-`) read with POSIX `read(2)` in caller-sized chunks.
+/// The SHA-256 of the bytes a source has handed out so far: a file is known by the hash of the very
+/// bytes ingested, read once (a file replaced while it is read is hashed as read, never as it was).
+public final class ReadDigest: @unchecked Sendable {
+    private let lock = NSLock()
+    private var hasher = SHA256()
+    private var count: Int64 = 0
+
+    public init() {}
+
+    func update(_ p: UnsafeRawBufferPointer) {
+        lock.withLock {
+            hasher.update(bufferPointer: p)
+            count += Int64(p.count)
+        }
+    }
+
+    /// Hex SHA-256 of the bytes read so far.
+    public var hex: String { lock.withLock { hasher.finalize().map { String(format: "%02x", $0) }.joined() } }
+    /// Bytes read so far.
+    public var bytes: Int64 { lock.withLock { count } }
+}
+
+/// A file (or standard input, path `-`) read with POSIX `read(2)` in caller-sized chunks; the bytes
+/// read are hashed as they pass (`digest`).
 public final class FileByteSource: ByteSource {
     public let path: String
+    public let digest = ReadDigest()
     private var fd: Int32
     private let owns: Bool
 
@@ -53,6 +79,7 @@ public final class FileByteSource: ByteSource {
             #else
             let n = Darwin.read(fd, buffer, count)
             #endif
+            if n > 0 { digest.update(UnsafeRawBufferPointer(start: buffer, count: n)) }
             if n >= 0 { return n }
             if errno == EINTR { continue }
             throw IOFailure(path: path, message: String(cString: strerror(errno)))
