@@ -49,6 +49,8 @@ struct SeriesTable: Sendable {
     var values: [String]
     /// The value a restatement record shows (old and new).
     var mainValue: String
+    /// Value columns stored with a version but never compared (provenance: which file delivered it).
+    var informational: Set<String> = []
 
     /// `SELECT columns FROM table` restricted to each key's vintage (§9.5: latest by default), with an
     /// optional extra condition on the table alias `t`, ordered by the keys.
@@ -75,7 +77,7 @@ struct SeriesTable: Sendable {
     ], mainValue: "level")
     static let settlements = SeriesTable(name: "settlements", keys: ["contract", "date"], values: [
         "settle", "volume", "open_interest", "source_path",
-    ], mainValue: "settle")
+    ], mainValue: "settle", informational: ["source_path"])
     static let curves = SeriesTable(name: "curves", keys: ["root", "date", "contract"], values: [
         "months_ahead", "price", "published", "warnings", "inputs_hash", "definition_hash",
     ], mainValue: "price")
@@ -171,6 +173,7 @@ final class SeriesPublisher {
         guard let prev = try Row.fetchOne(latest, arguments: keyArgs) else { return Outcome(decision: .new) }
         let newValues = values.map { $0?.databaseValue ?? .null }
         let changed = (0..<table.values.count).filter { (prev[$0 + 1] as DatabaseValue) != newValues[$0] }.map { table.values[$0] }
+            .filter { !table.informational.contains($0) }
         if changed.isEmpty { return Outcome(decision: .unchanged, previous: prev) }
         guard let c = context, !c.restate else { return Outcome(decision: .restate, previous: prev, changed: changed) }
         let firstText = try String.fetchOne(first, arguments: keyArgs) ?? ""

@@ -207,6 +207,56 @@ import Testing
         #expect(CixMain.run(["export", "settlements", "--db", db, "--out", dir + "/s.csv"]) == 0)
     }
 
+    /// Issue 21 #8: a settlement's versions change only when its values change. The same settlement in
+    /// a file of another name adds nothing; a file without volume and open interest keeps them; a
+    /// duplicate row with another volume is rejected by name, never dropped silently.
+    @Test func settlementVersionsChangeOnlyWithValues() throws {
+        let dir = try tempDir()
+        let db = dir + "/s.sqlite"
+        let ix = repoRoot + "/Indices"
+        try write("date,contract,settle,volume,open_interest\n2026-03-02,CXHJ26,2.5,100,1000\n2026-03-02,CXHK26,2.6,50,500\n", to: dir + "/a.csv")
+        #expect(CixMain.run(["futures", "ingest", "--db", db, "--indices", ix, dir + "/a.csv"]) == 0)
+        // The same bytes, another name: nothing new, no restatement.
+        try FileManager.default.copyItem(atPath: dir + "/a.csv", toPath: dir + "/a-copy.csv")
+        #expect(CixMain.run(["futures", "ingest", "--db", db, "--indices", ix, dir + "/a-copy.csv"]) == 0)
+        // Without the optional columns: the settle is the same, volume and open interest are kept.
+        try write("date,contract,settle\n2026-03-02,CXHJ26,2.5\n2026-03-02,CXHK26,2.6\n", to: dir + "/b.csv")
+        #expect(CixMain.run(["futures", "ingest", "--db", db, "--indices", ix, dir + "/b.csv"]) == 0)
+        let s = try Store(path: db)
+        #expect(try s.dbQueue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM settlements") } == 2)
+        #expect(try s.read { try $0.restatements() }.isEmpty)
+        let j = try s.read { try $0.latestSettlements() }.first { $0.contract == "CXHJ26" }!
+        #expect(j.volume == 100 && j.openInterest == 1000 && j.version == 1 && j.sourcePath.hasSuffix("/a.csv"))
+        // A new volume alone is a new version (values changed), the settle kept.
+        try write("date,contract,settle,volume\n2026-03-02,CXHJ26,2.5,120\n", to: dir + "/c.csv")
+        #expect(CixMain.run(["futures", "ingest", "--db", db, "--indices", ix, dir + "/c.csv"]) == 0)
+        let j2 = try s.read { try $0.latestSettlements() }.first { $0.contract == "CXHJ26" }!
+        #expect(j2.version == 2 && j2.volume == 120 && j2.openInterest == 1000)
+        // A duplicate row with another volume: named in the rejects (exit 3), the first row kept.
+        try write("date,contract,settle,volume\n2026-03-03,CXHJ26,2.55,10\n2026-03-03,CXHJ26,2.55,11\n", to: dir + "/d.csv")
+        #expect(CixMain.run(["futures", "ingest", "--db", db, "--indices", ix, dir + "/d.csv"]) == 3)
+        let rejects = try s.dbQueue.read { try Row.fetchAll($0, sql: "SELECT line, field, reason FROM rejects") }
+        #expect(rejects.count == 1 && rejects[0][0] as Int == 3 && rejects[0][1] as String == "volume" && (rejects[0][2] as String).contains("line 2 is kept"))
+        #expect(try s.read { try $0.latestSettlements() }.first { $0.contract == "CXHJ26" && $0.date == "2026-03-03" }?.volume == 10)
+    }
+
+    /// Issue 21 #13: settlements dated after tomorrow are rejected by line and field; a UTF-16 file is
+    /// refused as an unsupported encoding, not as missing columns; a row `4,5,6` is rejected by field.
+    @Test func implausibleSettlementFilesAreNamed() throws {
+        let defs = try DefinitionLoader.methodology(repoRoot + "/Indices")
+        func read(_ text: [UInt8]) throws -> SettlementsReader.Result {
+            try SettlementsReader.read(MemoryByteSource(text), path: "s.csv", futures: defs.futures, calendar: defs.calendar,
+                                       through: CivilDate(iso: "2026-12-03")!)
+        }
+        let future = try read(Array("date,contract,settle\n2030-01-02,CXHF30,2.5\n2026-12-02,CXHF27,2.5\n4,5,6\n".utf8))
+        #expect(future.rows.count == 1 && future.rejects.map(\.field) == ["date", "date"])
+        #expect(future.rejects[0].reason.contains("in the future"))
+        var utf16: [UInt8] = [0xFF, 0xFE]
+        for u in "date,contract,settle\n2026-12-02,CXHF27,2.5\n".utf16 { utf16 += [UInt8(u & 0xFF), UInt8(u >> 8)] }
+        #expect { try read(utf16) } throws: { "\($0)".contains("unsupported encoding") }
+        #expect { try read(Array(utf16.dropFirst(2))) } throws: { "\($0)".contains("unsupported encoding") }
+    }
+
     /// Issue 22 #18 and 21 #13: the public series' older layout `DATE,DTB3`, both missing-value markers,
     /// small negative rates; implausible dates and rates rejected by line and field; extra columns and
     /// UTF-16 refused with a reason.

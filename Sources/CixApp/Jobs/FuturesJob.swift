@@ -40,10 +40,12 @@ public enum FuturesJob {
                                          rejectsDir: String? = nil, now: String? = nil,
                                          inTransaction: ((StoreSession, InputFileResult) throws -> Void)? = nil) throws -> [InputFileResult] {
         let clock = JobClock(now)
+        // Settlements more than a day ahead of the clock are refused, like quotes (§3.7).
+        let through = CivilDate(iso: String(clock.now().prefix(10)))?.adding(days: 1)
         let parsed = try paths.map { p in
             let source = try FileByteSource(path: p)
             return (p, try SettlementsReader.read(source, path: p, futures: defs.futures, calendar: defs.calendar,
-                                                  plausible: defs.reference.plausiblePrice), source.digest.hex)
+                                                  plausible: defs.reference.plausiblePrice, through: through), source.digest.hex)
         }
         var out: [InputFileResult] = []
         for (path, r, sha) in parsed {
@@ -53,9 +55,16 @@ public enum FuturesJob {
                 let run = try s.beginRun(job: "futures ingest", arguments: path, startedAt: at, definitions: defs.source.description,
                                          definitionsHash: defs.futuresHash)
                 let pub = try s.settlementPublisher(runID: run, computedAt: at)
+                // §7.3: a volume or open interest not given (no column, or an empty cell) keeps the one known.
+                var known: [String: SettlementRecord] = [:]
+                if let lo = r.rows.map(\.date).min(), let hi = r.rows.map(\.date).max() {
+                    for k in try s.latestSettlements(from: lo, to: hi) { known[k.contract + "@" + k.date] = k }
+                }
                 for row in r.rows {
+                    let k = known[row.contract.ticker + "@" + row.date.description]
                     try pub.publish(SettlementRecord(contract: row.contract.ticker, date: row.date.description, settle: row.settle,
-                                                     volume: row.volume, openInterest: row.openInterest, sourcePath: path))
+                                                     volume: row.volume ?? k?.volume, openInterest: row.openInterest ?? k?.openInterest,
+                                                     sourcePath: path))
                 }
                 res.stored = pub.written
                 res.unchanged = pub.unchanged

@@ -30,13 +30,21 @@ public enum SettlementsReader {
         public var rejects: [InputReject] = []
         public var rowsRead = 0
         public var warnings: [String] = []
+        /// Whether the file has these optional columns (a file without them keeps what is known, §7.3).
+        public var hasVolume = false
+        public var hasOpenInterest = false
     }
 
+    /// `through`: the last date a settlement may have (the day after the run's clock); later ones are
+    /// rejected, like quotes from the future.
     public static func read<S: ByteSource>(_ source: S, path: String, futures: [FuturesDefinition], calendar: BusinessCalendar,
-                                           plausible: PlausibleRange = .usdPerGPUHour) throws -> Result {
+                                           plausible: PlausibleRange = .usdPerGPUHour, through: CivilDate? = nil) throws -> Result {
         let csv = CSVReader(source: source)
         var rec = CSVRecord()
         guard try csv.next(into: &rec) else { throw QuoteFileError(path: path, line: 1, message: "empty file: expected a header row") }
+        if let enc = unsupportedEncoding(rec.rawText) {
+            throw QuoteFileError(path: path, line: 1, message: "unsupported encoding (\(enc)): a settlements file is UTF-8 text")
+        }
         let header = rec.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         var col: [String: Int] = [:]
         var unknown: [String] = []
@@ -51,10 +59,12 @@ public enum SettlementsReader {
             throw QuoteFileError(path: path, line: 1, message: "not a settlements file: missing column(s) \(missing.joined(separator: ", ")); expected date,contract,settle[,volume,open_interest]")
         }
         var out = Result()
+        out.hasVolume = col["volume"] != nil
+        out.hasOpenInterest = col["open_interest"] != nil
         if !unknown.isEmpty { out.warnings.append("\(path): ignoring unknown column(s) \(unknown.joined(separator: ", "))") }
         let roots = futures.map(\.root)
         let byRoot = Dictionary(uniqueKeysWithValues: futures.map { ($0.root, $0) })
-        var seen: [String: (line: Int, settle: Double)] = [:]
+        var seen: [String: (line: Int, settle: Double, volume: Int?, oi: Int?)] = [:]
         while try csv.next(into: &rec) {
             out.rowsRead += 1
             let original = rec.rawText
@@ -67,6 +77,7 @@ public enum SettlementsReader {
             }
             let dateText = f[col["date"]!]
             guard let date = CivilDate(iso: dateText) else { reject("date", "not a date that exists (YYYY-MM-DD): \(dateText)"); continue }
+            if let through, date > through { reject("date", "\(date) is in the future (settlements up to \(through) are taken)"); continue }
             guard calendar.isBusinessDay(date) else { reject("date", "\(date) is not a business day of the calendar (\(calendar.name))"); continue }
             let ticker = f[col["contract"]!]
             guard let contract = Contract.parse(ticker, roots: roots) else {
@@ -92,14 +103,10 @@ public enum SettlementsReader {
                 reject("settle", "\(settleText) USD per GPU-hour is outside the plausible \(plausible.min) to \(plausible.max) (normalization.yaml)"); continue
             }
             let key = ticker + "@" + date.description
-            if let prev = seen[key] {
-                if prev.settle != settle {
-                    throw QuoteFileError(path: path, line: rec.line,
-                                         message: "\(ticker) on \(date) is given twice with different settles (lines \(prev.line) and \(rec.line)): fix the file")
-                }
-                continue
+            if let prev = seen[key], prev.settle != settle {
+                throw QuoteFileError(path: path, line: rec.line,
+                                     message: "\(ticker) on \(date) is given twice with different settles (lines \(prev.line) and \(rec.line)): fix the file")
             }
-            seen[key] = (rec.line, settle)
             var volume: Int?
             if let c = col["volume"], !f[c].isEmpty {
                 guard let v = QuoteValidation.parseCount(f[c]), v >= 0 else { reject("volume", "not a whole number ≥ 0: \(f[c])"); continue }
@@ -110,10 +117,26 @@ public enum SettlementsReader {
                 guard let v = QuoteValidation.parseCount(f[c]), v >= 0 else { reject("open_interest", "not a whole number ≥ 0: \(f[c])"); continue }
                 oi = v
             }
+            if let prev = seen[key] {
+                // The same settle again: taken once; other volume or open interest is named, never dropped silently.
+                if prev.volume != volume { reject("volume", "\(ticker) on \(date) is given twice (line \(prev.line) has volume \(prev.volume.map(String.init) ?? "none")): line \(prev.line) is kept") }
+                else if prev.oi != oi { reject("open_interest", "\(ticker) on \(date) is given twice (line \(prev.line) has open interest \(prev.oi.map(String.init) ?? "none")): line \(prev.line) is kept") }
+                continue
+            }
+            seen[key] = (rec.line, settle, volume, oi)
             out.rows.append(SettlementRow(line: rec.line, date: date, contract: contract, settle: settle, volume: volume, openInterest: oi))
         }
         return out
     }
+}
+
+/// A text encoding other than UTF-8 told by a header's bytes (UTF-16 or UTF-32 byte-order marks, NUL
+/// bytes), or nil.
+func unsupportedEncoding(_ header: String) -> String? {
+    let b = Array(header.utf8.prefix(4))
+    if b.starts(with: [0xEF, 0xBF, 0xBD]) { return "a UTF-16 or UTF-32 byte-order mark" }
+    if header.contains("\0") { return "NUL bytes, as in UTF-16 or UTF-32" }
+    return nil
 }
 
 /// Reads the 91-day T-bill rate in percent: `date,rate`, or the public daily series in either of its
