@@ -155,6 +155,37 @@ import Testing
         #expect(CixMain.run(["fix", "--db", dir + "/s.sqlite", "--date", "2026-11-24", "--indices", dir]) == 2)
     }
 
+    /// Issue 21 #15: fund and futures definitions out of range are refused on load, naming file, line and
+    /// field (they used to be accepted, or to fail later with a 300-digit net asset value).
+    @Test(arguments: [
+        ("funds.yaml", "inception: 2025-01-02", "inception: 0000-01-01", "inception"),
+        ("funds.yaml", "inception: 2025-01-02", "inception: 2025-01-04", "inception"),
+        ("funds.yaml", "initial_nav: 25.00", "initial_nav: 1e-300", "initial_nav"),
+        ("funds.yaml", "cost_per_contract: 1.00", "cost_per_contract: 1e6", "cost_per_contract"),
+        ("funds.yaml", "design: ladder\n    ladder_months: 12", "design: ladder\n    ladder_months: 13", "design"),
+        ("flows/cxh-front.csv", "2025-02-03,50000", "2025-02-03,1e-300", "shares"),
+        ("flows/cxh-front.csv", "2025-02-03,50000", "9999-12-31,5", "date"),
+        ("futures.yaml", "root: CXH\n", "root: ÄÖÜ\n", "root"),
+        ("futures.yaml", "contract_gpu_hours: 1000", "contract_gpu_hours: 1e-300", "contract_gpu_hours"),
+        ("futures.yaml", "base_date: 2025-01-02", "base_date: 9999-12-31", "base_date"),
+        ("futures.yaml", "base_date: 2025-01-02", "base_date: 0001-01-01", "base_date"),
+        ("futures.yaml", "3: H100-SXM.NA.3M", "3: H100-SXM.NA.1M", "term_grades"),
+    ])
+    func outOfRangeFundAndFuturesDefinitionsAreNamed(file: String, old: String, new: String, field: String) throws {
+        let dir = try editedIndices("fd\(new.hashValue)") { files in
+            let text = files[file] ?? (try? String(contentsOfFile: repoRoot + "/Indices/" + file, encoding: .utf8)) ?? ""
+            files[file] = text.replacingOccurrences(of: old, with: new)
+        }
+        do {
+            _ = try DefinitionLoader.methodology(dir)
+            Issue.record("\(new) loaded")
+        } catch let e as DefinitionError {
+            #expect(e.path.hasSuffix(file) && e.line != nil, "\(e)")
+            #expect((e.field ?? "").contains(field) || e.message.contains(field), "\(e)")
+            #expect(e.description.count < 400, "\(e)")
+        }
+    }
+
     /// §5.5: max_stale_days 0 means no carry-forward (it used to trap).
     @Test func zeroStaleDaysMeansNoCarryForward() throws {
         let dir = try tempDir()

@@ -115,7 +115,7 @@ public enum FundJob {
                 }
                 // §8.2: a fund whose net assets fall to zero or below cannot go on (it would hold short positions).
                 guard d.netAssets > 0, d.navPerShare > 0 else {
-                    throw FundError("\(f.id) on \(d.date): net assets fall to \(String(format: "%.2f", d.netAssets)): the design cannot continue (costs, fees or exposure too high for its size)")
+                    throw FundError("\(f.id) on \(d.date): net assets fall to \(abs(d.netAssets) < 1e12 ? String(format: "%.2f", d.netAssets) : String(format: "%.3e", d.netAssets)): the design cannot continue (costs, fees or exposure too high for its size)")
                 }
                 stats.computed += 1
                 stats.byStatus[d.status, default: 0] += 1

@@ -82,7 +82,8 @@ public enum WhatIf {
             }
             f.futures = r
         }
-        let months = try integer("months", 1...24)
+        typealias L = FundDefinition.Limits
+        let months = try integer("months", L.months)
         if let d = q["design"] {
             switch d {
             case "front": f.design = .front
@@ -98,33 +99,26 @@ public enum WhatIf {
             }
         }
         // §8.1: a design holds listed contracts only (the current month and the next listed_months − 1).
-        if let fut = defs.futures.first(where: { $0.root == f.futures }) {
-            switch f.design {
-            case .front: break
-            case .deferred(let k) where k > fut.listedMonths - 2:
-                throw WebError(400, parameter: "months", "\(f.futures) lists \(fut.listedMonths) months: a deferred design holds at most \(fut.listedMonths - 2) months beyond the front")
-            case .ladder(let n) where n > fut.listedMonths - 1:
-                throw WebError(400, parameter: "months", "\(f.futures) lists \(fut.listedMonths) months: a ladder holds at most \(fut.listedMonths - 1)")
-            default: break
-            }
+        if let fut = defs.futures.first(where: { $0.root == f.futures }), let problem = FundDefinition.listedProblem(f.design, listed: fut.listedMonths) {
+            throw WebError(400, parameter: "months", "\(f.futures): \(problem)")
         }
-        let rs = try integer("roll_start", 1...20) ?? f.rollDays.lowerBound
-        let re = try integer("roll_end", 1...20) ?? f.rollDays.upperBound
+        let rs = try integer("roll_start", L.rollDay) ?? f.rollDays.lowerBound
+        let re = try integer("roll_end", L.rollDay) ?? f.rollDays.upperBound
         guard rs <= re else { throw WebError(400, parameter: "roll_end", "roll_end \(re) is before roll_start \(rs)") }
         f.rollDays = rs...re
-        if let v = try number("fee", 0...0.2) { f.expenseRatio = v }
-        if let v = try number("exposure", 0...3) { f.exposure = v }
+        if let v = try number("fee", L.expenseRatio) { f.expenseRatio = v }
+        if let v = try number("exposure", L.exposure) { f.exposure = v }
         if let c = q["contracts"] {
             guard let v = FundDefinition.Contracts(rawValue: c) else { throw WebError(400, parameter: "contracts", "\(c) is not whole or fractional") }
             f.contracts = v
         }
-        if let v = try number("cost", 0...1000) { f.costPerContract = v }
+        if let v = try number("cost", L.costPerContract) { f.costPerContract = v }
         if let c = q["collateral"] {
             switch c {
             case "tbill": f.collateral = .tbill
             case "none": f.collateral = .none
             default:
-                guard let v = decimal(c), v.isFinite, (-0.1...0.5).contains(v) else {
+                guard let v = decimal(c), v.isFinite, L.collateralRate.contains(v) else {
                     throw WebError(400, parameter: "collateral", "\(c) is not tbill, none or an annual rate from -0.1 to 0.5")
                 }
                 f.collateral = .fixed(v)
@@ -138,8 +132,8 @@ public enum WhatIf {
             }
             f.inception = v
         }
-        if let v = try number("initial_nav", 0.01...1e6) { f.initialNAV = v }
-        if let v = try number("initial_shares", 1...1e12) { f.initialShares = v }
+        if let v = try number("initial_nav", L.initialNAV) { f.initialNAV = v }
+        if let v = try number("initial_shares", L.initialShares) { f.initialShares = v }
         if let fl = q["flows"] {
             switch fl {
             case "base": break

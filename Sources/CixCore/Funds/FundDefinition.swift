@@ -10,6 +10,24 @@ public struct FundDefinition: Sendable, Hashable {
         case ladder(Int)
     }
 
+    /// §8.1: the furthest contract a design holds, in months after the current one (after the roll:
+    /// M+2 for the front, M+2+k deferred, M+n+1 for a ladder).
+    public static func furthestMonth(_ d: Design) -> Int {
+        switch d {
+        case .front: 2
+        case .deferred(let k): 2 + k
+        case .ladder(let n): n + 1
+        }
+    }
+
+    /// §8.1: why a design cannot be held on a root listing `listed` months (the current month and the
+    /// next `listed − 1`), or nil when it can.
+    public static func listedProblem(_ d: Design, listed: Int) -> String? {
+        let far = furthestMonth(d)
+        return far <= listed - 1 ? nil
+            : "this design holds contracts up to \(far) months ahead, but the root lists \(listed) months (the current month and \(listed - 1) more)"
+    }
+
     public enum Contracts: String, Sendable, Hashable, CaseIterable {
         case fractional, whole
     }
@@ -20,6 +38,26 @@ public struct FundDefinition: Sendable, Hashable {
         case none
         /// A fixed annual rate, ACT/365.
         case fixed(Double)
+    }
+
+    /// §8.1: the ranges every fund parameter must lie in, wherever a fund is defined (`funds.yaml` and
+    /// the what-if designer check the same ranges).
+    public enum Limits {
+        /// Inception (and flow dates): from 2000-01-01 to 2100-12-31, on a business day.
+        public static let dates = CivilDate(iso: "2000-01-01")!...CivilDate(iso: "2100-12-31")!
+        public static let months = 1...24
+        public static let rollDay = 1...20
+        public static let initialNAV = 0.01...1e6
+        public static let initialShares = 1.0...1e12
+        public static let exposure = 0.0...3
+        public static let expenseRatio = 0.0...0.2
+        /// USD per contract traded.
+        public static let costPerContract = 0.0...1000
+        public static let exposureBand = 0.0...1
+        /// A fixed collateral rate, per year.
+        public static let collateralRate = -0.1...0.5
+        /// Shares in one creation or redemption (absolute value).
+        public static let flowShares = 1e-3...1e12
     }
 
     public var id: String

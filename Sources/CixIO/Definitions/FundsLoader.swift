@@ -20,35 +20,35 @@ extension DefinitionLoader {
             let design: FundDefinition.Design
             switch try dv.string() {
             case "front": design = .front
-            case "deferred": design = .deferred(try x.required("deferred_months").int(1...24))
-            case "ladder": design = .ladder(try x.required("ladder_months").int(1...24))
+            case "deferred": design = .deferred(try x.required("deferred_months").int(FundDefinition.Limits.months))
+            case "ladder": design = .ladder(try x.required("ladder_months").int(FundDefinition.Limits.months))
             default: throw dv.fail("design must be front, deferred or ladder, not \(dv.describe)")
             }
             // §8.1: the design must hold listed contracts only (after the roll: M+2+k, or M+n+1 for a ladder).
             let listed = futures.first { $0.root == f }!.listedMonths
-            let needed: Int
-            switch design {
-            case .front: needed = 3
-            case .deferred(let k): needed = k + 3
-            case .ladder(let n): needed = n + 2
+            if let problem = FundDefinition.listedProblem(design, listed: listed) {
+                throw dv.fail("\(id): \(problem) (\(f), futures.yaml listed_months)")
             }
-            guard needed <= listed else {
-                throw dv.fail("\(id): this design holds contracts up to \(needed - 1) months ahead, but \(f) lists \(listed) months (futures.yaml listed_months)")
+            typealias L = FundDefinition.Limits
+            let incv = try x.required("inception")
+            let inception = try incv.date()
+            guard L.dates.contains(inception) else { throw incv.fail("\(id): inception must be from \(L.dates.lowerBound) to \(L.dates.upperBound), not \(inception)") }
+            guard calendar.isBusinessDay(inception) else {
+                throw incv.fail("\(id): inception \(inception) is not a business day (\(calendar.name)): a fund starts at a close")
             }
-            var d = FundDefinition(id: id, name: try x.optional("name")?.string() ?? id, futures: f, design: design,
-                                   inception: try x.required("inception").date())
+            var d = FundDefinition(id: id, name: try x.optional("name")?.string() ?? id, futures: f, design: design, inception: inception)
             if let rv = x.optional("roll_days") {
-                let days = try rv.list().map { try $0.int(1...23) }
+                let days = try rv.list().map { try $0.int(L.rollDay) }
                 guard days.count == 2, days[0] <= days[1] else { throw rv.fail("roll_days: [first, last] business day of the month") }
                 d.rollDays = days[0]...days[1]
             }
-            if let v = x.optional("initial_nav") { d.initialNAV = try v.double(0...1e9, openLower: true) }
-            if let v = x.optional("initial_shares") { d.initialShares = try v.double(0...1e12, openLower: true) }
-            if let v = x.optional("exposure") { d.exposure = try v.double(0...10) }
+            if let v = x.optional("initial_nav") { d.initialNAV = try v.double(L.initialNAV) }
+            if let v = x.optional("initial_shares") { d.initialShares = try v.double(L.initialShares) }
+            if let v = x.optional("exposure") { d.exposure = try v.double(L.exposure) }
             if let v = x.optional("contracts") { d.contracts = try v.choice(FundDefinition.Contracts.self) }
-            if let v = x.optional("expense_ratio") { d.expenseRatio = try v.double(0...0.5) }
-            if let v = x.optional("cost_per_contract") { d.costPerContract = try v.double(0...1e6) }
-            if let v = x.optional("exposure_band") { d.exposureBand = try v.double(0...1) }
+            if let v = x.optional("expense_ratio") { d.expenseRatio = try v.double(L.expenseRatio) }
+            if let v = x.optional("cost_per_contract") { d.costPerContract = try v.double(L.costPerContract) }
+            if let v = x.optional("exposure_band") { d.exposureBand = try v.double(L.exposureBand) }
             if let v = x.optional("collateral") {
                 switch v.scalarText {
                 case "tbill": d.collateral = .tbill
@@ -57,7 +57,7 @@ extension DefinitionLoader {
                     guard let t = v.scalarText, Decimals.parse(t) != nil else {
                         throw v.fail("collateral must be tbill, none or a fixed annual rate such as 0.04, not \(v.describe)")
                     }
-                    d.collateral = .fixed(try v.double(-0.1...1))
+                    d.collateral = .fixed(try v.double(L.collateralRate))
                 }
             }
             if let v = x.optional("flows") {
@@ -101,8 +101,14 @@ extension DefinitionLoader {
             guard d >= inception else {
                 throw DefinitionError(path: file.path, line: i + 1, field: "date", message: "\(d) is before the fund's inception \(inception)")
             }
-            guard let s = Decimals.parse(f[1]), s.isFinite, s != 0, abs(s) <= 1e12 else {
-                throw DefinitionError(path: file.path, line: i + 1, field: "shares", message: "not a non-zero number of shares up to 1e12: \(f[1])")
+            let dates = FundDefinition.Limits.dates
+            guard d <= dates.upperBound else {
+                throw DefinitionError(path: file.path, line: i + 1, field: "date", message: "\(d) is after \(dates.upperBound)")
+            }
+            let range = FundDefinition.Limits.flowShares
+            guard let s = Decimals.parse(f[1]), s.isFinite, range.contains(abs(s)) else {
+                throw DefinitionError(path: file.path, line: i + 1, field: "shares",
+                                      message: "not a number of shares from \(range.lowerBound) to \(range.upperBound) (negative redeems): \(f[1])")
             }
             guard out[d] == nil else { throw DefinitionError(path: file.path, line: i + 1, field: "date", message: "\(d) appears twice") }
             out[d] = s

@@ -11,8 +11,8 @@ extension DefinitionLoader {
             let x = try v.map()
             let rv = try x.required("root")
             let r = try rv.string()
-            guard r.count >= 2, r.count <= 6, r.allSatisfy({ $0.isUppercase && $0.isLetter }) else {
-                throw rv.fail("a root is 2 to 6 capital letters, not \(r)")
+            guard r.count >= 2, r.count <= 6, r.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) else {
+                throw rv.fail("a root is 2 to 6 capital letters A to Z, not \(r)")
             }
             guard roots.insert(r).inserted else { throw rv.fail("root \(r) appears twice") }
             let uv = try x.required("underlying")
@@ -22,8 +22,8 @@ extension DefinitionLoader {
             }
             var d = FuturesDefinition(root: r, name: try x.optional("name")?.string() ?? r, underlying: u)
             if let v = x.optional("settlement") { d.settlement = try v.choice(FuturesDefinition.Settlement.self) }
-            if let v = x.optional("contract_gpu_hours") { d.contractGPUHours = try v.double(0...1e9, openLower: true) }
-            if let v = x.optional("tick") { d.tick = try v.double(0...1, openLower: true) }
+            if let v = x.optional("contract_gpu_hours") { d.contractGPUHours = try v.double(1...1e7) }
+            if let v = x.optional("tick") { d.tick = try v.double(1e-6...1) }
             if let v = x.optional("listed_months") { d.listedMonths = try v.int(1...60) }
             if let tv = x.optional("term_grades") {
                 for e in try tv.map().all() {
@@ -32,6 +32,9 @@ extension DefinitionLoader {
                     }
                     let g = try e.value.string()
                     guard ref.grades.grade(id: g) != nil else { throw e.value.fail("\(r): unknown term grade \(g)") }
+                    if let other = d.termGrades.first(where: { $0.value == g }) {
+                        throw e.value.fail("\(r): grade \(g) is given for both \(other.key) and \(months) months: each term needs its own grade")
+                    }
                     d.termGrades[months] = g
                 }
                 guard ref.grades.grade(id: u) != nil else { throw tv.fail("\(r): a term strip needs an underlying grade") }
@@ -48,8 +51,11 @@ extension DefinitionLoader {
             let fv = try x.required("futures")
             let f = try fv.string()
             guard roots.contains(f) else { throw fv.fail("\(id): unknown futures root \(f)") }
-            var d = RollingIndexDefinition(id: id, name: try x.optional("name")?.string() ?? id, futures: f,
-                                           baseDate: try x.required("base_date").date())
+            let bv = try x.required("base_date")
+            let base = try bv.date()
+            let dates = FundDefinition.Limits.dates
+            guard dates.contains(base) else { throw bv.fail("\(id): base_date must be from \(dates.lowerBound) to \(dates.upperBound), not \(base)") }
+            var d = RollingIndexDefinition(id: id, name: try x.optional("name")?.string() ?? id, futures: f, baseDate: base)
             let sv = try x.required("schedule")
             if sv.scalarText == "front" {
                 d.schedule = .front
