@@ -65,6 +65,9 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: box + "/link.csv", withDestinationPath: dir + "/outside.csv")
         try write("whatever,unknown\n1,2\n", to: box + "/notes.csv")
         #expect(mkfifo(box + "/pipe.csv", 0o644) == 0)
+        try write("x", to: box + "/.hidden.csv")
+        try write("x", to: box + "/old.csv.rejects.csv")
+        try write("{}", to: box + "/manifest.json")
         let store = try Store(path: dir + "/s.sqlite")
         let defs = try DefinitionLoader.methodology(DailyRunTests.indices)
         var r = RunRequest(from: CivilDate(iso: "2025-03-20")!, to: CivilDate(iso: "2025-03-20")!)
@@ -74,6 +77,8 @@ import Testing
         let first = try RunJob.run(store: store, defs: defs, request: r)
         #expect(first.files.map(\.path) == [box + "/q.csv"])
         #expect(Set(first.unknownFiles) == [box + "/link.csv", box + "/notes.csv", box + "/pipe.csv"])
+        // Issue 21 #17: files left out by name are said, with why.
+        #expect(first.ignoredFiles.map(\.why).sorted() == ["hidden", "manifest", "rejects"])
         let words = first.warnings.joined(separator: "\n")
         #expect(words.contains("symbolic link out of the inbox") && words.contains("not a regular file") && !words.contains("root:x"))
         #expect(!words.contains("secret-header"))

@@ -121,7 +121,12 @@ public enum RunSummary {
     public static func lines(_ r: RunReport, maxWarnings: Int = 12) -> [String] {
         var out: [String] = []
         let rows = r.files.reduce(0) { $0 + $1.accepted }, rej = r.files.reduce(0) { $0 + $1.rejected }
-        out.append("files: \(r.files.count) ingested (\(rows) rows stored, \(rej) rejected), \(r.skippedFiles) already ingested, \(r.unknownFiles.count) not recognised")
+        var files = "files: \(r.files.count) ingested (\(rows) rows stored, \(rej) rejected), \(r.skippedFiles) already ingested, \(r.unknownFiles.count) not recognised"
+        if !r.ignoredFiles.isEmpty {
+            let kinds = Dictionary(grouping: r.ignoredFiles, by: \.why).map { "\($0.value.count) \($0.key)" }.sorted()
+            files += ", \(r.ignoredFiles.count) left out by name (\(kinds.joined(separator: ", ")))"
+        }
+        out.append(files)
         if let n = r.normalize { out.append(n.summary) }
         if let d = r.recomputed { out.append("dates recomputed: \(d.lowerBound) to \(d.upperBound); \(r.days) publication transactions") }
         for (name, c) in r.series {

@@ -60,6 +60,8 @@ public struct RunReport: Sendable {
     /// Inbox files already ingested (same bytes), skipped.
     public var skippedFiles = 0
     public var unknownFiles: [String] = []
+    /// Files left out by name (hidden, rejects files, manifests): path and why.
+    public var ignoredFiles: [(path: String, why: String)] = []
     /// Inbox files refused as a whole (unreadable, malformed header, contradictory rows): left for a later run.
     public var refusedFiles: [String] = []
     public var normalize: NormalizeStats?
@@ -308,11 +310,15 @@ public enum RunJob {
         let base = absolutePath(inbox)
         let stats = try store.read { try $0.inboxFileStats() }
         // Unchanged only when everything matches (rows stored before ctime and inode were kept never do).
-        let files = try Inbox.scan(inbox, known: { p, now in stats[p].map { $0.ctime != nil && $0 == now } ?? false }).filter { f in
+        var ignored: [(path: String, why: String)] = []
+        let files = try Inbox.scan(inbox, known: { p, now in stats[p].map { $0.ctime != nil && $0 == now } ?? false },
+                                   ignored: { ignored.append(($0, $1)) }).filter { f in
             guard let excluded else { return true }
             let full = absolutePath(f.path)
             return !full.hasPrefix(excluded + "/")
         }
+        // The job's own output folder is not an input: its files are left out silently.
+        report.ignoredFiles = ignored.filter { f in excluded.map { !absolutePath(f.path).hasPrefix($0 + "/") } ?? true }
         try afterScan?()
         var byKind: [InboxKind: [InboxFile]] = [:]
         for f in files {

@@ -34,7 +34,9 @@ public enum Inbox {
     /// taken (same size, modification and status-change times, inode). Nothing is hashed here: the
     /// ingest hashes the bytes it reads. Never followed or read: a symbolic link out of the inbox, a FIFO, device or socket
     /// (reported with a reason); a file of unknown kind is read no further than its head.
-    public static func scan(_ dir: String, known: (String, InboxStat) -> Bool = { _, _ in false }) throws -> [InboxFile] {
+    /// `ignored` gets each file left out by name, with why (hidden, the job's rejects file, a manifest).
+    public static func scan(_ dir: String, known: (String, InboxStat) -> Bool = { _, _ in false },
+                            ignored: (String, String) -> Void = { _, _ in }) throws -> [InboxFile] {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
             throw IOFailure(path: dir, message: "the inbox is not a folder")
@@ -44,8 +46,16 @@ public enum Inbox {
         var paths: [String] = []
         while let rel = walker.nextObject() as? String {
             let name = (rel as NSString).lastPathComponent
-            if name.hasPrefix(".") || name.hasSuffix(".rejects.csv") || name == "manifest.json" { continue }
             let full = dir + "/" + rel
+            if name.hasPrefix(".") {
+                // A hidden folder is not walked (editors' and version control's files).
+                var st = stat()
+                if lstat(full, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR { walker.skipDescendants() }
+                ignored(full, "hidden")
+                continue
+            }
+            if name.hasSuffix(".rejects.csv") { ignored(full, "rejects"); continue }
+            if name == "manifest.json" { ignored(full, "manifest"); continue }
             var st = stat()
             guard lstat(full, &st) == 0, (st.st_mode & S_IFMT) != S_IFDIR else { continue }
             paths.append(full)
