@@ -139,6 +139,88 @@ import Testing
         #expect(codes[3, default: 0] > 0 && codes[0, default: 0] > 0, "the mutations produce rejects and clean runs: \(codes)")
     }
 
+    /// A definitions text mutated line by line: odd values after a key (out-of-range numbers, dates,
+    /// non-ASCII, YAML punctuation, a long string), byte flips, deleted, duplicated and re-indented lines.
+    struct TextMutator {
+        var rng: SplitMixCore
+        mutating func int(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
+        static let odd = ["0", "-1", "1e-300", "1e300", "1e6", ".nan", ".inf", "0000-01-01", "9999-12-31", "2025-01-04", "0001-01-01",
+                          "ÄÖÜ", "[", "{", "~", "\"\"", "[1, 2, 3]", "{a: 1}", String(repeating: "x", count: 2000), "-0", "2025-02-30", "12"]
+
+        mutating func mutate(_ text: String) -> String {
+            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            for _ in 0..<(1 + int(3)) {
+                guard lines.count > 1 else { break }
+                let i = int(lines.count)
+                switch int(6) {
+                case 0, 1, 2: // a value replaced (CSV: a field; YAML: after the colon)
+                    if let r = lines[i].range(of: ": ") {
+                        lines[i] = String(lines[i][..<r.upperBound]) + Self.odd[int(Self.odd.count)]
+                    } else {
+                        var f = lines[i].components(separatedBy: ",")
+                        f[int(f.count)] = Self.odd[int(Self.odd.count)]
+                        lines[i] = f.joined(separator: ",")
+                    }
+                case 3:
+                    var b = Array(lines[i].utf8)
+                    if !b.isEmpty { b[int(b.count)] ^= UInt8(1 << int(8)) }
+                    lines[i] = String(decoding: b, as: UTF8.self)
+                case 4: lines.remove(at: i)
+                default: lines.insert(int(2) == 0 ? lines[i] : "  " + lines[i], at: i)
+                }
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    /// Issue 21: the same seeded fuzz over the other inputs. Settlement and rates files through their
+    /// commands end in a documented exit code; mutated funds.yaml, futures.yaml and flows files either load
+    /// or are refused with a `DefinitionError` naming the file; a fund that loads computes or stops with a
+    /// reason, never a trap. `CIX_FUZZ_CASES` and `CIX_FUZZ_SEED` as above.
+    @Test func mutatedSettlementsRatesAndDefinitionsNeverCrash() throws {
+        let env = ProcessInfo.processInfo.environment
+        let cases = (Int(env["CIX_FUZZ_CASES"] ?? "") ?? 200) / 4
+        let seed = UInt64(env["CIX_FUZZ_SEED"] ?? "") ?? 20_261_202
+        var m = TextMutator(rng: SplitMixCore(seed: seed))
+        let root = try tempDir()
+        let settlements = "date,contract,settle,volume,open_interest\n2026-03-02,CXHJ26,2.5,100,1000\n2026-03-02,CXHK26,2.6,50,500\n"
+            + "2026-03-03,CXHJ26,2.52,90,1010\n2026-03-03,CXHM26,2.7,10,100\n"
+        let rates = "observation_date,DTB3\n2026-03-02,4.23\n2026-03-03,.\n2026-03-04,4.20\n"
+        var codes: [Int32: Int] = [:]
+        for k in 0..<cases {
+            let dir = root + "/c\(k)"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try write(m.mutate(settlements), to: dir + "/s.csv")
+            try write(m.mutate(rates), to: dir + "/r.csv")
+            for args in [["futures", "ingest", "--db", dir + "/s.sqlite", "--indices", indices, dir + "/s.csv"],
+                         ["rates", "ingest", "--db", dir + "/s.sqlite", dir + "/r.csv"],
+                         ["export", "settlements", "--db", dir + "/s.sqlite", "--out", dir + "/out.csv"]] {
+                let code = CixMain.run(args)
+                codes[code, default: 0] += 1
+                #expect(Self.documented.contains(code), "case \(k) seed \(seed): `cix \(args.joined(separator: " "))` exited \(code)")
+            }
+            for file in ["funds.yaml", "futures.yaml", "flows/cxh-front.csv"] {
+                let defs = try editedIndices("fz\(k)-\(file.hashValue)") { files in
+                    let text = files[file] ?? (try? String(contentsOfFile: repoRoot + "/Indices/" + file, encoding: .utf8)) ?? ""
+                    files[file] = m.mutate(text)
+                }
+                do {
+                    _ = try DefinitionLoader.methodology(defs)
+                    codes[0, default: 0] += 1
+                } catch let e as DefinitionError {
+                    codes[2, default: 0] += 1
+                    #expect(e.path.hasSuffix(".yaml") || e.path.hasSuffix(".csv"), "case \(k) \(file): \(e)")
+                    #expect(e.description.count < 3000, "case \(k) \(file): the message is bounded")
+                } catch {
+                    Issue.record("case \(k) seed \(seed) \(file): \(type(of: error)) \(error)")
+                }
+                try? FileManager.default.removeItem(atPath: defs)
+            }
+            try? FileManager.default.removeItem(atPath: dir)
+        }
+        #expect(codes[0, default: 0] > 0 && codes[2, default: 0] > 0, "the mutations produce both loads and refusals: \(codes)")
+    }
+
     /// The same rows as JSON Lines (values as strings), mutations and all.
     func jsonLines(_ csv: [UInt8]) -> [UInt8] {
         let lines = String(decoding: csv, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)

@@ -12,8 +12,8 @@ public struct DefinitionError: Error, CustomStringConvertible, Sendable {
 
     public var description: String {
         var s = "\(path): "
-        if let field, !field.isEmpty { s += "\(field): " }
-        s += message
+        if let field, !field.isEmpty { s += "\(field.count > 120 ? field.prefix(120) + "…" : field): " }
+        s += message.count > 600 ? message.prefix(600) + "…" : message
         if let line { s += " [line \(line)" + (column.map { ", column \($0)" } ?? "") + "]" }
         return s
     }
@@ -119,7 +119,8 @@ struct YAMLValue {
 
     var describe: String {
         switch node {
-        case .scalar(let s): return "'\(s.string)'"
+        // A long value is shown by its start (an error message stays one readable line).
+        case .scalar(let s): return s.string.count > 60 ? "'\(s.string.prefix(60))…' (\(s.string.count) characters)" : "'\(s.string)'"
         case .mapping: return "a mapping"
         case .sequence: return "a list"
         case .alias: return "an alias"
