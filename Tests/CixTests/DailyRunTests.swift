@@ -219,6 +219,43 @@ import Testing
         #expect(try export("restatements", db, ["--from", "2025-03-18", "--to", "2025-03-18"]).contains("manual: late feed from a new source,true"))
     }
 
+    /// Issue 22 #2 (§5.5, §9.2): a held recomputation never feeds a published value. A grade fixes on
+    /// Monday only; Tuesday to Thursday carry Monday's value. A late quote for Monday found on Thursday is
+    /// held (outside the window), and the stale days published that run carry Monday's published value,
+    /// not the held one; the index is built from the published fixings; verify agrees.
+    @Test func aHeldValueNeverFeedsAPublishedOne() throws {
+        let dir = try tempDir()
+        let box = dir + "/inbox"
+        try FileManager.default.createDirectory(atPath: box, withIntermediateDirectories: true)
+        var rows: [String] = []
+        for (j, src) in ["lambda", "runpod", "vast"].enumerated() {
+            for k in 0..<2 {
+                rows.append("2025-03-17T10:00:00Z,\(src),o\(j)\(k),H100 SXM,8,us-east-1,on_demand,\(2.0 + Double(j) * 0.1 + Double(k) * 0.01),USD,hour,gpu,8,")
+            }
+        }
+        try write(quotesCSV(rows), to: box + "/monday.csv")
+        let db = dir + "/s.sqlite"
+        #expect([0, 6].contains(run(["run", "--date", "2025-03-17", "--inbox", box, "--db", db, "--now", "2025-03-18T00:00:00Z"])))
+        let store = try Store(path: db, readOnly: true)
+        func value(_ d: String) throws -> FixingRecord? { try store.read { try $0.latestFixing(grade: "H100-SXM.NA.OD", date: CivilDate(iso: d)!) } }
+        let monday = try #require(try value("2025-03-17"))
+        #expect(monday.status == "ok")
+        // A late, much lower quote from a fourth source for Monday, found on Thursday.
+        try write(quotesCSV(["2025-03-17T11:00:00Z,late,l1,H100 SXM,8,us-east-1,on_demand,1.50,USD,hour,gpu,8,",
+                             "2025-03-17T11:00:00Z,late,l2,H100 SXM,8,us-east-1,on_demand,1.51,USD,hour,gpu,8,"]), to: box + "/late.csv")
+        #expect(run(["run", "--date", "2025-03-20", "--inbox", box, "--db", db, "--now", "2025-03-21T00:00:00Z"]) == 6)
+        let held = try export("restatements", db, ["--from", "2025-03-17", "--to", "2025-03-17"])
+        #expect(held.contains("fixings,H100-SXM.NA.OD,2025-03-17,1,,"), "the change to Monday is held: \(held)")
+        #expect(try value("2025-03-17")?.version == 1)
+        for d in ["2025-03-18", "2025-03-19", "2025-03-20"] {
+            let f = try #require(try value(d))
+            #expect(f.status == "stale" && f.carriedFrom == "2025-03-17" && f.value == monday.value,
+                    "\(d) carries Monday's published \(monday.value ?? 0), not the held recomputation: \(f.value ?? 0)")
+        }
+        let (vcode, vout, _) = try runProcess(builtCix, ["verify", "--db", db, "--indices", DailyRunTests.indices])
+        #expect(vcode == 0, "\(vout)")
+    }
+
     /// §9.2–§9.3: a corrected settlement restates the rolling index as "corrected settlement"; a
     /// chain-linked value whose earlier change is held is held too, even inside the window.
     @Test func correctedSettlementAndHeldChains() throws {

@@ -88,7 +88,12 @@ public enum FixingJob {
     /// imputation and review) are evaluated too, so the result never depends on which dates were
     /// computed before. `each` gets every fixing as it is computed, in date then grade order, with the
     /// names of the sources it may cite.
+    ///
+    /// `published` gives the published value of a grade's date, when one is: a stale fixing carries the
+    /// published value of the date it carries (§5.5), never a recomputation held outside the
+    /// restatement window (§9.2).
     static func compute(_ s: StoreSession, defs: MethodologyDefinitions, from: CivilDate, to: CivilDate,
+                        published: ((String, CivilDate) -> Double?)? = nil,
                         each: (Fixing, [UInt64: String]) throws -> Void) throws {
         let c = FixingComputer(s, defs: defs, hashFrom: from)
         // §5.5: a grade's series starts on its first fixing date with a value; a date already published
@@ -98,7 +103,8 @@ public enum FixingJob {
         while d <= to {
             defer { d = d.adding(days: 1) }
             guard defs.fixing.isFixingDate(d, calendar: defs.calendar) else { continue }
-            for f in try c.fixings(d) {
+            for var f in try c.fixings(d) {
+                if f.status == .stale, let carried = f.carriedFrom, let v = published?(f.grade, carried) { f.value = v }
                 if f.value != nil, start[f.grade].map({ d < $0 }) ?? true { start[f.grade] = d }
                 guard let first = start[f.grade], d >= first else { continue }
                 try each(f, c.names)
@@ -121,7 +127,13 @@ public enum FixingJob {
             stats.runID = runID
             try s.recordDefinitions(defs.reference.grades.grades.compactMap { defs.fixingDefinitions[$0.id] }, runID: runID)
             let publisher = try s.fixingPublisher(runID: runID, computedAt: started)
-            try compute(s, defs: defs, from: from, to: to) { f, names in
+            let stored = try Dictionary(s.latestFixingValues(to: to).map { ($0.grade + "|" + $0.date, $0.value) }) { a, _ in a }
+            var fresh = Set<String>()
+            try compute(s, defs: defs, from: from, to: to, published: { g, d in
+                let k = g + "|" + d.description
+                return fresh.contains(k) ? nil : stored[k] ?? nil
+            }) { f, names in
+                fresh.insert(f.grade + "|" + f.date.description)
                 stats.computed += 1
                 stats.byStatus[f.status.rawValue, default: 0] += 1
                 try publisher.publish(record(f, defs: defs, names: names))

@@ -468,7 +468,13 @@ public enum RunJob {
         // This run's new and restated fixings (dates in [from, to]), by grade and date.
         var replaced: [String: FixingValue] = [:]
         let fxPreview = try s.fixingPublisher(runID: 0, computedAt: "", context: context)
-        try FixingJob.compute(s, defs: defs, from: from, to: to) { f, names in
+        // §5.5: a stale fixing carries the published value of its date: this run's when it publishes
+        // that date (new or restated), else the stored one (a held recomputation is never carried).
+        let storedValues = Dictionary(stored.map { ($0.grade + "|" + $0.date, $0.value) }) { a, _ in a }
+        try FixingJob.compute(s, defs: defs, from: from, to: to, published: { g, d in
+            let k = g + "|" + d.description
+            return replaced[k] != nil ? nil : storedValues[k] ?? nil
+        }) { f, names in
             let rec = FixingJob.record(f, defs: defs, names: names)
             let d = try fxPreview.decide(rec)
             if d == .new || d == .restate { replaced[rec.grade + "|" + rec.date] = FixingValue(rec) }
