@@ -219,6 +219,47 @@ import Testing
         #expect(try export("restatements", db, ["--from", "2025-03-18", "--to", "2025-03-18"]).contains("manual: late feed from a new source,true"))
     }
 
+    /// Issue 22 #3 and #4: only a grade that got worse since the previous fixing date makes the run exit 6;
+    /// one that stays stale is a note. A series with nothing computed says why; `cix report` writes no
+    /// empty factsheet and its index page says which series have none and why.
+    @Test func onlyNewWarningsAlertAndEmptySeriesSayWhy() throws {
+        let dir = try tempDir()
+        let box = dir + "/inbox"
+        try FileManager.default.createDirectory(atPath: box, withIntermediateDirectories: true)
+        var rows: [String] = []
+        for (j, src) in ["lambda", "runpod", "vast"].enumerated() {
+            for k in 0..<2 {
+                rows.append("2025-03-17T10:00:00Z,\(src),o\(j)\(k),H100 SXM,8,us-east-1,on_demand,\(2.0 + Double(j) * 0.1 + Double(k) * 0.01),USD,hour,gpu,8,")
+            }
+        }
+        try write(quotesCSV(rows), to: box + "/monday.csv")
+        let store = try Store(path: dir + "/s.sqlite")
+        let defs = try DefinitionLoader.methodology(DailyRunTests.indices)
+        func day(_ d: String, _ now: String) throws -> RunReport {
+            var r = RunRequest(from: CivilDate(iso: d)!, to: CivilDate(iso: d)!)
+            r.inbox = box
+            r.now = now
+            r.writeFiles = false
+            return try RunJob.run(store: store, defs: defs, request: r)
+        }
+        let monday = try day("2025-03-17", "2025-03-18T00:00:00Z")
+        #expect(monday.warnings.isEmpty, "\(monday.warnings)")
+        #expect(monday.notes.contains { $0.hasPrefix("curves: none for CXH on 2025-03-17: none of its strip grades") }, "\(monday.notes)")
+        #expect(monday.notes.contains { $0.hasPrefix("fund_nav: none computed: no settlement and no model-curve price") })
+        let tuesday = try day("2025-03-18", "2025-03-19T00:00:00Z")
+        #expect(tuesday.warnings.contains { $0.contains("grades stale on 2025-03-18 that were not on 2025-03-17") && $0.contains("H100-SXM.NA.OD") },
+                "newly stale: a warning (exit 6): \(tuesday.warnings)")
+        let wednesday = try day("2025-03-19", "2025-03-20T00:00:00Z")
+        #expect(!wednesday.warnings.contains { $0.contains("stale") }, "still stale: not a warning: \(wednesday.warnings)")
+        #expect(wednesday.notes.contains { $0.contains("grades still stale on 2025-03-19") && $0.contains("H100-SXM.NA.OD") })
+        // The factsheets: none for the rolling indices and funds (nothing published), each named with why.
+        let out = dir + "/fs"
+        let files = try ReportJob.run(store: store, defs: defs, date: CivilDate(iso: "2025-03-19")!, out: out)
+        #expect(!files.contains { $0.hasSuffix("CXH-FRONT.html") || $0.hasSuffix("CXH-ROLL.html") }, "\(files)")
+        let index = try String(contentsOfFile: out + "/index.html", encoding: .utf8)
+        #expect(index.contains("Series without a factsheet") && index.contains("CXH-ROLL") && index.contains("no NAV published by 2025-03-19"))
+    }
+
     /// Issue 22 #2 (§5.5, §9.2): a held recomputation never feeds a published value. A grade fixes on
     /// Monday only; Tuesday to Thursday carry Monday's value. A late quote for Monday found on Thursday is
     /// held (outside the window), and the stale days published that run carry Monday's published value,

@@ -67,7 +67,7 @@ struct RunCommand: ParsableCommand {
         date and published, each date in one transaction: fixings, indices, curves, rolling futures indices, fund NAVs. Earlier \
         dates that new inputs change are restated within the restatement window of Indices/publication.yaml, recorded otherwise \
         (METHODOLOGY.md §9). The day's exports go to <inbox>/../published/<date>/ or --out.
-        Exit codes: 0 published, 6 published with warnings (rejected rows, stale or suspended grades, curve arbitrage flags, \
+        Exit codes: 0 published, 6 published with warnings (rejected rows, grades newly stale or suspended, curve arbitrage flags, \
         held changes, unknown inbox files), 2 bad usage or input (nothing of the failing step stored).
         Cron: 30 18 * * 1-5  cix run --date $(date -u +\\%F) --inbox /srv/cix/inbox --db /srv/cix/cix.sqlite
         """)
@@ -134,6 +134,10 @@ public enum RunSummary {
                        + String(format: "%7d computed %7d new %5d restated %5d held %7d unchanged", c.computed, c.new, c.restated, c.held, c.unchanged))
         }
         if r.wroteNothing { out.append("nothing new: every file already ingested and every value already published (store unchanged)") }
+        if !r.notes.isEmpty {
+            out.append("notes (\(r.notes.count)):")
+            for n in r.notes { out.append("  " + n) }
+        }
         if !r.warnings.isEmpty {
             out.append("warnings (\(r.warnings.count)):")
             for w in r.warnings.prefix(maxWarnings) { out.append("  " + w) }

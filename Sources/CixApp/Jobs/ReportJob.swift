@@ -14,8 +14,17 @@ public enum ReportJob {
     }
 
     static func pct(_ v: Double?) -> String { v.map { String(format: "%+.2f%%", $0 * 100) } ?? "n/a" }
+    /// A percentage with no sign: volatility, drawdown, tracking error, fees (magnitudes, not returns).
+    static func pctAbs(_ v: Double?) -> String { v.map { String(format: "%.2f%%", $0 * 100) } ?? "n/a" }
     static func num(_ v: Double?, _ d: Int = 4) -> String { v.map { String(format: "%.\(d)f", $0) } ?? "-" }
     static func file(_ id: String) -> String { id.map { $0.isLetter || $0.isNumber || $0 == "-" ? String($0) : "_" }.joined() + ".html" }
+
+    /// The base date a series actually started on; the definition's when they differ (the effective base
+    /// is the first date with enough inputs, §6.5, §7.5).
+    static func baseText(_ first: String?, defined: CivilDate) -> String {
+        guard let first, first != defined.description else { return defined.description }
+        return "\(first) (defined as \(defined); the first date with the inputs to start)"
+    }
 
     public static func run(store: Store, defs: MethodologyDefinitions, date: CivilDate, out: String) throws -> [String] {
         // Issue 21 #14: a date with nothing published makes no factsheet (empty pages with "+0.00%" mislead).
@@ -44,6 +53,8 @@ public enum ReportJob {
     public struct Book: Sendable {
         public var pages: [(id: String, page: FactsheetPage)] = []
         public var sections: [(heading: String, links: [(href: String, name: String, detail: String)])] = []
+        /// Series with no factsheet, and why.
+        public var missing: [(name: String, why: String)] = []
     }
 
     public static func pages(_ s: StoreSession, defs: MethodologyDefinitions, date: CivilDate, only: String? = nil) throws -> Book {
@@ -57,9 +68,17 @@ public enum ReportJob {
             let levels = try s.latestIndexLevels(to: date)
             let weights = try s.latestIndexWeights(to: date)
             var links: [(href: String, name: String, detail: String)] = []
+            var missing: [(href: String, name: String, detail: String)] = []
             for def in defs.indices where only == nil || only == def.id {
                 let mine = levels.filter { $0.index == def.id }
                 let pts = mine.compactMap { l in l.level.flatMap { v in CivilDate(iso: l.date).map { ChartPoint(Double($0.dayNumber), v) } } }
+                // Issue 22 #4: no empty factsheet; the index page says why there is none.
+                guard !pts.isEmpty else {
+                    missing.append(("", "\(def.id): \(def.name)", mine.isEmpty
+                        ? "no factsheet: no level published by \(date) (its constituents have no fixings with values on a date from its base date)"
+                        : "no factsheet: every level published by \(date) is \(mine.last?.status ?? "suspended")"))
+                    continue
+                }
                 var page = FactsheetPage(title: def.name, subtitle: "\(def.id): \(def.kind == .composite ? "composite" : "single-grade") benchmark index, chain-linked (METHODOLOGY.md §6)",
                                          date: date.description)
                 let last = mine.last { $0.level != nil }
@@ -124,7 +143,7 @@ public enum ReportJob {
                                          rows: ["ok", "stale", "suspended", "none"].map { st in [st, "\(statuses.filter { $0 == st }.count)"] }))
                 page.tables.append(.init(title: "Methodology", columns: ["Item", "Value"], rows: [
                     ["Methodology version", defs.methodologyVersion], ["Index definition hash", last?.definitionHash ?? defs.indexHash(index: def.id)],
-                    ["Definitions", defs.source.description], ["Base date", def.baseDate.description],
+                    ["Definitions", defs.source.description], ["Base date", baseText(mine.first { $0.level != nil }?.date, defined: def.baseDate)],
                 ]))
                 write(def.id, page)
                 links.append((file(def.id), "\(def.id): \(def.name)", "\(last?.published ?? "-") on \(last?.date ?? "-")"))
@@ -137,6 +156,10 @@ public enum ReportJob {
             let curves = try s.latestCurves(to: date)
             for ri in defs.rollingIndices where only == nil || only == ri.id {
                 let mine = fut.filter { $0.index == ri.id }
+                guard !mine.isEmpty else {
+                    missing.append(("", ri.id, "no factsheet: no value published by \(date) (no settlement or model-curve price of \(ri.futures) contracts)"))
+                    continue
+                }
                 let er = mine.compactMap { r in CivilDate(iso: r.date).map { ChartPoint(Double($0.dayNumber), r.er) } }
                 let tr = mine.compactMap { r in CivilDate(iso: r.date).map { ChartPoint(Double($0.dayNumber), r.tr) } }
                 var page = FactsheetPage(title: ri.id, subtitle: "Rolling \(ri.futures) futures index: excess and total return (METHODOLOGY.md §7.5–§7.7)",
@@ -165,7 +188,7 @@ public enum ReportJob {
                                              .map { [$0.contract, "\($0.monthsAhead)", $0.published ?? "-", $0.warnings] }))
                 page.tables.append(.init(title: "Methodology", columns: ["Item", "Value"], rows: [
                     ["Methodology version", defs.methodologyVersion], ["Definition hash", last?.definitionHash ?? "-"],
-                    ["Base date", ri.baseDate.description], ["Roll days", "\(ri.rollDays.lowerBound)–\(ri.rollDays.upperBound)"],
+                    ["Base date", baseText(mine.first?.date, defined: ri.baseDate)], ["Roll days", "\(ri.rollDays.lowerBound)–\(ri.rollDays.upperBound)"],
                 ]))
                 write(ri.id, page)
                 links.append((file(ri.id), ri.id, "ER \(last?.erPublished ?? "-"), TR \(last?.trPublished ?? "-") on \(last?.date ?? "-")"))
@@ -177,7 +200,10 @@ public enum ReportJob {
             let navs = try s.latestFundNAV(to: date)
             for f in defs.funds where only == nil || only == f.id {
                 let mine = navs.filter { $0.fund == f.id }
-                guard let first = mine.first else { continue }
+                guard let first = mine.first else {
+                    missing.append(("", "\(f.id): \(f.name)", "no factsheet: no NAV published by \(date) (no prices of \(f.futures) contracts from its inception)"))
+                    continue
+                }
                 let nav = mine.compactMap { r in CivilDate(iso: r.date).map { ChartPoint(Double($0.dayNumber), r.navPerShare) } }
                 // §8.3: tracking difference = NAV/NAV0 − TR/TR0, so the TR index scaled to the first NAV is NAV0 × (NAV/NAV0 − TD).
                 let tr = mine.compactMap { r in
@@ -209,6 +235,8 @@ public enum ReportJob {
                 links.append((file(f.id), "\(f.id): \(f.name)", "NAV \(last.navPublished ?? "-") on \(last.date)"))
             }
             sections.append(("Funds", links))
+            if !missing.isEmpty { sections.append(("Series without a factsheet", missing)) }
+            book.missing = missing.map { ($0.name, $0.detail) }
         }
         book.sections = sections
         return book

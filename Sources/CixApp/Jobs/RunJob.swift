@@ -71,6 +71,9 @@ public struct RunReport: Sendable {
     /// Publication transactions (one per date with something to publish).
     public var days = 0
     public var warnings: [String] = []
+    /// What the summary says without making the run exit 6: conditions that continue from the previous
+    /// fixing date (a grade already stale or suspended), and series not computed with why.
+    public var notes: [String] = []
     public var outputs: [String] = []
     public var seconds: [(stage: String, seconds: Double)] = []
 
@@ -250,6 +253,27 @@ public enum RunJob {
         }
         progress?.finish()
         report.series = seriesNames.map { ($0, counts[$0] ?? SeriesCounts()) }
+        // Issue 22 #4: a series with nothing computed says why (a note, not a warning).
+        let valued = Set(plan.fixings.filter { $0.value != nil && $0.date == r.to.description }.map(\.grade))
+        let roots = defs.futures.map(\.root).joined(separator: ", ")
+        for (name, c) in report.series where c.computed == 0 && !(counts[name]?.unchanged ?? 0 > 0) {
+            switch name {
+            case "index_levels":
+                report.notes.append("index_levels: none computed: no index has constituent fixings with values from its base date through \(r.to)")
+            case "curves":
+                for f in defs.futures {
+                    let strip = f.termGrades.sorted { $0.key < $1.key }.map(\.value)
+                    if !valued.contains(f.underlying) {
+                        report.notes.append("curves: none for \(f.root) on \(r.to): its underlying \(f.underlying) has no fixing with a value")
+                    } else if !strip.contains(where: valued.contains) {
+                        report.notes.append("curves: none for \(f.root) on \(r.to): none of its strip grades (\(strip.joined(separator: ", "))) has a fixing with a value (§7.4)")
+                    }
+                }
+            case "futures_index_levels", "fund_nav":
+                report.notes.append("\(name): none computed: no settlement and no model-curve price of \(roots) contracts through \(r.to) (§7.3–§7.5)")
+            default: break
+            }
+        }
         lap("publish")
         let held = counts.values.reduce(0) { $0 + $1.held }
         if held > 0 {
@@ -257,12 +281,24 @@ public enum RunJob {
         }
         do {
             // The fixings of the day as published (the plan's, which the publication left as they are stored).
+            // Only a grade that got worse since the previous fixing date (ok → stale, ok or stale →
+            // suspended) is a warning (exit 6); one that stays stale or suspended is a note, so a store
+            // with grades that are dark for long does not alert every day (§9.4).
             let fixings = plan.fixings.filter { $0.date == r.to.description }
+            let prevDate = defs.fixing.previousFixingDates(r.to, 1, calendar: defs.calendar).first?.description
+            var previous: [String: String] = [:]
+            if let prevDate { for f in plan.fixings where f.date == prevDate { previous[f.grade] = f.status } }
+            func rank(_ s: String?) -> Int { s == FixingStatus.suspended.rawValue ? 2 : s == FixingStatus.stale.rawValue ? 1 : 0 }
+            func list(_ g: [String]) -> String { g.prefix(6).joined(separator: ", ") + (g.count > 6 ? ", …" : "") }
             for status in [FixingStatus.stale, .suspended] {
-                let grades = fixings.filter { $0.status == status.rawValue }.map(\.grade)
+                let grades = fixings.filter { $0.status == status.rawValue }
                 guard !grades.isEmpty else { continue }
-                report.warnings.append("\(grades.count) grades \(status.rawValue) on \(r.to): " + grades.prefix(6).joined(separator: ", ")
-                                       + (grades.count > 6 ? ", …" : ""))
+                let worse = grades.filter { rank($0.status) > rank(previous[$0.grade]) }.map(\.grade)
+                let still = grades.filter { rank($0.status) <= rank(previous[$0.grade]) }.map(\.grade)
+                if !worse.isEmpty {
+                    report.warnings.append("\(worse.count) grades \(status.rawValue) on \(r.to) that were not on \(prevDate ?? "the previous date"): " + list(worse))
+                }
+                if !still.isEmpty { report.notes.append("\(still.count) grades still \(status.rawValue) on \(r.to): " + list(still)) }
             }
         }
         if r.writeFiles, let root {

@@ -76,7 +76,9 @@ extension WebApp {
         do {
             let e = try ExplainJob.fixing(store: store, defs: defs, grade: id, date: d)
             let t = e.trace
-            p.headline = [("Fixing", t.published ?? "-"), ("Status", t.status), ("Offers", "\(t.offers.count)"), ("Sources", "\(t.sources.count)"),
+            // The window's offers read, and those in the fixing (the export's `offers`), named apart.
+            p.headline = [("Fixing", t.published ?? "-"), ("Status", t.status), ("Offers read", "\(t.offers.count)"),
+                          ("Offers in the fixing", (try store.read { try $0.latestFixing(grade: id, date: d) }).map { "\($0.offers)" } ?? "-"), ("Sources", "\(t.sources.count)"),
                           ("Outliers dropped", "\(t.outliersDropped)")]
             p.tables.append(.init(title: "Panel on \(d) (§5.3–§5.4, §5.8)",
                                   columns: ["Source", "State", "Offers", "Median", "Capacity GPUs", "Review capacity", "Share", "Weight"],
@@ -173,7 +175,7 @@ extension WebApp {
                                                                                     "Max drawdown", "Tracking error", "Roll yield", "Fees paid"],
                               rows: r.comparison.map { c in
                                   [c.fund, c.from.description, c.to.description, ReportJob.pct(c.totalReturn), ReportJob.pct(c.annualizedReturn),
-                                   ReportJob.pct(c.annualizedVolatility), ReportJob.pct(c.maxDrawdown), ReportJob.pct(c.trackingError),
+                                   ReportJob.pctAbs(c.annualizedVolatility), ReportJob.pctAbs(c.maxDrawdown), ReportJob.pctAbs(c.trackingError),
                                    ReportJob.pct(c.cumulativeRollYield), String(format: "%.2f", c.feesPaid)]
                               }))
         return Factsheet.render(p)

@@ -133,7 +133,10 @@ public enum Charts {
             case .dates: text = dateLabel(t)
             case .numbers: text = label(t, step: xt.count > 1 ? xt[1] - xt[0] : 1)
             }
-            nodes.append(el("text", [("x", fmt(xs(t))), ("y", fmt(top + ph + 18)), ("class", "xt")], [.text(text)]))
+            // A label near the right edge ends at its tick instead of centring on it (never clipped).
+            var attrs = [("x", fmt(xs(t))), ("y", fmt(top + ph + 18)), ("class", "xt")]
+            if xs(t) + Double(text.count) * 3.5 + 2 > width { attrs.append(("style", "text-anchor: end")) }
+            nodes.append(el("text", attrs, [.text(text)]))
         }
         nodes.append(el("line", [("x1", fmt(left)), ("x2", fmt(left + pw)), ("y1", fmt(top + ph)), ("y2", fmt(top + ph)), ("class", "axis")]))
         nodes.append(el("line", [("x1", fmt(left)), ("x2", fmt(left)), ("y1", fmt(top)), ("y2", fmt(top + ph)), ("class", "axis")]))

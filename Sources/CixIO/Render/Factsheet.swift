@@ -196,7 +196,8 @@ public enum Factsheet {
         for s in sections {
             body.append(el("h2", nil, [.text(s.heading)]))
             body.append(el("table", nil, [el("tr", nil, [el("th", nil, [.text("Factsheet")]), el("th", nil, [.text("Latest")])])] + s.links.map { l in
-                el("tr", nil, [el("td", nil, [N.element(named: "a", nodes: [N.attribute(named: "href", value: l.href), .text(l.name)])]),
+                // No href: a series with no factsheet (nothing published yet), named with why.
+                el("tr", nil, [el("td", nil, [l.href.isEmpty ? .text(l.name) : N.element(named: "a", nodes: [N.attribute(named: "href", value: l.href), .text(l.name)])]),
                                el("td", nil, [.text(l.detail)])])
             }))
         }
