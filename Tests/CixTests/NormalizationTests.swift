@@ -24,7 +24,7 @@ func norm(_ q: RawQuote, fx: FXTable = FXTable([])) -> NormalizedQuote {
         let n = norm(quote("NVIDIA H100", location: "us-east-1", source: "aws", price: "98.32", basis: "instance"))
         #expect(n.usdPerGPUHour! == 98.32 / 8)
         #expect(abs(n.usdPerGPUHour! - 12.29) < 1e-12)
-        #expect(n.chip == "H100-SXM" && n.country == "US" && n.region == "NA")
+        #expect(n.chip == "H100-SXM" && n.country == "US" && n.region == "NAM")
     }
 
     /// $0.05 a minute = $3.00 an hour; $2,190 a month = 2190 / 730 = $3.00 an hour; $72 a day = $3.00;
@@ -132,9 +132,9 @@ func norm(_ q: RawQuote, fx: FXTable = FXTable([])) -> NormalizedQuote {
         // Cluster-only grades in a catalogue of their own: 4 GPUs is below the minimum.
         let only = try! GradeCatalogue([GradeDefinition(id: "C", description: "c", chips: ["H100-SXM": 1], regions: ["GLOBAL"], term: .onDemand,
                                                         minGPUs: 8, interconnects: [.infiniband])],
-                                       chips: referenceData.chips, regions: ["NA"])
-        #expect(only.match(chip: "H100-SXM", region: "NA", term: .onDemand, gpuCount: 4, interconnect: .infiniband) == .failure(.belowMinimumGPUs))
-        #expect(only.match(chip: "H100-SXM", region: "NA", term: .onDemand, gpuCount: 8, interconnect: .ethernet) == .failure(.interconnectNotAccepted))
+                                       chips: referenceData.chips, regions: ["NAM"])
+        #expect(only.match(chip: "H100-SXM", region: "NAM", term: .onDemand, gpuCount: 4, interconnect: .infiniband) == .failure(.belowMinimumGPUs))
+        #expect(only.match(chip: "H100-SXM", region: "NAM", term: .onDemand, gpuCount: 8, interconnect: .ethernet) == .failure(.interconnectNotAccepted))
         #expect(referenceData.grades.grade(id: "A100-80GB.NA.OD")!.chips["A100-PCIE-80GB"] == 0.92)
     }
 

@@ -37,11 +37,25 @@ import Testing
         assert str(pd.read_csv(d + "/exports/futures-indices.csv")["er"].dtype) == "float64"
         assert str(pd.read_csv(d + "/exports/funds.csv")["nav_per_share"].dtype) == "float64"
         assert str(pd.read_csv(d + "/exports/rejects.csv")["line"].dtype) == "int64"
+        # Issue 22 #16: no non-empty cell of any export reads as missing with pandas' defaults (the
+        # region code "NA" did: North America is NAM).
+        def no_false_missing(path):
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+            t = pd.read_csv(path)
+            bad = (raw != "") & t.isna()
+            if bad.any().any():
+                cols = [c for c in t.columns if bad[c].any()]
+                raise AssertionError((path, cols, raw[bad.any(axis=1)].head(3).to_dict("records")))
+        assert "NAM" in set(q["market_region"]), set(q["market_region"])
+        for fn in os.listdir(d + "/exports"):
+            if fn.endswith(".csv"):
+                no_false_missing(d + "/exports/" + fn)
         for day in os.listdir(d + "/published"):
             if day == "rejects":
                 continue
             for fn in os.listdir(d + "/published/" + day):
                 pd.read_csv(d + "/published/" + day + "/" + fn)
+                no_false_missing(d + "/published/" + day + "/" + fn)
         print(len(q), len(f), len(i), len(w))
         """
         let (status, o, e) = try runProcess("/usr/bin/env", ["python3", "-c", script, dir])

@@ -509,38 +509,38 @@ rolling_indices:
 # chips: canonical chip id -> quality factor (1.0 for the par chip; a quote counts as price / factor).
 # regions: market region codes from locations.yaml, or GLOBAL. min_gpus: GPUs per instance (default 1).
 # interconnects: classes accepted (empty or absent: any). Cluster grades need InfiniBand or RoCE and 8 GPUs.
-methodology_version: "1.1"
+methodology_version: "1.2"
 sections: ["4"]
 grades:
   - id: H100-SXM.NA.OD
     description: H100 SXM 80GB, North America, on-demand
     chips: {H100-SXM: 1.0}
-    regions: [NA]
+    regions: [NAM]
     term: on_demand
   - id: H100-SXM.NA.SPOT
     description: H100 SXM 80GB, North America, spot
     chips: {H100-SXM: 1.0}
-    regions: [NA]
+    regions: [NAM]
     term: spot
   - id: H100-SXM.NA.1M
     description: H100 SXM 80GB, North America, 1-month reserved
     chips: {H100-SXM: 1.0}
-    regions: [NA]
+    regions: [NAM]
     term: reserved_1m
   - id: H100-SXM.NA.3M
     description: H100 SXM 80GB, North America, 3-month reserved
     chips: {H100-SXM: 1.0}
-    regions: [NA]
+    regions: [NAM]
     term: reserved_3m
   - id: H100-SXM.NA.6M
     description: H100 SXM 80GB, North America, 6-month reserved
     chips: {H100-SXM: 1.0}
-    regions: [NA]
+    regions: [NAM]
     term: reserved_6m
   - id: H100-SXM.NA.1Y
     description: H100 SXM 80GB, North America, 1-year reserved
     chips: {H100-SXM: 1.0}
-    regions: [NA]
+    regions: [NAM]
     term: reserved_1y
   - id: H100-SXM.EU.OD
     description: H100 SXM 80GB, Europe, on-demand
@@ -635,17 +635,17 @@ grades:
   - id: H100-PCIE.NA.OD
     description: H100 PCIe 80GB (H100 NVL accepted at a 1.10 quality factor), North America, on-demand
     chips: {H100-PCIE: 1.0, H100-NVL: 1.1}
-    regions: [NA]
+    regions: [NAM]
     term: on_demand
   - id: H100-PCIE.NA.SPOT
     description: H100 PCIe 80GB (H100 NVL accepted at a 1.10 quality factor), North America, spot
     chips: {H100-PCIE: 1.0, H100-NVL: 1.1}
-    regions: [NA]
+    regions: [NAM]
     term: spot
   - id: H100-PCIE.NA.1Y
     description: H100 PCIe 80GB (H100 NVL accepted at a 1.10 quality factor), North America, 1-year reserved
     chips: {H100-PCIE: 1.0, H100-NVL: 1.1}
-    regions: [NA]
+    regions: [NAM]
     term: reserved_1y
   - id: H100-PCIE.EU.OD
     description: H100 PCIe 80GB (H100 NVL accepted at a 1.10 quality factor), Europe, on-demand
@@ -725,17 +725,17 @@ grades:
   - id: H200.NA.OD
     description: H200 SXM 141GB, North America, on-demand
     chips: {H200: 1.0}
-    regions: [NA]
+    regions: [NAM]
     term: on_demand
   - id: H200.NA.SPOT
     description: H200 SXM 141GB, North America, spot
     chips: {H200: 1.0}
-    regions: [NA]
+    regions: [NAM]
     term: spot
   - id: H200.NA.1Y
     description: H200 SXM 141GB, North America, 1-year reserved
     chips: {H200: 1.0}
-    regions: [NA]
+    regions: [NAM]
     term: reserved_1y
   - id: H200.EU.OD
     description: H200 SXM 141GB, Europe, on-demand
@@ -815,17 +815,17 @@ grades:
   - id: B200.NA.OD
     description: B200 HGX 180GB, North America, on-demand
     chips: {B200: 1.0}
-    regions: [NA]
+    regions: [NAM]
     term: on_demand
   - id: B200.NA.SPOT
     description: B200 HGX 180GB, North America, spot
     chips: {B200: 1.0}
-    regions: [NA]
+    regions: [NAM]
     term: spot
   - id: B200.NA.1Y
     description: B200 HGX 180GB, North America, 1-year reserved
     chips: {B200: 1.0}
-    regions: [NA]
+    regions: [NAM]
     term: reserved_1y
   - id: B200.EU.OD
     description: B200 HGX 180GB, Europe, on-demand
@@ -905,17 +905,17 @@ grades:
   - id: A100-80GB.NA.OD
     description: A100 80GB SXM4 (PCIe 80GB accepted at a 0.92 quality factor), North America, on-demand
     chips: {A100-SXM-80GB: 1.0, A100-PCIE-80GB: 0.92}
-    regions: [NA]
+    regions: [NAM]
     term: on_demand
   - id: A100-80GB.NA.SPOT
     description: A100 80GB SXM4 (PCIe 80GB accepted at a 0.92 quality factor), North America, spot
     chips: {A100-SXM-80GB: 1.0, A100-PCIE-80GB: 0.92}
-    regions: [NA]
+    regions: [NAM]
     term: spot
   - id: A100-80GB.NA.1Y
     description: A100 80GB SXM4 (PCIe 80GB accepted at a 0.92 quality factor), North America, 1-year reserved
     chips: {A100-SXM-80GB: 1.0, A100-PCIE-80GB: 0.92}
-    regions: [NA]
+    regions: [NAM]
     term: reserved_1y
   - id: A100-80GB.EU.OD
     description: A100 80GB SXM4 (PCIe 80GB accepted at a 0.92 quality factor), Europe, on-demand
@@ -995,17 +995,17 @@ grades:
   - id: L40S.NA.OD
     description: L40S 48GB, North America, on-demand
     chips: {L40S: 1.0}
-    regions: [NA]
+    regions: [NAM]
     term: on_demand
   - id: L40S.NA.SPOT
     description: L40S 48GB, North America, spot
     chips: {L40S: 1.0}
-    regions: [NA]
+    regions: [NAM]
     term: spot
   - id: L40S.NA.1Y
     description: L40S 48GB, North America, 1-year reserved
     chips: {L40S: 1.0}
-    regions: [NA]
+    regions: [NAM]
     term: reserved_1y
   - id: L40S.EU.OD
     description: L40S 48GB, Europe, on-demand
@@ -1085,14 +1085,14 @@ grades:
   - id: H100-SXM-CLUSTER.NA.OD
     description: H100 SXM 80GB cluster (8+ GPUs, InfiniBand or RoCE), North America, on-demand
     chips: {H100-SXM: 1.0}
-    regions: [NA]
+    regions: [NAM]
     term: on_demand
     min_gpus: 8
     interconnects: [infiniband, roce]
   - id: H100-SXM-CLUSTER.NA.1Y
     description: H100 SXM 80GB cluster (8+ GPUs, InfiniBand or RoCE), North America, 1-year reserved
     chips: {H100-SXM: 1.0}
-    regions: [NA]
+    regions: [NAM]
     term: reserved_1y
     min_gpus: 8
     interconnects: [infiniband, roce]
@@ -1127,14 +1127,14 @@ grades:
   - id: H200-CLUSTER.NA.OD
     description: H200 SXM 141GB cluster (8+ GPUs, InfiniBand or RoCE), North America, on-demand
     chips: {H200: 1.0}
-    regions: [NA]
+    regions: [NAM]
     term: on_demand
     min_gpus: 8
     interconnects: [infiniband, roce]
   - id: H200-CLUSTER.NA.1Y
     description: H200 SXM 141GB cluster (8+ GPUs, InfiniBand or RoCE), North America, 1-year reserved
     chips: {H200: 1.0}
-    regions: [NA]
+    regions: [NAM]
     term: reserved_1y
     min_gpus: 8
     interconnects: [infiniband, roce]
@@ -1169,14 +1169,14 @@ grades:
   - id: B200-CLUSTER.NA.OD
     description: B200 HGX 180GB cluster (8+ GPUs, InfiniBand or RoCE), North America, on-demand
     chips: {B200: 1.0}
-    regions: [NA]
+    regions: [NAM]
     term: on_demand
     min_gpus: 8
     interconnects: [infiniband, roce]
   - id: B200-CLUSTER.NA.1Y
     description: B200 HGX 180GB cluster (8+ GPUs, InfiniBand or RoCE), North America, 1-year reserved
     chips: {B200: 1.0}
-    regions: [NA]
+    regions: [NAM]
     term: reserved_1y
     min_gpus: 8
     interconnects: [infiniband, roce]
@@ -1283,18 +1283,20 @@ indices:
 # `fr-par-2`, `us-east-1a`); an ISO 3166-1 alpha-2 country code; `Place, CC, Continent` text (Vast.ai,
 # SkyPilot marketplaces; the place may be empty: `, US, NA`); `CC - site` text (PrimeIntellect).
 # Matching is case-insensitive. Anything else is an unknown location (kept, reported unmatched).
-methodology_version: "1.1"
+methodology_version: "1.2"
+# 1.2: North America is NAM (it was NA, which pandas and R read as a missing value). Grade ids keep
+# their names (H100-SXM.NA.OD); only the region code changed.
 sections: ["3.2"]
 regions:
-  NA: North America
+  NAM: North America
   EU: Europe
   APAC: Asia-Pacific
   LATAM: Latin America
   MEA: Middle East and Africa
 countries:
   # North America
-  US: NA
-  CA: NA
+  US: NAM
+  CA: NAM
   # Latin America
   MX: LATAM
   BR: LATAM
