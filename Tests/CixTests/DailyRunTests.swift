@@ -260,6 +260,32 @@ import Testing
         #expect(index.contains("Series without a factsheet") && index.contains("CXH-ROLL") && index.contains("no NAV published by 2025-03-19"))
     }
 
+    /// Issue 22 #6 (§9.3): a change caused by a late FX file alone is recorded as "late FX rate", not as a
+    /// late quote.
+    @Test func aLateFXFileIsNamedAsTheReason() throws {
+        let dir = try tempDir()
+        let box = dir + "/inbox"
+        try FileManager.default.createDirectory(atPath: box, withIntermediateDirectories: true)
+        var rows: [String] = []
+        for (j, src) in ["lambda", "runpod", "vast"].enumerated() {
+            for k in 0..<2 {
+                rows.append("2025-03-17T10:00:00Z,\(src),o\(j)\(k),H100 SXM,8,us-east-1,on_demand,\(2.0 + Double(j) * 0.1 + Double(k) * 0.01),USD,hour,gpu,8,")
+            }
+        }
+        // A fourth source prices in euros.
+        rows.append("2025-03-17T10:00:00Z,eurocloud,e1,H100 SXM,8,us-east-1,on_demand,1.90,EUR,hour,gpu,8,")
+        rows.append("2025-03-17T10:00:00Z,eurocloud,e2,H100 SXM,8,us-east-1,on_demand,1.91,EUR,hour,gpu,8,")
+        try write(quotesCSV(rows), to: box + "/monday.csv")
+        try write("date,currency,usd_per_unit\n2025-03-14,EUR,1.05\n2025-03-17,EUR,1.05\n", to: box + "/fx.csv")
+        let db = dir + "/s.sqlite"
+        #expect([0, 6].contains(run(["run", "--date", "2025-03-17", "--inbox", box, "--db", db, "--now", "2025-03-18T00:00:00Z"])))
+        // A corrected euro rate for Monday arrives on Tuesday (within the window): Monday is restated.
+        try write("date,currency,usd_per_unit\n2025-03-17,EUR,1.25\n", to: box + "/fx-corrected.csv")
+        #expect([0, 6].contains(run(["run", "--date", "2025-03-18", "--inbox", box, "--db", db, "--now", "2025-03-19T00:00:00Z"])))
+        let r = try export("restatements", db, ["--from", "2025-03-17", "--to", "2025-03-17"])
+        #expect(r.contains("fixings,H100-SXM.NA.OD,2025-03-17,1,2,") && r.contains("late FX rate,true") && !r.contains("late quote"), "\(r)")
+    }
+
     /// Issue 22 #2 (§5.5, §9.2): a held recomputation never feeds a published value. A grade fixes on
     /// Monday only; Tuesday to Thursday carry Monday's value. A late quote for Monday found on Thursday is
     /// held (outside the window), and the stale days published that run carry Monday's published value,

@@ -160,9 +160,11 @@ public enum RunJob {
             var ctx = PublishContext(asOf: r.to, policy: defs.publication, calendar: defs.calendar)
             ctx.restate = r.restate
             ctx.manualReason = r.restate ? (r.reason ?? "") : nil
-            ctx.inputReasons = ["fixings": .lateQuote, "index_levels": .lateQuote, "curves": .lateQuote,
-                                "futures_index_levels": fresh.settlements != nil ? .correctedSettlement : fresh.rates != nil ? .lateRate : .lateQuote,
-                                "fund_nav": fresh.settlements != nil ? .correctedSettlement : fresh.rates != nil ? .lateRate : .lateQuote]
+            // §9.3: the reason names the input that arrived late: quotes, FX rates (which reprice quotes),
+            // settlements or T-bill rates.
+            let priced: RestatementReason = fresh.fx == nil ? .lateQuote : fresh.quotesEpoch == nil ? .lateFX : .lateQuoteOrFX
+            let futures: RestatementReason = fresh.settlements != nil ? .correctedSettlement : fresh.rates != nil ? .lateRate : priced
+            ctx.inputReasons = ["fixings": priced, "index_levels": priced, "curves": priced, "futures_index_levels": futures, "fund_nav": futures]
             // Publishing dates before the first published one gives chain-linked series an earlier start.
             if let first = span?.lowerBound, r.from < first {
                 for k in ["index_levels", "curves", "futures_index_levels", "fund_nav"] { ctx.inputReasons[k] = .backfill }

@@ -27,6 +27,10 @@ public enum RestatementReason: Sendable, Hashable, CustomStringConvertible {
     case lateQuote
     case correctedSettlement
     case lateRate
+    /// A late or corrected FX rate repriced quotes (no new quotes in the run).
+    case lateFX
+    /// New quotes and new FX rates in the same run.
+    case lateQuoteOrFX
     case definitionChange
     /// Dates before the first published one were published (a backfill), and chain-linked series now
     /// start earlier.
@@ -38,6 +42,8 @@ public enum RestatementReason: Sendable, Hashable, CustomStringConvertible {
         case .lateQuote: "late quote"
         case .correctedSettlement: "corrected settlement"
         case .lateRate: "late rate"
+        case .lateFX: "late FX rate"
+        case .lateQuoteOrFX: "late quote or FX rate"
         case .definitionChange: "definition change"
         case .backfill: "backfill"
         case .manual(let why): why.isEmpty ? "manual" : "manual: \(why)"
