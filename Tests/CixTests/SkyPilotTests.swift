@@ -66,7 +66,10 @@ import Testing
         o.observedAt = "2026-11-24T12:00:00Z"
         o.writeRejectFiles = false
         let r = try IngestJob.run(store: s, paths: [path], options: o)[0]
-        #expect(r.details == ["catalog rows \(rows), GPU rows \(gpu), CPU-only rows skipped \(rows - gpu)"])
+        // Issue 22 #7: the counts add up (rows = GPU + CPU-only; records = accepted + duplicates + rejected + skipped).
+        #expect(r.details.first?.hasPrefix("catalog rows \(rows) = \(gpu) GPU rows + \(rows - gpu) CPU-only rows (skipped); the GPU rows gave \(quotes) quotes") == true,
+                "\(r.details)")
+        #expect(r.counts.rowsRead == r.counts.accepted + r.counts.duplicates + r.counts.rejected + r.counts.skipped)
         #expect(r.counts.skipped == rows - gpu)
         #expect(r.counts.accepted + r.counts.rejected == quotes, "\(e.file): every price of every GPU row is a quote or a reject")
         #expect(r.counts.rejected == e.rejected)

@@ -13,7 +13,9 @@ struct FuturesCommand: ParsableCommand {
 func printInputResults(_ results: [InputFileResult]) {
     for r in results {
         for w in r.warnings { printErr("warning: \(w)") }
-        print("\(r.path): read \(r.rowsRead), stored \(r.stored), unchanged \(r.unchanged), rejected \(r.rejected)")
+        // The counts add up: rows = stored + unchanged + rejected + repeated in the file.
+        print("\(r.path): \(r.rowsRead) rows: stored \(r.stored), unchanged \(r.unchanged), rejected \(r.rejected)"
+              + (r.duplicates > 0 ? ", repeated in the file \(r.duplicates)" : ""))
         if let p = r.rejectsPath { print("  rejects: \(p)") }
     }
 }

@@ -74,7 +74,8 @@ struct IngestCommand: ParsableCommand {
         let outcome = try IngestJob.ingestAndNormalize(store: s, inputs: inputs, options: options, ref: ref, onFile: { r in
             for w in r.warnings { printErr("warning: \(w)") }
             let c = r.counts
-            var line = "\(r.path): read \(c.rowsRead), accepted \(c.accepted), duplicates \(c.duplicates), rejected \(c.rejected)"
+            // The counts add up: records = accepted + duplicates + rejected + skipped.
+            var line = "\(r.path): \(c.rowsRead) records: accepted \(c.accepted), duplicates \(c.duplicates), rejected \(c.rejected)"
             if c.skipped > 0 { line += ", skipped \(c.skipped)" }
             print(line)
             for d in r.details { print("  " + d) }

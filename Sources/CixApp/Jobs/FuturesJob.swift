@@ -15,6 +15,8 @@ public struct InputFileResult: Sendable {
     public var warnings: [String] = []
     /// SHA-256 of the bytes read.
     public var sha256 = ""
+    /// Rows repeating an earlier row of the same file (taken once).
+    public var duplicates = 0
 }
 
 /// The futures layer's jobs (METHODOLOGY.md §7).
@@ -49,7 +51,8 @@ public enum FuturesJob {
         }
         var out: [InputFileResult] = []
         for (path, r, sha) in parsed {
-            var res = InputFileResult(path: path, rowsRead: r.rowsRead, rejected: r.rejects.count, warnings: r.warnings, sha256: sha)
+            var res = InputFileResult(path: path, rowsRead: r.rowsRead, rejected: r.rejects.count, warnings: r.warnings, sha256: sha,
+                                      duplicates: r.duplicates)
             try store.write { s in
                 let at = clock.now()
                 let run = try s.beginRun(job: "futures ingest", arguments: path, startedAt: at, definitions: defs.source.description,

@@ -31,6 +31,8 @@ public enum SettlementsReader {
         public var rowsRead = 0
         public var warnings: [String] = []
         /// Whether the file has these optional columns (a file without them keeps what is known, §7.3).
+        /// Rows repeating an earlier row of the file exactly (taken once).
+        public var duplicates = 0
         public var hasVolume = false
         public var hasOpenInterest = false
     }
@@ -121,6 +123,7 @@ public enum SettlementsReader {
                 // The same settle again: taken once; other volume or open interest is named, never dropped silently.
                 if prev.volume != volume { reject("volume", "\(ticker) on \(date) is given twice (line \(prev.line) has volume \(prev.volume.map(String.init) ?? "none")): line \(prev.line) is kept") }
                 else if prev.oi != oi { reject("open_interest", "\(ticker) on \(date) is given twice (line \(prev.line) has open interest \(prev.oi.map(String.init) ?? "none")): line \(prev.line) is kept") }
+                else { out.duplicates += 1 }
                 continue
             }
             seen[key] = (rec.line, settle, volume, oi)

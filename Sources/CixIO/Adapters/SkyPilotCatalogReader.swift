@@ -50,8 +50,14 @@ public final class SkyPilotCatalogReader<Source: ByteSource>: QuoteRowReader {
         }
     }
 
+    /// Quotes made from the GPU rows, by term (a row gives an on-demand quote and, with a spot price, a spot one).
+    public private(set) var onDemandQuotes = 0
+    public private(set) var spotQuotes = 0
+
+    /// How the catalog's rows became records (they add up: rows = GPU rows + CPU-only rows; records =
+    /// quotes and rejects of the GPU rows + the CPU-only rows skipped).
     public var summaryLines: [String] {
-        ["catalog rows \(rowsRead), GPU rows \(gpuRows), CPU-only rows skipped \(cpuRows)"]
+        ["catalog rows \(rowsRead) = \(gpuRows) GPU rows + \(cpuRows) CPU-only rows (skipped); the GPU rows gave \(onDemandQuotes + spotQuotes) quotes (\(onDemandQuotes) on-demand, \(spotQuotes) spot)"]
     }
 
     private func value(_ name: String) -> String {
@@ -112,6 +118,7 @@ public final class SkyPilotCatalogReader<Source: ByteSource>: QuoteRowReader {
                     pending.append(.reject(QuoteReject(field: field, reason: r.reason), line: line, original: record.rawText))
                 }
                 emitted = true
+                if term == "spot" { spotQuotes += 1 } else { onDemandQuotes += 1 }
             }
             if !emitted {
                 pending.append(.reject(QuoteReject(field: "Price", reason: "no on-demand or spot price"), line: line, original: record.rawText))
