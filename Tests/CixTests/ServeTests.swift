@@ -70,7 +70,7 @@ extension ByteBuffer {
             // The what-if parameters live in the URL: the form shows them back.
             try await client.execute(uri: "/whatif?design=ladder&months=6&fee=0.005", method: .get) { r in
                 let html = r.body.text
-                #expect(html.contains("value=\"0.005\"") && html.contains("<option value=\"ladder\" selected=\"selected\">"))
+                #expect(html.contains("value=\"0.5\"") && html.contains("<option value=\"ladder\" selected=\"selected\">"), "the fee in percent")
                 #expect(html.contains("WHATIF") && html.contains("CXH-FRONT"), "the comparison lists the what-if and the shipped designs")
             }
         }

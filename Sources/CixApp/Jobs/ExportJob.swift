@@ -188,7 +188,23 @@ public enum ExportJob {
     /// One row per stored quote, by observation time then quote id, with its raw fields as received and
     /// its normalized fields (empty, with the reason, when it is not normalized). Read a UTC day at a
     /// time; a block that cannot be read back is left out and reported.
-    static func quotes(_ s: StoreSession, range: DateRange, writer w: TableWriter) throws -> [String] {
+    /// The API's quote filter (`GET /api/v1/quotes`): a grade (the quote is in it), a source, and a page
+    /// (`offset` rows skipped, at most `limit` written); `matched` counts every matching row.
+    final class QuoteFilter {
+        var grade: String?
+        var source: String?
+        var offset = 0
+        var limit = Int.max
+        var matched = 0
+        init(grade: String?, source: String?, offset: Int, limit: Int) {
+            self.grade = grade
+            self.source = source
+            self.offset = offset
+            self.limit = limit
+        }
+    }
+
+    static func quotes(_ s: StoreSession, range: DateRange, writer w: TableWriter, filter: QuoteFilter? = nil) throws -> [String] {
         var warnings: [String] = []
         guard let span = try s.rawSpan() else { return warnings }
         let lo = max(range.startEpoch, span.lowerBound)
@@ -221,6 +237,12 @@ public enum ExportJob {
             var normalized: [Int64: NormalizedRow] = [:]
             try s.forEachNormalizedRow(fromEpoch: a, toEpoch: b) { normalized[$0.quoteID] = $0 }
             for sq in today {
+                if let f = filter {
+                    if let src = f.source, sq.quote.fieldTexts[QuoteColumn.source.rawValue] != src { continue }
+                    if let g = f.grade, !(normalized[sq.id]?.grades ?? "").split(separator: " ").contains(Substring(g)) { continue }
+                    f.matched += 1
+                    guard f.matched > f.offset, f.matched <= f.offset + f.limit else { continue }
+                }
                 var values: [TableValue] = [.int64(sq.id), .int64(sq.batchID), .int(sq.line)]
                 let rawTexts = sq.quote.fieldTexts
                 // Raw fields as received (text, also in JSON: a provider's "2.990" stays "2.990").

@@ -19,6 +19,69 @@ public enum ReportJob {
     static func num(_ v: Double?, _ d: Int = 4) -> String { v.map { String(format: "%.\(d)f", $0) } ?? "-" }
     static func file(_ id: String) -> String { id.map { $0.isLetter || $0.isNumber || $0 == "-" ? String($0) : "_" }.joined() + ".html" }
 
+    /// §8 fund facts in words: objective, inception, roll schedule, costs (issue 22 #13).
+    static func facts(_ f: FundDefinition, defs: MethodologyDefinitions) -> [[String]] {
+        let fut = defs.futures.first { $0.root == f.futures }
+        let roll = "business days \(f.rollDays.lowerBound)–\(f.rollDays.upperBound) of each month"
+        let schedule: String
+        switch f.design {
+        case .front: schedule = "front: holds the contract two months out after each month's roll (the next month's until it), rolling over \(roll)"
+        case .deferred(let k): schedule = "deferred: holds the contract \(k + 2) months out after each month's roll (\(k) beyond the front), rolling over \(roll)"
+        case .ladder(let n): schedule = "ladder: equal quantities of the next \(n) contracts after the current month; each is rolled out to the \(n + 1)-month contract over \(roll) of the month before it starts averaging"
+        }
+        let collateral: String
+        switch f.collateral {
+        case .tbill: collateral = "91-day T-bills (the T-bill return of §7.6)"
+        case .none: collateral = "none (cash earns nothing)"
+        case .fixed(let r): collateral = String(format: "a fixed %.2f%% a year", r * 100)
+        }
+        return [
+            ["Objective", "Track \(f.exposure == 1 ? "" : String(format: "%g × ", f.exposure))the \(f.futures) futures curve (\(fut?.name ?? f.futures); underlying \(fut?.underlying ?? "-")) by holding its listed contracts, collateralized"],
+            ["Inception", "\(f.inception) at \(String(format: "%.2f", f.initialNAV)) USD a share"],
+            ["Roll schedule", schedule],
+            ["Contracts", f.contracts == .whole ? "whole contracts of \(fut.map { String(format: "%.0f", $0.contractGPUHours) } ?? "-") GPU-hours" : "fractional quantities"],
+            ["Expense ratio", String(format: "%.2f%% a year, accrued daily, paid at month end", f.expenseRatio * 100)],
+            ["Transaction cost", String(format: "%.2f USD per contract traded", f.costPerContract)],
+            ["Collateral", collateral],
+        ]
+    }
+
+    /// Since inception and each calendar year: last NAV of the year ÷ last NAV of the previous year (or
+    /// the first NAV) − 1; annualized over ACT/365 (issue 22 #12).
+    static func returnRows(_ rows: [FundNAVRecord], date: CivilDate) -> [[String]] {
+        let pts = rows.compactMap { r in CivilDate(iso: r.date).map { ($0, r.navPerShare) } }.filter { $0.0 <= date }
+        guard let first = pts.first, let last = pts.last else { return [] }
+        func row(_ name: String, _ a: (CivilDate, Double), _ b: (CivilDate, Double)) -> [String] {
+            let years = Double(b.0.dayNumber - a.0.dayNumber) / 365
+            let r = b.1 / a.1 - 1
+            return [name, a.0.description, b.0.description, pct(r), years >= 1 ? pct(pow(b.1 / a.1, 1 / years) - 1) : "-"]
+        }
+        var out = [row("Since inception", first, last)]
+        for y in first.0.components.year...last.0.components.year {
+            let start = pts.last { $0.0.components.year < y } ?? first
+            guard let end = pts.last(where: { $0.0.components.year == y }), end.0 > start.0 else { continue }
+            out.append(row("\(y)" + (end.0 == last.0 && last.0.components.month < 12 ? " (to date)" : start.0 == first.0 ? " (from inception)" : ""), start, end))
+        }
+        return out
+    }
+
+    /// The positions of a NAV day with each contract's expiry, price, notional and weight (issue 22 #11).
+    static func holdings(_ s: StoreSession, defs: MethodologyDefinitions, fund f: FundDefinition, record r: FundNAVRecord) throws -> [[String]] {
+        guard let d = CivilDate(iso: r.date), let fut = defs.futures.first(where: { $0.root == f.futures }) else { return [] }
+        let settles = Dictionary(try s.latestSettlements(from: d, to: d).map { ($0.contract, $0.settle) }) { a, _ in a }
+        let model = Dictionary(try s.latestCurves(from: d, to: d).filter { $0.root == f.futures }.compactMap { c in c.price.map { (c.contract, $0) } }) { a, _ in a }
+        return r.positions.split(separator: " ").compactMap { item -> [String]? in
+            let parts = item.split(separator: ":")
+            guard parts.count == 2, let q = Double(parts[1]), let c = Contract.parse(String(parts[0]), roots: [f.futures]) else { return nil }
+            let expiry = c.lastTradingDay(defs.calendar)
+            let price = settles[c.ticker] ?? model[c.ticker]
+            let notional = price.map { q * $0 * fut.contractGPUHours }
+            return [c.ticker, expiry.description, String(format: f.contracts == .whole ? "%.0f" : "%.4f", q), num(price),
+                    notional.map { String(format: "%.0f", $0) } ?? "-", notional.map { pctAbs($0 / r.netAssets) } ?? "-",
+                    "\(expiry.dayNumber - d.dayNumber)"]
+        }
+    }
+
     /// The base date a series actually started on; the definition's when they differ (the effective base
     /// is the first date with enough inputs, §6.5, §7.5).
     static func baseText(_ first: String?, defined: CivilDate) -> String {
@@ -57,7 +120,10 @@ public enum ReportJob {
         public var missing: [(name: String, why: String)] = []
     }
 
-    public static func pages(_ s: StoreSession, defs: MethodologyDefinitions, date: CivilDate, only: String? = nil) throws -> Book {
+    /// `from`: the first date charted and tabled (the web app's pages; performance is as of `date`).
+    public static func pages(_ s: StoreSession, defs: MethodologyDefinitions, date: CivilDate, only: String? = nil,
+                             from: CivilDate? = nil) throws -> Book {
+        let start = from?.description ?? ""
         var book = Book()
         var sections: [(heading: String, links: [(href: String, name: String, detail: String)])] = []
         func write(_ id: String, _ page: FactsheetPage) { book.pages.append((id, page)) }
@@ -70,7 +136,7 @@ public enum ReportJob {
             var links: [(href: String, name: String, detail: String)] = []
             var missing: [(href: String, name: String, detail: String)] = []
             for def in defs.indices where only == nil || only == def.id {
-                let mine = levels.filter { $0.index == def.id }
+                let mine = levels.filter { $0.index == def.id && $0.date >= start }
                 let pts = mine.compactMap { l in l.level.flatMap { v in CivilDate(iso: l.date).map { ChartPoint(Double($0.dayNumber), v) } } }
                 // Issue 22 #4: no empty factsheet; the index page says why there is none.
                 guard !pts.isEmpty else {
@@ -155,7 +221,7 @@ public enum ReportJob {
             let fut = try s.latestFuturesIndexLevels(to: date)
             let curves = try s.latestCurves(to: date)
             for ri in defs.rollingIndices where only == nil || only == ri.id {
-                let mine = fut.filter { $0.index == ri.id }
+                let mine = fut.filter { $0.index == ri.id && $0.date >= start }
                 guard !mine.isEmpty else {
                     missing.append(("", ri.id, "no factsheet: no value published by \(date) (no settlement or model-curve price of \(ri.futures) contracts)"))
                     continue
@@ -199,8 +265,9 @@ public enum ReportJob {
             links = []
             let navs = try s.latestFundNAV(to: date)
             for f in defs.funds where only == nil || only == f.id {
-                let mine = navs.filter { $0.fund == f.id }
-                guard let first = mine.first else {
+                let all = navs.filter { $0.fund == f.id }
+                let mine = all.filter { $0.date >= start }
+                guard let first = all.first, !mine.isEmpty else {
                     missing.append(("", "\(f.id): \(f.name)", "no factsheet: no NAV published by \(date) (no prices of \(f.futures) contracts from its inception)"))
                     continue
                 }
@@ -217,6 +284,31 @@ public enum ReportJob {
                                          series: [ChartSeries(name: "NAV per share", color: palette[0], points: nav),
                                                   ChartSeries(name: "TR index (scaled)", color: palette[1], points: tr, dashed: true)], band: nil))
                 page.tables.append(.init(title: "Performance (NAV)", columns: ["Period", "Return"], rows: performance(nav, date: date).map { [$0.0, pct($0.1)] }))
+                // Issue 22 #9: every shipped design on the same futures, NAV and TR rebased to 100 on their common first day.
+                let peers = defs.funds.filter { $0.futures == f.futures }
+                if peers.count > 1 {
+                    var navSeries: [ChartSeries] = [], trSeries: [ChartSeries] = []
+                    let byFund = Dictionary(grouping: navs.filter { r in peers.contains { $0.id == r.fund } }, by: \.fund)
+                    let common = peers.compactMap { byFund[$0.id]?.first?.date }.max() ?? start
+                    for (i, peer) in peers.enumerated() {
+                        guard let rows = byFund[peer.id], let p0 = rows.first else { continue }
+                        let shown = rows.filter { $0.date >= max(common, start) }
+                        guard let base = shown.first else { continue }
+                        func tr(_ r: FundNAVRecord) -> Double { p0.navPerShare * (r.navPerShare / p0.navPerShare - (r.trackingDifference ?? 0)) }
+                        let color = palette[i % palette.count]
+                        navSeries.append(ChartSeries(name: peer.id, color: color, points: shown.compactMap { r in
+                            CivilDate(iso: r.date).map { ChartPoint(Double($0.dayNumber), 100 * r.navPerShare / base.navPerShare) } }))
+                        trSeries.append(ChartSeries(name: peer.id + " TR", color: color, points: shown.compactMap { r in
+                            CivilDate(iso: r.date).map { ChartPoint(Double($0.dayNumber), 100 * tr(r) / tr(base)) } }, dashed: true))
+                    }
+                    page.charts.append(.line(title: "The \(f.futures) designs: NAV per share (solid) and total-return index (dashed), rebased to 100",
+                                             yLabel: "rebased to 100", x: .dates, series: navSeries + trSeries, band: nil))
+                }
+                page.tables.append(.init(title: "Returns since inception and by calendar year (NAV per share)", columns: ["Period", "From", "To", "Return", "Annualized"],
+                                         rows: returnRows(all, date: date)))
+                page.tables.append(.init(title: "Fund facts", columns: ["Item", "Value"], rows: facts(f, defs: defs)))
+                page.tables.append(.init(title: "Holdings on \(last.date)", columns: ["Contract", "Expiry", "Quantity", "Price", "Notional (USD)", "Weight", "Days to expiry"],
+                                         rows: try holdings(s, defs: defs, fund: f, record: last)))
                 let flows = f.flows.filter { $0.key <= date && $0.key >= f.inception }.sorted { $0.key < $1.key }
                 if !flows.isEmpty {
                     page.tables.append(.init(title: "Flows (creations + and redemptions −, shares; §8.2)", columns: ["Date", "Shares", "NAV per share that day"],

@@ -53,6 +53,16 @@ enum OpenAPIDocument {
         let fundParams = [parameter("id", "fund id (funds.yaml)", required: true, in: "path")] + range + [vintage]
         paths["/api/v1/funds/{id}/nav"] = ["get": ["summary": "A fund's NAV days (§8)", "parameters": fundParams, "responses": responses(ExportJob.fundColumns)]]
         paths["/api/v1/funds/{id}/nav.csv"] = ["get": ["summary": "A fund's NAV days, as CSV", "parameters": fundParams, "responses": responses(ExportJob.fundColumns)]]
+        let quoteParams = range + [parameter("grade", "only quotes in this grade"), parameter("source", "only this source"),
+                                   parameter("page", "page number from 1 (default 1)", pattern: "^[0-9]+$"),
+                                   parameter("page_size", "rows a page, 1 to 10000 (default 1000)", pattern: "^[0-9]+$")]
+        for suffix in ["", ".csv"] {
+            paths["/api/v1/quotes" + suffix] = ["get": ["summary": "Stored quotes with their normalized fields (the quotes export), at most 31 days a request (the last published day by default), paged: X-Total-Count gives the rows matched, Link rel=next the next page" + (suffix.isEmpty ? "" : ", as CSV"),
+                                                       "parameters": quoteParams, "responses": responses(ExportJob.quoteColumns)]]
+            paths["/api/v1/fund-compare" + suffix] = ["get": ["summary": "Designs side by side over from–to (the cix fund compare table, §8.4)" + (suffix.isEmpty ? "" : ", as CSV"),
+                                                             "parameters": range + [parameter("funds", "comma-separated fund ids (default: every fund)")],
+                                                             "responses": responses(FundJob.compareColumns)]]
+        }
         paths["/api/v1/explain/fixing"] = ["get": [
             "summary": "How a fixing came about, stage by stage (the JSON of cix explain fixing)",
             "parameters": [parameter("grade", "grade id", required: true), parameter("date", "fixing date", required: true, format: "date")],

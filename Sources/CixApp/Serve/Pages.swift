@@ -3,6 +3,7 @@ import CixIO
 import CixStore
 import Foundation
 import Hummingbird
+import HTTPTypes
 
 extension WebApp {
     /// A page of the app: its navigation, and "All factsheets" pointing home.
@@ -18,7 +19,7 @@ extension WebApp {
     // MARK: Pages
 
     /// The latest fixings and index levels, each with a 30-day sparkline, and links to every page.
-    func homePage() throws -> String {
+    func homePage() throws -> FactsheetPage {
         let d = try lastDate()
         let from = d.adding(days: -30)
         let (fixings, levels, fut, navs) = try store.read { s in
@@ -57,14 +58,17 @@ extension WebApp {
                          .sparkline(mine.compactMap(\.value))])
         }
         p.blocks.append(.table(title: "Fixings on \(d) (USD per GPU-hour)", columns: ["Grade", "Fixing", "Status", "Sources", "Last 30 days"], rows: rows))
-        return Factsheet.render(p)
+        p.downloads = [("Fixings (CSV)", "/api/v1/fixings.csv"), ("Index levels (CSV)", "/api/v1/indices.csv"),
+                       ("Rolling indices (CSV)", "/api/v1/futures-indices.csv")]
+        return p
     }
 
     /// A grade: its fixing history with the confidence band, and one date's per-source breakdown.
-    func gradePage(_ id: String, date: CivilDate?) throws -> String {
+    /// `from`/`to` bound the history charted (issue 22 #10).
+    func gradePage(_ id: String, date: CivilDate?, from: CivilDate? = nil, to: CivilDate? = nil) throws -> FactsheetPage {
         guard defs.reference.grades.grade(id: id) != nil else { throw WebError(404, parameter: "grade", "no grade \(id.prefix(80))") }
-        let d = try date ?? lastDate()
-        let history = try store.read { try $0.latestFixings(grades: [id]) }
+        let d = try date ?? min(to ?? lastDate(), lastDate())
+        let history = try store.read { try $0.latestFixings(from: from, to: to, grades: [id]) }
         var p = page(id, "Daily fixing (METHODOLOGY.md §5): capacity-weighted, source-capped median of the window's offers", date: d.description)
         let pts = history.compactMap { f in f.value.flatMap { v in CivilDate(iso: f.date).map { ChartPoint(Double($0.dayNumber), v) } } }
         let lo = history.compactMap { f in f.ciLow.flatMap { v in CivilDate(iso: f.date).map { ChartPoint(Double($0.dayNumber), v) } } }
@@ -94,11 +98,14 @@ extension WebApp {
         } catch let e as ExplainJob.NotFound {
             p.blocks.append(.error(e.description))
         }
-        return Factsheet.render(p)
+        let range = (from.map { "&from=\($0)" } ?? "") + (to.map { "&to=\($0)" } ?? "")
+        p.downloads = [("\(id) fixings (CSV)", "/api/v1/fixings.csv?grade=\(id)" + range)]
+        return p
     }
 
     /// An index, rolling futures index or fund: its factsheet page, with the app's navigation.
-    func seriesPage(kind: String, id: String) throws -> String {
+    /// `to` is the as-of date (the last published one by default), `from` the first date charted.
+    func seriesPage(kind: String, id: String, from: CivilDate? = nil, to: CivilDate? = nil) throws -> FactsheetPage {
         let known: Bool
         switch kind {
         case "index": known = defs.indices.contains { $0.id == id }
@@ -106,13 +113,25 @@ extension WebApp {
         default: known = defs.funds.contains { $0.id == id }
         }
         guard known else { throw WebError(404, parameter: kind, "no \(kind) \(id)") }
-        let d = try lastDate()
-        guard var p = try store.read({ try ReportJob.pages($0, defs: defs, date: d, only: id) }).pages.first?.page else {
-            throw WebError(404, parameter: kind, "nothing published for \(id)")
+        let last = try lastDate()
+        let d = min(to ?? last, last)
+        if let from, from > d { throw WebError(400, parameter: "from", "from \(from) is after the page's date \(d)") }
+        guard var p = try store.read({ try ReportJob.pages($0, defs: defs, date: d, only: id, from: from) }).pages.first?.page else {
+            throw WebError(404, parameter: kind, "nothing published for \(id) by \(d)")
         }
         p.nav = WebApp.nav
         p.homeHref = "/"
-        return Factsheet.render(p)
+        let range = (from.map { "&from=\($0)" } ?? "") + "&to=\(d)"
+        switch kind {
+        case "index": p.downloads = [("Levels (CSV)", "/api/v1/indices.csv?index=\(id)" + range), ("Weights (CSV)", "/api/v1/weights.csv?index=\(id)" + range)]
+        case "futures":
+            let root = defs.rollingIndices.first { $0.id == id }?.futures ?? ""
+            p.downloads = [("ER and TR (CSV)", "/api/v1/futures-indices.csv?index=\(id)" + range), ("Curves (CSV)", "/api/v1/curves.csv?root=\(root)" + range)]
+        default:
+            p.downloads = [("NAV (CSV)", "/api/v1/funds/\(id)/nav.csv?" + range.dropFirst()),
+                           ("Design comparison (CSV)", "/api/v1/fund-compare.csv?" + range.dropFirst())]
+        }
+        return p
     }
 
     /// The market (settlements, curves, rates, fixings) through the last published date, cached per store version.
@@ -125,7 +144,7 @@ extension WebApp {
 
     /// The what-if designer: the form (every fund parameter), the NAV against its TR index and the
     /// comparison with the shipped designs. The parameters live in the URL.
-    func whatIfPage(_ q: [String: String], error: WebError? = nil) throws -> String {
+    func whatIfPage(_ q: [String: String], error: WebError? = nil) throws -> FactsheetPage {
         var p = page("What-if fund designer", "Change a fund's design and see its NAV, computed with the engine of cix fund nav (nothing is stored)",
                      date: (try? lastDate())?.description ?? "")
         let f = error == nil ? try WhatIf.definition(q, defs: defs, data: try dataSpan()) : try WhatIf.definition([:], defs: defs)
@@ -149,7 +168,7 @@ extension WebApp {
             .init(name: "months", label: "Months (deferred or ladder)", value: months),
             .init(name: "roll_start", label: "Roll start (business day)", value: "\(f.rollDays.lowerBound)"),
             .init(name: "roll_end", label: "Roll end (business day)", value: "\(f.rollDays.upperBound)"),
-            .init(name: "fee", label: "Expense ratio (0.0085 = 0.85%)", value: "\(f.expenseRatio)"),
+            .init(name: "fee_pct", label: "Expense ratio (% a year)", value: String(format: "%g", f.expenseRatio * 100)),
             .init(name: "exposure", label: "Exposure", value: "\(f.exposure)"),
             .init(name: "contracts", label: "Contracts", value: f.contracts.rawValue, options: ["whole", "fractional"]),
             .init(name: "cost", label: "Cost per contract (USD)", value: "\(f.costPerContract)"),
@@ -159,18 +178,29 @@ extension WebApp {
             .init(name: "initial_shares", label: "Initial shares", value: "\(f.initialShares)"),
             .init(name: "flows", label: "Flows", value: q["flows"] ?? "base", options: ["base", "none"]),
         ], submit: "Compute"))
+        p.footer = "A what-if design computed on the fly from the store's published prices with the engine of cix fund nav; nothing is stored or published. "
         if let error {
             p.blocks.append(.error((error.parameter.map { "\($0): " } ?? "") + error.reason))
-            return Factsheet.render(p)
+            return p
         }
         let (m, through) = try market()
         let r = try WhatIf.compute(f, market: m, defs: defs, through: through)
         let nav = r.records.compactMap { x in CivilDate(iso: x.date).map { ChartPoint(Double($0.dayNumber), x.navPerShare) } }
         let last = r.records.last!
-        p.headline = [("NAV per share", last.navPublished ?? "-"), ("On", last.date), ("Tracking difference", ReportJob.pct(last.trackingDifference))]
+        p.headline = [("NAV per share", last.navPublished ?? "-"), ("On", last.date), ("Tracking difference", ReportJob.pct(last.trackingDifference)),
+                      ("Expense ratio", String(format: "%.2f%% a year", f.expenseRatio * 100))]
         p.charts.append(.line(title: "What-if NAV per share against its design's total-return index", yLabel: "USD per share", x: .dates,
                               series: [ChartSeries(name: "NAV per share", color: "#1f5fa8", points: nav),
                                        ChartSeries(name: "TR index (scaled)", color: "#d9480f", points: r.trIndex, dashed: true)], band: nil))
+        // Issue 22 #9: the what-if and every shipped design on one chart, rebased to 100 on their common first day.
+        let common = r.designs.compactMap { $0.nav.first?.x }.max() ?? 0
+        p.charts.append(.line(title: "The what-if against the shipped designs: NAV per share rebased to 100", yLabel: "rebased to 100", x: .dates,
+                              series: r.designs.enumerated().compactMap { i, d in
+                                  let shown = d.nav.filter { $0.x >= common }
+                                  guard let base = shown.first, base.y > 0 else { return nil }
+                                  return ChartSeries(name: d.id, color: ReportJob.palette[i % ReportJob.palette.count],
+                                                     points: shown.map { ChartPoint($0.x, 100 * $0.y / base.y) }, dashed: i > 0)
+                              }, band: nil))
         p.tables.append(.init(title: "Against the shipped designs (§8.4)", columns: ["Fund", "From", "To", "Total return", "Annualized", "Volatility",
                                                                                     "Max drawdown", "Tracking error", "Roll yield", "Fees paid"],
                               rows: r.comparison.map { c in
@@ -178,7 +208,7 @@ extension WebApp {
                                    ReportJob.pctAbs(c.annualizedVolatility), ReportJob.pctAbs(c.maxDrawdown), ReportJob.pctAbs(c.trackingError),
                                    ReportJob.pct(c.cumulativeRollYield), String(format: "%.2f", c.feesPaid)]
                               }))
-        return Factsheet.render(p)
+        return p
     }
 
     // MARK: API
@@ -261,6 +291,67 @@ extension WebApp {
             let bytes = try ExportJob.render(store: store, kind: kind, range: range, format: csv ? .csv : .json, vintage: vintage, series: id)
             return csv ? bytes : WebApp.jsonArray(bytes)
         }
+    }
+
+    /// `GET /api/v1/fund-compare`: the `cix fund compare` table (§8.4) over `from`–`to` (the published
+    /// span by default) for `funds` (comma-separated ids; every fund by default), JSON or CSV.
+    func fundCompareAPI(_ q: [String: String], csv: Bool) throws -> Response {
+        try WebApp.only(q, ["from", "to", "funds"], what: "route")
+        let last = try lastDate()
+        let (from, toAsked) = try WebApp.pageRange(q)
+        let to = min(toAsked ?? last, last)
+        var ids: [String]?
+        if let list = q["funds"] {
+            ids = list.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: .whitespaces) }
+            for id in ids! where !defs.funds.contains(where: { $0.id == id }) {
+                throw WebError(404, parameter: "funds", "no fund \(id.prefix(40)) (funds: \(defs.funds.map(\.id).joined(separator: ", ")))")
+            }
+        }
+        let key = "fund-compare|\(from?.description ?? "")|\(to)|\(ids?.joined(separator: ",") ?? "")|\(csv)"
+        return try cached(key, csv ? "text/csv; charset=utf-8" : "application/json") {
+            let rows = try FundJob.compare(store: store, defs: defs, funds: ids, from: from, to: to)
+            let sink = TextSink()
+            let w = TableWriter(columns: FundJob.compareColumns, format: csv ? .csv : .json, sink: sink)
+            for r in FundJob.compareRows(rows) { w.row(r) }
+            return csv ? sink.bytes : WebApp.jsonArray(sink.bytes)
+        }
+    }
+
+    /// `GET /api/v1/quotes` (issue 22 #17): the quotes export's rows observed in [from, to] (at most 31
+    /// days; the last published day by default), of one `grade` and/or `source`, a page at a time
+    /// (`page` from 1, `page_size` up to 10,000, default 1,000). `X-Total-Count` gives the rows matched,
+    /// `Link: <…>; rel="next"` the next page.
+    func quotesAPI(_ q: [String: String], csv: Bool) throws -> Response {
+        try WebApp.only(q, ["from", "to", "grade", "source", "page", "page_size"], what: "route")
+        let last = try lastDate()
+        let (fromAsked, toAsked) = try WebApp.pageRange(q)
+        let to = toAsked ?? fromAsked.map { min($0.adding(days: 30), last) } ?? last
+        let from = fromAsked ?? to
+        guard to.dayNumber - from.dayNumber <= 30 else {
+            throw WebError(400, parameter: "to", "at most 31 days of quotes a request (\(from) to \(to) is \(to.dayNumber - from.dayNumber + 1)); page through shorter ranges")
+        }
+        if let g = q["grade"], defs.reference.grades.grade(id: g) == nil { throw WebError(404, parameter: "grade", "no grade \(g.prefix(80))") }
+        func int(_ k: String, _ d: Int, _ r: ClosedRange<Int>) throws -> Int {
+            guard let t = q[k] else { return d }
+            guard t.count <= 9, let v = Int(t), r.contains(v) else { throw WebError(400, parameter: k, "\(t.prefix(20)) is not a whole number from \(r.lowerBound) to \(r.upperBound)") }
+            return v
+        }
+        let page = try int("page", 1, 1...1_000_000), size = try int("page_size", 1000, 1...10_000)
+        let filter = ExportJob.QuoteFilter(grade: q["grade"], source: q["source"], offset: (page - 1) * size, limit: size)
+        let sink = TextSink()
+        let w = TableWriter(columns: ExportJob.quoteColumns, format: csv ? .csv : .json, sink: sink)
+        _ = try store.read { try ExportJob.quotes($0, range: DateRange(from: from, to: to), writer: w, filter: filter) }
+        var r = WebApp.response(.ok, csv ? "text/csv; charset=utf-8" : "application/json", csv ? sink.bytes : WebApp.jsonArray(sink.bytes))
+        r.headers[HTTPField.Name("X-Total-Count")!] = "\(filter.matched)"
+        if filter.matched > page * size {
+            var next = q
+            next["page"] = "\(page + 1)"
+            next["from"] = from.description
+            next["to"] = to.description
+            let query = next.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._"))) ?? $0.value)" }
+            r.headers[HTTPField.Name("Link")!] = "</api/v1/quotes\(csv ? ".csv" : "")?\(query.joined(separator: "&"))>; rel=\"next\""
+        }
+        return r
     }
 
     func explainAPI(_ q: [String: String]) throws -> Response {

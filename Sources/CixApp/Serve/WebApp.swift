@@ -237,26 +237,37 @@ public struct WebApp: Sendable {
             router.on(path, method: .head, use: handler)
         }
         get("/") { r, _ in
-            try WebApp.only(try WebApp.query(r), [])
-            return try app.cached("/", "text/html; charset=utf-8") { Array(try app.homePage().utf8) }
+            let q = try WebApp.query(r)
+            try WebApp.only(q, WebApp.pageKeys)
+            return try app.cached("/?" + WebApp.canonical(q), WebApp.contentType(q)) { try app.respond(try app.homePage(), path: "/", query: q) }
         }
         get("/grades/:id") { r, c in
             let q = try WebApp.query(r)
-            try WebApp.only(q, ["date"])
-            return WebApp.html(try app.gradePage(c.parameters.get("id") ?? "", date: try WebApp.date(q, "date")))
+            try WebApp.only(q, WebApp.pageKeys.union(["date", "from", "to"]))
+            let id = c.parameters.get("id") ?? ""
+            let (from, to) = try WebApp.pageRange(q)
+            let bytes = try app.respond(try app.gradePage(id, date: try WebApp.date(q, "date"), from: from, to: to), path: "/grades/\(id)", query: q)
+            return WebApp.response(.ok, WebApp.contentType(q), bytes)
         }
         for (prefix, kind) in [("indices", "index"), ("futures", "futures"), ("funds", "fund")] {
             get("/\(prefix)/:id") { r, c in
-                try WebApp.only(try WebApp.query(r), [])
+                let q = try WebApp.query(r)
+                try WebApp.only(q, WebApp.pageKeys.union(["from", "to"]))
                 let id = c.parameters.get("id") ?? ""
-                return try app.cached("/\(prefix)/\(id)", "text/html; charset=utf-8") { Array(try app.seriesPage(kind: kind, id: id).utf8) }
+                let (from, to) = try WebApp.pageRange(q)
+                return try app.cached("/\(prefix)/\(id)?" + WebApp.canonical(q), WebApp.contentType(q)) {
+                    try app.respond(try app.seriesPage(kind: kind, id: id, from: from, to: to), path: "/\(prefix)/\(id)", query: q)
+                }
             }
         }
         get("/whatif") { r, _ in
             let q = try WebApp.query(r)
+            let params = q.filter { $0.key != "table" && $0.key != "format" }
             return try await app.heavy.run {
-                do { return WebApp.html(try app.whatIfPage(q)) } catch let e as WebError where e.status != 503 {
-                    return WebApp.html(try app.whatIfPage([:], error: e), status: HTTPResponse.Status(code: e.status))
+                do {
+                    return WebApp.response(.ok, WebApp.contentType(q), try app.respond(try app.whatIfPage(params), path: "/whatif", query: q))
+                } catch let e as WebError where e.status != 503 {
+                    return WebApp.html(Factsheet.render(try app.whatIfPage([:], error: e)), status: HTTPResponse.Status(code: e.status))
                 }
             }
         }
@@ -276,6 +287,16 @@ public struct WebApp: Sendable {
         }
         get("/api/v1/funds/:id/nav.csv") { r, c in try app.fundAPI(c.parameters.get("id") ?? "", query: try WebApp.query(r), csv: true) }
         get("/api/v1/explain/fixing") { r, _ in try app.explainAPI(try WebApp.query(r)) }
+        get("/api/v1/quotes") { r, _ in try app.quotesAPI(try WebApp.query(r), csv: WebApp.wantsCSV(r)) }
+        get("/api/v1/quotes.csv") { r, _ in try app.quotesAPI(try WebApp.query(r), csv: true) }
+        get("/api/v1/fund-compare") { r, _ in
+            let q = try WebApp.query(r), csv = WebApp.wantsCSV(r)
+            return try await app.heavy.run { try app.fundCompareAPI(q, csv: csv) }
+        }
+        get("/api/v1/fund-compare.csv") { r, _ in
+            let q = try WebApp.query(r)
+            return try await app.heavy.run { try app.fundCompareAPI(q, csv: true) }
+        }
         router.post("/api/v1/whatif") { r, _ in
             try WebApp.only(try WebApp.query(r), [], what: "route")
             if let n = r.headers[.contentLength].flatMap(Int.init), n > WebApp.maxBody {
@@ -294,6 +315,45 @@ public struct WebApp: Sendable {
     }
 
     static let maxBody = 1 << 20
+
+    /// Every page takes `table=K&format=csv` (its K-th table as CSV; issue 22 #10).
+    static let pageKeys: Set<String> = ["table", "format"]
+
+    static func contentType(_ q: [String: String]) -> String { q["format"] == "csv" ? "text/csv; charset=utf-8" : "text/html; charset=utf-8" }
+
+    /// A query as one canonical text (the cache key of a page).
+    static func canonical(_ q: [String: String]) -> String { q.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&") }
+
+    /// A page's `from` and `to` (dates, from not after to).
+    static func pageRange(_ q: [String: String]) throws -> (CivilDate?, CivilDate?) {
+        let from = try date(q, "from"), to = try date(q, "to")
+        if let from, let to, from > to { throw WebError(400, parameter: "from", "from \(from) is after to \(to)") }
+        return (from, to)
+    }
+
+    /// A page as HTML, or with `format=csv&table=K` its K-th table as CSV. Each table links its CSV.
+    func respond(_ page: FactsheetPage, path: String, query q: [String: String]) throws -> [UInt8] {
+        var p = page
+        var rest = q
+        rest["table"] = nil
+        rest["format"] = nil
+        let text = rest.sorted { $0.key < $1.key }.map { k, v in
+            "\(k)=\(v.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))) ?? v)"
+        }.joined(separator: "&")
+        p.csvBase = path + (text.isEmpty ? "" : "?" + text)
+        switch q["format"] {
+        case nil:
+            guard q["table"] == nil else { throw WebError(400, parameter: "table", "give format=csv with table") }
+            return Array(Factsheet.render(p).utf8)
+        case "csv":
+            let n = Factsheet.tables(p).count
+            guard let t = q["table"], let k = Int(t), (0..<n).contains(k), let csv = Factsheet.tableCSV(p, k) else {
+                throw WebError(400, parameter: "table", "give the number of a table of this page, 0 to \(max(0, n - 1))")
+            }
+            return Array(csv.utf8)
+        case let f?: throw WebError(400, parameter: "format", "\(f.prefix(20)) is not csv (leave it out for the page)")
+        }
+    }
 
     /// Accept: CSV when text/csv is acceptable (q > 0) and preferred to JSON (case-insensitive).
     static func wantsCSV(_ r: Request) -> Bool {
@@ -316,6 +376,7 @@ public struct WebApp: Sendable {
         ("^/$", "GET, HEAD"), ("^/grades/[^/]+$", "GET, HEAD"), ("^/(indices|futures|funds)/[^/]+$", "GET, HEAD"), ("^/whatif$", "GET, HEAD"),
         ("^/api/v1/(fixings|indices|weights|futures-indices|curves|settlements|restatements)(\\.csv)?$", "GET, HEAD"),
         ("^/api/v1/funds/[^/]+/nav(\\.csv)?$", "GET, HEAD"), ("^/api/v1/explain/fixing$", "GET, HEAD"), ("^/api/v1/openapi\\.json$", "GET, HEAD"),
+        ("^/api/v1/fund-compare(\\.csv)?$", "GET, HEAD"), ("^/api/v1/quotes(\\.csv)?$", "GET, HEAD"),
         ("^/api/v1/whatif$", "POST"),
     ]
 

@@ -24,13 +24,13 @@ public enum WhatIf {
         ("base", "shipped fund to start from (funds.yaml id)"),
         ("futures", "futures root (futures.yaml)"),
         ("design", "front, deferred or ladder"),
-        ("months", "deferred: months beyond the front; ladder: number of months held"),
+        ("months", "deferred: months beyond the front; ladder: number of months held (or deferred_months, ladder_months)"),
         ("roll_start", "first roll day (business day of the month, 1–20)"),
         ("roll_end", "last roll day (roll_start–20)"),
-        ("fee", "expense ratio per year, a fraction (0.0085 = 0.85%)"),
+        ("fee", "expense ratio per year, a fraction (0.0085 = 0.85%); or fee_pct in percent (0.85), or expense_ratio"),
         ("exposure", "notional ÷ net assets, 0–3"),
         ("contracts", "whole or fractional"),
-        ("cost", "transaction cost per contract traded, USD"),
+        ("cost", "transaction cost per contract traded, USD (or cost_per_contract)"),
         ("collateral", "tbill, none, or a fixed annual rate as a fraction"),
         ("inception", "first NAV date, YYYY-MM-DD"),
         ("initial_nav", "NAV per share at inception, USD"),
@@ -38,10 +38,27 @@ public enum WhatIf {
         ("flows", "base (the base fund's creations and redemptions) or none"),
     ]
 
+    /// funds.yaml's names of the designer's parameters.
+    public static let aliases: [(alias: String, name: String)] = [
+        ("expense_ratio", "fee"), ("cost_per_contract", "cost"), ("deferred_months", "months"), ("ladder_months", "months"),
+    ]
+
     /// §8.1: a fund definition from query parameters; every value is checked and a bad one named.
     /// An `inception` given must lie in `data` (the store's published dates): one in year 1 would
     /// walk centuries of empty days before the first price.
     public static func definition(_ q: [String: String], defs: MethodologyDefinitions, data: ClosedRange<CivilDate>? = nil) throws -> FundDefinition {
+        // funds.yaml's names are accepted too (a designer can post the definition they have), and the
+        // fee in percent (the page's form); each alias names one parameter.
+        var q = q
+        for (alias, name) in aliases where q[alias] != nil {
+            guard q[name] == nil else { throw WebError(400, parameter: alias, "give \(alias) or \(name), not both") }
+            q[name] = q.removeValue(forKey: alias)
+        }
+        if let t = q.removeValue(forKey: "fee_pct") {
+            guard q["fee"] == nil else { throw WebError(400, parameter: "fee_pct", "give fee_pct or fee (expense_ratio), not both") }
+            guard t.count <= 20, let v = Double(t), v.isFinite else { throw WebError(400, parameter: "fee_pct", "\(t.prefix(20)) is not a percentage") }
+            q["fee"] = "\(v / 100)"
+        }
         let known = Set(parameters.map(\.name))
         for k in q.keys.sorted() where !known.contains(k) {
             throw WebError(400, parameter: k, "unknown parameter (known: \(parameters.map(\.name).joined(separator: ", ")))")
@@ -152,6 +169,8 @@ public enum WhatIf {
         public var records: [FundNAVRecord]
         public var comparison: [FundComparison]
         public var trIndex: [ChartPoint]
+        /// Each design computed (the what-if first), NAV per share by day.
+        public var designs: [(id: String, nav: [ChartPoint])] = []
     }
 
     /// With `compare`, the shipped designs are computed too (the page's table); the API computes the one fund.
@@ -181,6 +200,7 @@ public enum WhatIf {
             guard let t0 = tr[first.date], let t = tr[d.date] else { return nil }
             return ChartPoint(Double(d.date.dayNumber), first.navPerShare * t / t0)
         }
-        return Result(fund: f, records: records, comparison: comparison, trIndex: trPoints)
+        let designs = computed.map { fd, days, _, _, _ in (fd.id, days.map { ChartPoint(Double($0.date.dayNumber), $0.navPerShare) }) }
+        return Result(fund: f, records: records, comparison: comparison, trIndex: trPoints, designs: designs)
     }
 }
