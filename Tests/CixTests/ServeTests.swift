@@ -5,6 +5,7 @@ import CixStore
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import HTTPTypes
 import Testing
 
 /// A store published by the daily job over a 30-day demo inbox, shared by the route tests.
@@ -37,6 +38,8 @@ final class ServeFixture: @unchecked Sendable {
         Application(router: WebApp(store: store, defs: defs, token: token).router())
     }
 }
+
+func dir(_ path: String) -> String { (path as NSString).deletingLastPathComponent }
 
 extension ByteBuffer {
     var text: String { getString(at: readerIndex, length: readableBytes) ?? "" }
@@ -290,6 +293,80 @@ extension ByteBuffer {
         release.signal()
         for h in holders { _ = try await h.value }
         #expect(app.heavy.inFlight == 0)
+    }
+
+    /// Issue 22 #9–#15, #17: what a fund designer and an analyst asked for, on the pages and the API.
+    @Test func designerAndAnalystFeatures() async throws {
+        let cli = dir(f.db) + "/compare.csv"
+        _ = try runProcess(builtCix, ["fund", "compare", "--db", f.db, "CXH-FRONT", "CXH-LADDER", "--out", cli])
+        let expectedCompare = try String(contentsOfFile: cli, encoding: .utf8)
+        let exported = try runProcess(builtCix, ["export", "quotes", "--db", f.db, "--from", "2025-03-20", "--to", "2025-03-20"]).1
+        try await f.app().test(.router) { client in
+            try await client.execute(uri: "/funds/CXH-FRONT?from=2025-03-01", method: .get) { r in
+                #expect(r.status == .ok)
+                let html = r.body.text
+                for part in ["Fund facts", "Roll schedule", "front: holds the contract two months out", "Holdings on", "Days to expiry",
+                             "Returns since inception and by calendar year", "The CXH designs: NAV per share (solid) and total-return index (dashed)",
+                             "href=\"/api/v1/funds/CXH-FRONT/nav.csv?from=2025-03-01", "?from=2025-03-01&table=0&format=csv\""] {
+                    #expect(html.contains(part), "the fund page shows \(part)")
+                }
+            }
+            // The holdings table as CSV: notional = quantity × price × contract GPU-hours, weights sum to the exposure (1 ± band).
+            let tables = try await client.execute(uri: "/funds/CXH-FRONT", method: .get) { r in r.body.text }
+            let holdingsIndex = tables.components(separatedBy: "<h2>").dropFirst().firstIndex { $0.hasPrefix("Holdings on") }.map { $0 - 1 }
+            let k = try #require(holdingsIndex)
+            try await client.execute(uri: "/funds/CXH-FRONT?table=\(k)&format=csv", method: .get) { r in
+                #expect(r.status == .ok && r.headers[.contentType] == "text/csv; charset=utf-8")
+                let rows = r.body.text.split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
+                #expect(!rows.isEmpty)
+                var weight = 0.0
+                for row in rows {
+                    let q = Double(row[2])!, price = Double(row[3])!, notional = Double(row[4])!
+                    #expect(abs(q * price * 1000 - notional) <= 1, "\(row)")
+                    weight += Double(row[5].dropLast())! / 100
+                }
+                #expect(abs(weight - 1) < 0.06, "whole contracts hold the exposure within its band: \(weight)")
+            }
+            try await client.execute(uri: "/funds/CXH-FRONT?format=pdf", method: .get) { r in #expect(r.status == .badRequest) }
+            try await client.execute(uri: "/funds/CXH-FRONT?from=2025-03-20&to=2025-03-01", method: .get) { r in #expect(r.status == .badRequest) }
+            try await client.execute(uri: "/grades/H100-SXM.NA.OD?from=2025-03-10&to=2025-03-15", method: .get) { r in
+                #expect(r.status == .ok && r.body.text.contains("/api/v1/fixings.csv?grade=H100-SXM.NA.OD&from=2025-03-10&to=2025-03-15"))
+            }
+            try await client.execute(uri: "/indices/CIX-CCC?table=1&format=csv", method: .get) { r in #expect(r.status == .ok) }
+            // The comparison table: the bytes of cix fund compare --out.
+            try await client.execute(uri: "/api/v1/fund-compare.csv?funds=CXH-FRONT,CXH-LADDER", method: .get) { r in
+                #expect(r.status == .ok && r.body.text == expectedCompare, "\(r.body.text)")
+            }
+            try await client.execute(uri: "/api/v1/fund-compare?funds=NOPE", method: .get) { r in #expect(r.status == .notFound) }
+            // Quotes, paged: the pages together are the export's rows of the grade, in its order.
+            var got: [String] = []
+            var uri: String? = "/api/v1/quotes.csv?from=2025-03-20&to=2025-03-20&grade=H100-SXM.NA.OD&page_size=7"
+            var pages = 0
+            while let u = uri, pages < 50 {
+                uri = try await client.execute(uri: u, method: .get) { r in
+                    #expect(r.status == .ok)
+                    got += r.body.text.split(separator: "\n").dropFirst().map(String.init)
+                    return r.headers[HTTPField.Name("Link")!].flatMap { l in l.split(separator: ">").first.map { String($0.dropFirst()) } }
+                }
+                pages += 1
+            }
+            let expected = exported.split(separator: "\n").dropFirst().map(String.init).filter { line in
+                line.contains(" H100-SXM.NA.OD ") || line.contains(",H100-SXM.NA.OD ") || line.contains(" H100-SXM.NA.OD,") || line.contains(",H100-SXM.NA.OD,")
+            }
+            #expect(pages > 1 && got == expected, "\(pages) pages, \(got.count) rows against \(expected.count)")
+            try await client.execute(uri: "/api/v1/quotes?from=2025-01-01&to=2025-03-20", method: .get) { r in #expect(r.status == .badRequest) }
+            // The what-if: the shipped designs overlaid, the footer honest, funds.yaml's names accepted.
+            try await client.execute(uri: "/whatif?design=ladder&months=6", method: .get) { r in
+                let html = r.body.text
+                #expect(html.contains("The what-if against the shipped designs") && !html.contains("from the store of record"))
+                #expect(html.contains("Expense ratio (% a year)"))
+            }
+            let body = ByteBuffer(string: #"{"design": "ladder", "ladder_months": 6, "expense_ratio": 0.01, "cost_per_contract": 2}"#)
+            try await client.execute(uri: "/api/v1/whatif", method: .post, body: body) { r in #expect(r.status == .ok) }
+            try await client.execute(uri: "/api/v1/whatif", method: .post, body: ByteBuffer(string: #"{"fee": 0.01, "expense_ratio": 0.01}"#)) { r in
+                #expect(r.status == .badRequest)
+            }
+        }
     }
 
     /// HEAD is GET without a body; a body over 1 MiB is 413; Accept is read case-insensitively, with q-values.
