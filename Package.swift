@@ -24,7 +24,7 @@ let package = Package(
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // Store of record: SQLite through GRDB, schema via migrations.
         .target(name: "CixStore", dependencies: [
-            "CixCore", "CixIO", "CZstd",
+            "CixCore", "CZstd",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
@@ -38,7 +38,6 @@ let package = Package(
         // Jobs (ingest, demo, bench, …) and the commands that run them; `cix` is only its entry point.
         .target(name: "CixApp", dependencies: [
             "CixCore", "CixStore", "CixIO",
-            .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),

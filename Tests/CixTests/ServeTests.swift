@@ -5,7 +5,6 @@ import CixStore
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import HTTPTypes
 import Testing
 
 /// A store published by the daily job over a 30-day demo inbox, shared by the route tests.
@@ -346,7 +345,7 @@ extension ByteBuffer {
                 uri = try await client.execute(uri: u, method: .get) { r in
                     #expect(r.status == .ok)
                     got += r.body.text.split(separator: "\n").dropFirst().map(String.init)
-                    return r.headers[HTTPField.Name("Link")!].flatMap { l in l.split(separator: ">").first.map { String($0.dropFirst()) } }
+                    return r.headers[.init("Link")!].flatMap { l in l.split(separator: ">").first.map { String($0.dropFirst()) } }
                 }
                 pages += 1
             }
@@ -365,6 +364,27 @@ extension ByteBuffer {
             try await client.execute(uri: "/api/v1/whatif", method: .post, body: body) { r in #expect(r.status == .ok) }
             try await client.execute(uri: "/api/v1/whatif", method: .post, body: ByteBuffer(string: #"{"fee": 0.01, "expense_ratio": 0.01}"#)) { r in
                 #expect(r.status == .badRequest)
+            }
+        }
+    }
+
+    /// Issue 22 #8: the factsheet fixes: the effective base date, an unclipped last axis label, magnitudes
+    /// without a sign, and both offer counts named on the grade page.
+    @Test func factsheetFixes() async throws {
+        #expect(ReportJob.baseText("2025-03-01", defined: CivilDate(iso: "2025-01-02")!).hasPrefix("2025-03-01 (defined as 2025-01-02"))
+        #expect(ReportJob.baseText("2025-01-02", defined: CivilDate(iso: "2025-01-02")!) == "2025-01-02")
+        #expect(ReportJob.pctAbs(0.1234) == "12.34%" && ReportJob.pct(0.1234) == "+12.34%")
+        let pts = (0..<60).map { ChartPoint(Double(CivilDate(iso: "2026-10-03")!.dayNumber + Int64($0)), Double($0)) }
+        let svg = Charts.line(title: "t", yLabel: "y", x: .dates, series: [ChartSeries(name: "s", color: "#000", points: pts)], band: nil).render()
+        #expect(svg.contains("style=\"text-anchor: end\">Dec 2026<"), "the last month label ends at its tick")
+        try await f.app().test(.router) { client in
+            try await client.execute(uri: "/grades/H100-SXM.NA.OD?date=2025-03-20", method: .get) { r in
+                #expect(r.body.text.contains("Offers read") && r.body.text.contains("Offers in the fixing"))
+            }
+            try await client.execute(uri: "/whatif?table=0&format=csv", method: .get) { r in
+                let lines = r.body.text.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+                #expect(lines.first?[5] == "Volatility" && lines.count > 2, "\(lines.first ?? [])")
+                for row in lines.dropFirst() { #expect(!row[5].hasPrefix("+") && !row[6].hasPrefix("+") && !row[7].hasPrefix("+"), "\(row)") }
             }
         }
     }

@@ -20,7 +20,7 @@ public enum ReportJob {
     static func file(_ id: String) -> String { id.map { $0.isLetter || $0.isNumber || $0 == "-" ? String($0) : "_" }.joined() + ".html" }
 
     /// §8 fund facts in words: objective, inception, roll schedule, costs (issue 22 #13).
-    static func facts(_ f: FundDefinition, defs: MethodologyDefinitions) -> [[String]] {
+    static func facts(_ f: FundDefinition, defs: MethodologyDefinitions, firstNAV: String? = nil) -> [[String]] {
         let fut = defs.futures.first { $0.root == f.futures }
         let roll = "business days \(f.rollDays.lowerBound)–\(f.rollDays.upperBound) of each month"
         let schedule: String
@@ -37,7 +37,7 @@ public enum ReportJob {
         }
         return [
             ["Objective", "Track \(f.exposure == 1 ? "" : String(format: "%g × ", f.exposure))the \(f.futures) futures curve (\(fut?.name ?? f.futures); underlying \(fut?.underlying ?? "-")) by holding its listed contracts, collateralized"],
-            ["Inception", "\(f.inception) at \(String(format: "%.2f", f.initialNAV)) USD a share"],
+            ["Inception", "\(baseText(firstNAV, defined: f.inception)) at \(String(format: "%.2f", f.initialNAV)) USD a share"],
             ["Roll schedule", schedule],
             ["Contracts", f.contracts == .whole ? "whole contracts of \(fut.map { String(format: "%.0f", $0.contractGPUHours) } ?? "-") GPU-hours" : "fractional quantities"],
             ["Expense ratio", String(format: "%.2f%% a year, accrued daily, paid at month end", f.expenseRatio * 100)],
@@ -306,7 +306,7 @@ public enum ReportJob {
                 }
                 page.tables.append(.init(title: "Returns since inception and by calendar year (NAV per share)", columns: ["Period", "From", "To", "Return", "Annualized"],
                                          rows: returnRows(all, date: date)))
-                page.tables.append(.init(title: "Fund facts", columns: ["Item", "Value"], rows: facts(f, defs: defs)))
+                page.tables.append(.init(title: "Fund facts", columns: ["Item", "Value"], rows: facts(f, defs: defs, firstNAV: first.date)))
                 page.tables.append(.init(title: "Holdings on \(last.date)", columns: ["Contract", "Expiry", "Quantity", "Price", "Notional (USD)", "Weight", "Days to expiry"],
                                          rows: try holdings(s, defs: defs, fund: f, record: last)))
                 let flows = f.flows.filter { $0.key <= date && $0.key >= f.inception }.sorted { $0.key < $1.key }

@@ -3,7 +3,6 @@ import CixIO
 import CixStore
 import Foundation
 import Hummingbird
-import HTTPTypes
 
 extension WebApp {
     /// A page of the app: its navigation, and "All factsheets" pointing home.
@@ -342,14 +341,14 @@ extension WebApp {
         let w = TableWriter(columns: ExportJob.quoteColumns, format: csv ? .csv : .json, sink: sink)
         _ = try store.read { try ExportJob.quotes($0, range: DateRange(from: from, to: to), writer: w, filter: filter) }
         var r = WebApp.response(.ok, csv ? "text/csv; charset=utf-8" : "application/json", csv ? sink.bytes : WebApp.jsonArray(sink.bytes))
-        r.headers[HTTPField.Name("X-Total-Count")!] = "\(filter.matched)"
+        r.headers[.init("X-Total-Count")!] = "\(filter.matched)"
         if filter.matched > page * size {
             var next = q
             next["page"] = "\(page + 1)"
             next["from"] = from.description
             next["to"] = to.description
             let query = next.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._"))) ?? $0.value)" }
-            r.headers[HTTPField.Name("Link")!] = "</api/v1/quotes\(csv ? ".csv" : "")?\(query.joined(separator: "&"))>; rel=\"next\""
+            r.headers[.init("Link")!] = "</api/v1/quotes\(csv ? ".csv" : "")?\(query.joined(separator: "&"))>; rel=\"next\""
         }
         return r
     }
