@@ -9,6 +9,9 @@ public enum StoreErrors {
         return e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED
     }
 
+    /// True for an error of the store's SQLite layer (any result code).
+    public static func isStoreError(_ error: Error) -> Bool { error is DatabaseError }
+
     public static func describe(_ error: Error) -> String {
         if let e = error as? Store.OpenError { return e.description }
         guard let e = error as? DatabaseError else { return "\(error)" }

@@ -53,7 +53,7 @@ import Testing
     /// read sizes (which move record and field boundaries across buffer refills).
     @Test(arguments: [1, 2, 3, 7, 64, 1 << 20])
     func randomTablesRoundTrip(readSize: Int) throws {
-        var rng = SystemRandomNumberGenerator()
+        var rng = TestRNG()
         let alphabet: [Character] = ["a", "Z", "0", ",", "\"", "\n", "\r", " ", "é", "€", "x"]
         for _ in 0..<30 {
             let rows = Int.random(in: 1...20, using: &rng)

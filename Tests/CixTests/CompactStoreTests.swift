@@ -51,9 +51,14 @@ import Testing
             }
         }
         #expect(try runProcess(builtCix, ["upgrade", "--db", db]).1.contains("already current"))
-        // Re-normalization after the upgrade does what 0.4.0 did on the old store (renormalized.sha256).
-        #expect(try runProcess(builtCix, ["normalize", "--db", db]).0 == 0)
-        #expect(try runProcess(builtCix, ["fx", "ingest", "--db", db, fixture("store-v10/fx-chf.csv")]).0 == 0)
+        // Re-normalization after the upgrade does what 0.4.0 did on the old store (renormalized.sha256),
+        // under the reference definitions of then: locations.yaml and grades.yaml of methodology 1.1
+        // (North America was NA; Fixtures/store-v10/reference-1.1), the other files unchanged since.
+        let then = try editedIndices("store-v10-reference") { files in
+            for f in ["locations.yaml", "grades.yaml"] { files[f] = try? String(contentsOfFile: fixture("store-v10/reference-1.1/" + f), encoding: .utf8) }
+        }
+        #expect(try runProcess(builtCix, ["normalize", "--db", db, "--indices", then]).0 == 0)
+        #expect(try runProcess(builtCix, ["fx", "ingest", "--db", db, "--indices", then, fixture("store-v10/fx-chf.csv")]).0 == 0)
         let renormalized = try String(contentsOfFile: fixture("store-v10/renormalized.sha256"), encoding: .utf8).prefix(64)
         #expect(FixingAudit.sha256(try runProcess(builtCix, ["export", "quotes", "--db", db]).1) == renormalized)
     }
@@ -302,7 +307,7 @@ import Testing
 
     /// The audit lines' byte formatter writes exactly `Timestamp.format` (§5.7's text).
     @Test func timestampBytesAreTheFormattedText() {
-        var rng = SystemRandomNumberGenerator()
+        var rng = TestRNG()
         var cases: [Instant] = [Instant(seconds: 0, nanos: 0), Instant(seconds: -1, nanos: 5), Instant(seconds: 253_402_300_799, nanos: 999_999_999),
                                 Instant(seconds: 253_402_300_800, nanos: 1), Instant(seconds: -62_167_219_201, nanos: 0)]
         for _ in 0..<2000 {

@@ -368,6 +368,64 @@ extension ByteBuffer {
         }
     }
 
+    /// Issue 20 #3: a funds.yaml entry posted as JSON, with its own keys, gives the NAV `cix fund nav`
+    /// published; one table of bad entries is refused by the loader and by the API alike.
+    @Test func aFundsYAMLEntryPostedAsJSON() async throws {
+        let entry = #"{"id": "CXH-LADDER", "name": "Compute 12-month ladder fund (CXH)", "futures": "CXH", "design": "ladder", "ladder_months": 12, "inception": "2025-01-02", "initial_nav": 25.00, "initial_shares": 200000, "contracts": "whole", "expense_ratio": 0.0085, "cost_per_contract": 1.00, "collateral": "tbill", "flows": "flows/cxh-ladder.csv", "roll_days": [5, 9]}"#
+        let published = try runProcess(builtCix, ["export", "funds", "--fund", "CXH-LADDER", "--db", f.db]).1
+        @Sendable func byDate(_ csv: String) -> [String: String] {
+            var out: [String: String] = [:]
+            for line in csv.split(separator: "\n").dropFirst() {
+                let x = line.split(separator: ",", omittingEmptySubsequences: false)
+                out[String(x[1])] = x.dropFirst(3).prefix(8).joined(separator: ",")
+            }
+            return out
+        }
+        let cases: [(key: String, yaml: String, json: String)] = [
+            ("ladder_months", "ladder_months: 13", #""ladder_months": 13"#),
+            ("inception", "inception: 2025-01-04", #""inception": "2025-01-04""#),
+            ("cost_per_contract", "cost_per_contract: 1e6", #""cost_per_contract": 1e6"#),
+            ("expense_ratio", "expense_ratio: 0.9", #""expense_ratio": 0.9"#),
+            ("initial_nav", "initial_nav: 1e-300", #""initial_nav": 1e-300"#),
+        ]
+        try await f.app().test(.router) { client in
+            try await client.execute(uri: "/api/v1/whatif", method: .post, headers: [.accept: "text/csv"], body: ByteBuffer(string: entry)) { r in
+                #expect(r.status == .ok)
+                let mine = byDate(r.body.text), theirs = byDate(published)
+                #expect(!theirs.isEmpty && theirs.keys.allSatisfy { mine[$0] == theirs[$0] }, "the posted entry reproduces CXH-LADDER's published NAV")
+            }
+            for c in cases {
+                // The loader: the CXH-LADDER entry of funds.yaml with the bad value.
+                let dir = try editedIndices("json-\(c.key)") { files in
+                    var lines = files["funds.yaml"]!.components(separatedBy: "\n")
+                    let start = lines.firstIndex { $0.contains("id: CXH-LADDER") }!
+                    let name = c.yaml.split(separator: ":")[0]
+                    let i = lines[start...].firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix(name + ":") }!
+                    lines[i] = "    " + c.yaml
+                    files["funds.yaml"] = lines.joined(separator: "\n")
+                }
+                var loaderMessage = ""
+                do { _ = try DefinitionLoader.methodology(dir); Issue.record("funds.yaml accepted \(c.yaml)") } catch let e as DefinitionError {
+                    loaderMessage = e.description
+                }
+                let body = entry.replacingOccurrences(of: c.key == "ladder_months" ? #""ladder_months": 12"# : c.key == "inception" ? #""inception": "2025-01-02""#
+                    : c.key == "cost_per_contract" ? #""cost_per_contract": 1.00"# : c.key == "expense_ratio" ? #""expense_ratio": 0.0085"# : #""initial_nav": 25.00"#, with: c.json)
+                try await client.execute(uri: "/api/v1/whatif", method: .post, body: ByteBuffer(string: body)) { r in
+                    #expect(r.status == .badRequest, "\(c.json): \(r.status)")
+                    let o = try JSONSerialization.jsonObject(with: Data(r.body.text.utf8)) as? [String: Any]
+                    let parameter = o?["parameter"] as? String ?? ""
+                    #expect([c.key, "design"].contains(parameter) && loaderMessage.contains(c.key == "ladder_months" ? "design" : c.key),
+                            "\(c.key): API names \(parameter), loader says \(loaderMessage)")
+                    if c.key == "ladder_months" {
+                        let reason = o?["reason"] as? String ?? ""
+                        #expect(loaderMessage.contains("holds contracts up to 14 months ahead") && reason.contains("holds contracts up to 14 months ahead"),
+                                "the same rule and words: \(reason) / \(loaderMessage)")
+                    }
+                }
+            }
+        }
+    }
+
     /// Issue 22 #8: the factsheet fixes: the effective base date, an unclipped last axis label, magnitudes
     /// without a sign, and both offer counts named on the grade page.
     @Test func factsheetFixes() async throws {

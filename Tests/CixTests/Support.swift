@@ -119,3 +119,16 @@ func write(_ text: String, to path: String) throws { try text.write(toFile: path
 
 /// A canonical CSV with the given data rows.
 func quotesCSV(_ rows: [String]) -> String { QuoteColumn.header + "\n" + rows.joined(separator: "\n") + "\n" }
+
+/// A seeded generator for randomized tests: the seed is printed, and `CIX_TEST_SEED=N` replays a run
+/// (kill timings, random tables, random instants).
+struct TestRNG: RandomNumberGenerator {
+    var core: SplitMixCore
+    let seed: UInt64
+    init(_ name: String = #function) {
+        seed = ProcessInfo.processInfo.environment["CIX_TEST_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 1...UInt64(UInt32.max))
+        core = SplitMixCore(seed: seed)
+        print("\(name): seed \(seed) (replay with CIX_TEST_SEED=\(seed))")
+    }
+    mutating func next() -> UInt64 { core.next() }
+}

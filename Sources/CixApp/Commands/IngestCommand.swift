@@ -110,3 +110,6 @@ func peakMemoryKB() -> Int {
     }
     return 0
 }
+
+/// `--format` values (the job's enum, parsed here: jobs never import ArgumentParser).
+extension QuoteFormat: ExpressibleByArgument {}

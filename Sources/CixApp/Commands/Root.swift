@@ -4,27 +4,6 @@ import CixIO
 import CixStore
 import Foundation
 
-/// Exit statuses (README "Exit codes").
-public enum ExitStatus: Int32, Sendable {
-    /// Success (for ingest: every row accepted or already stored).
-    case success = 0
-    /// An unexpected internal error (a bug: please report it).
-    case internalError = 1
-    /// Bad usage, bad definitions, an unreadable or unusable input file, or a store that cannot be used;
-    /// nothing of the failing step was stored.
-    case usage = 2
-    /// Finished, but some input rows were rejected (they are in the rejects table and files).
-    case rejects = 3
-    /// A job's own check failed (e.g. `cix demo`: the ingest differs from what was planted).
-    case checkFailed = 4
-    /// Finished, but a stored block could not be read back: it was quarantined and left out (the rest
-    /// of the store was processed).
-    case quarantined = 5
-    /// `cix run`: published, with warnings (rejected rows, stale or suspended grades, curve arbitrage
-    /// flags, changes held outside the restatement window, inbox files of unknown kind).
-    case warnings = 6
-}
-
 public struct Cix: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "cix",
@@ -76,17 +55,6 @@ public struct StoreOptions: ParsableArguments {
     }
 }
 
-/// An error already worded for the user, with its exit status.
-public struct CixError: Error, CustomStringConvertible {
-    public var description: String
-    public var status: ExitStatus
-    public init(_ description: String, status: ExitStatus = .usage) {
-        self.description = description
-        self.status = status
-    }
-    public var code: Int32 { status.rawValue }
-}
-
 /// Runs `cix` with the given arguments and returns the exit code (used by `main` and by tests).
 public enum CixMain {
     /// Runs a cix command in this process, errors propagating (tests).
@@ -95,26 +63,8 @@ public enum CixMain {
         try command.run()
     }
 
-    /// The message and exit status for an error a job or command threw.
-    static func classify(_ error: Error) -> (String, ExitStatus)? {
-        switch error {
-        case let e as CixError: return (e.description, e.status)
-        case let e as CocoaError: return ("file error: " + (e.userInfo[NSFilePathErrorKey].map { "\($0): " } ?? "") + e.localizedDescription, .usage)
-        case let e as DefinitionError: return (e.description, .usage)
-        case let e as IngestFailure: return (e.description, .usage)
-        case let e as IOFailure: return (e.description, .usage)
-        case let e as QuoteFileError: return (e.description, .usage)
-        case let e as StoreCorruption: return (e.description, .usage)
-        case let e as ExplainJob.NotFound: return (e.description, .usage)
-        case let e as StaleInputs: return (e.description, .usage)
-        case let e as FundError: return (e.description, .usage)
-        case let e as DemoJob.CheckFailure: return ("demo: " + e.description, .checkFailed)
-        case let e as Store.OpenError: return (e.description, .usage)
-        default:
-            if StoreErrors.isBusy(error) || "\(type(of: error))" == "DatabaseError" { return ("store: " + StoreErrors.describe(error), .usage) }
-            return nil
-        }
-    }
+    /// The message and exit status for an error a job or command threw (JobErrors.classify).
+    static func classify(_ error: Error) -> (String, ExitStatus)? { JobErrors.classify(error) }
 
     public static func run(_ arguments: [String]) -> Int32 {
         do {

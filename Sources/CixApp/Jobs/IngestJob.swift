@@ -1,11 +1,10 @@
-import ArgumentParser
 import CixCore
 import CixIO
 import CixStore
 import Foundation
 
 /// Input formats `cix ingest` reads.
-public enum QuoteFormat: String, Sendable, CaseIterable, ExpressibleByArgument {
+public enum QuoteFormat: String, Sendable, CaseIterable {
     case auto, csv, jsonl, skypilot
 }
 

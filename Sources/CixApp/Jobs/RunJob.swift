@@ -399,7 +399,7 @@ public enum RunJob {
                     try store.write { try $0.refreshInboxFileStat(hash: e.sha256, path: f.path, size: f.size, mtime: f.mtime, ctime: f.ctime, inode: f.inode) }
                     report.skippedFiles += 1
                 } catch {
-                    let (message, _) = CixMain.classify(error) ?? ("\(error)", .usage)
+                    let (message, _) = JobErrors.classify(error) ?? ("\(error)", .usage)
                     report.refusedFiles.append(f.path)
                     report.warnings.append("\(f.path): refused, left in the inbox: \(message)")
                 }

@@ -376,6 +376,13 @@ extension WebApp {
         var q: [String: String] = [:]
         for (k, v) in dict {
             switch v {
+            // funds.yaml's `roll_days: [first, last]`.
+            case let a as [Any] where k == "roll_days":
+                guard a.count == 2, let x = a[0] as? NSNumber, let y = a[1] as? NSNumber else {
+                    throw WebError(400, parameter: k, "give [first, last] business days of the month")
+                }
+                q["roll_start"] = x.stringValue
+                q["roll_end"] = y.stringValue
             case let s as String: q[k] = s
             // JSON true and false are not numbers here.
             case let n as NSNumber where !String(describing: type(of: v)).lowercased().contains("bool"): q[k] = n.stringValue

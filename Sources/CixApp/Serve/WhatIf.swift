@@ -36,6 +36,7 @@ public enum WhatIf {
         ("initial_nav", "NAV per share at inception, USD"),
         ("initial_shares", "shares at inception"),
         ("flows", "base (the base fund's creations and redemptions) or none"),
+        ("exposure_band", "whole contracts: rebalance between rolls when notional ÷ net assets leaves exposure ± this, 0–1"),
     ]
 
     /// funds.yaml's names of the designer's parameters.
@@ -50,14 +51,37 @@ public enum WhatIf {
         // funds.yaml's names are accepted too (a designer can post the definition they have), and the
         // fee in percent (the page's form); each alias names one parameter.
         var q = q
+        var given: [String: String] = [:]
         for (alias, name) in aliases where q[alias] != nil {
             guard q[name] == nil else { throw WebError(400, parameter: alias, "give \(alias) or \(name), not both") }
             q[name] = q.removeValue(forKey: alias)
+            given[name] = alias
         }
+        // An error names the parameter as it was given (funds.yaml's name when that was used).
+        do { return try resolve(q, defs: defs, data: data) } catch var e as WebError {
+            if let p = e.parameter, let alias = given[p] { e.parameter = alias }
+            throw e
+        }
+    }
+
+    static func resolve(_ q: [String: String], defs: MethodologyDefinitions, data: ClosedRange<CivilDate>?) throws -> FundDefinition {
+        var q = q
         if let t = q.removeValue(forKey: "fee_pct") {
             guard q["fee"] == nil else { throw WebError(400, parameter: "fee_pct", "give fee_pct or fee (expense_ratio), not both") }
             guard t.count <= 20, let v = Double(t), v.isFinite else { throw WebError(400, parameter: "fee_pct", "\(t.prefix(20)) is not a percentage") }
             q["fee"] = "\(v / 100)"
+        }
+        // A funds.yaml entry posted whole: its id and name label nothing here (the result is WHATIF), and
+        // its flows file is the shipped fund's that names it.
+        q["id"] = nil
+        q["name"] = nil
+        if let file = q["flows"], file != "base", file != "none" {
+            guard let owner = defs.funds.first(where: { $0.flowsFile == file }) else {
+                throw WebError(400, parameter: "flows", "\(file.prefix(60)) is not base, none or the flows file of a shipped fund")
+            }
+            if q["base"] == nil { q["base"] = owner.id }
+            guard q["base"] == owner.id else { throw WebError(400, parameter: "flows", "\(file) belongs to \(owner.id), not to the base \(q["base"]!)") }
+            q["flows"] = "base"
         }
         let known = Set(parameters.map(\.name))
         for k in q.keys.sorted() where !known.contains(k) {
@@ -125,6 +149,7 @@ public enum WhatIf {
         f.rollDays = rs...re
         if let v = try number("fee", L.expenseRatio) { f.expenseRatio = v }
         if let v = try number("exposure", L.exposure) { f.exposure = v }
+        if let v = try number("exposure_band", L.exposureBand) { f.exposureBand = v }
         if let c = q["contracts"] {
             guard let v = FundDefinition.Contracts(rawValue: c) else { throw WebError(400, parameter: "contracts", "\(c) is not whole or fractional") }
             f.contracts = v
@@ -144,7 +169,9 @@ public enum WhatIf {
         if let d = q["inception"] {
             guard let v = CivilDate(iso: d) else { throw WebError(400, parameter: "inception", "\(d) is not a date that exists (YYYY-MM-DD)") }
             guard defs.calendar.isBusinessDay(v) else { throw WebError(400, parameter: "inception", "\(d) is not a business day") }
-            if let data, !data.contains(v) {
+            // The base fund's own inception is always taken (its NAV starts on the first priced day, as
+            // published); another one must lie in the published data.
+            if let data, !data.contains(v), v != f.inception {
                 throw WebError(400, parameter: "inception", "\(d) is outside the published data (\(data.lowerBound) to \(data.upperBound)): give a business day in it")
             }
             f.inception = v

@@ -1,4 +1,4 @@
-// Generated from Indices/ by `CIX_RECORD_GOLDEN=1 swift test --filter BuiltinDefinitionsTests`; do not edit.
+// Generated from Indices/ by `CIX_RECORD_BUILTIN=1 swift test --filter builtInDefinitions`; do not edit.
 // A test fails when this copy differs from Indices/, so a released binary always carries the shipped definitions.
 
 /// The shipped definition files, byte for byte, built into the binary (used when neither --indices nor
