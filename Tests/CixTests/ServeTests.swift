@@ -353,7 +353,15 @@ extension ByteBuffer {
                 line.contains(" H100-SXM.NA.OD ") || line.contains(",H100-SXM.NA.OD ") || line.contains(" H100-SXM.NA.OD,") || line.contains(",H100-SXM.NA.OD,")
             }
             #expect(pages > 1 && got == expected, "\(pages) pages, \(got.count) rows against \(expected.count)")
-            try await client.execute(uri: "/api/v1/quotes?from=2025-01-01&to=2025-03-20", method: .get) { r in #expect(r.status == .badRequest) }
+            // Dates are cut to the data before the 31-day limit: a far `to` is the last published day.
+            let lastDay = try await client.execute(uri: "/api/v1/quotes.csv?page_size=10000", method: .get) { r in r.body.text }
+            for u in ["/api/v1/quotes.csv?to=9999-12-31&page_size=10000", "/api/v1/quotes.csv?from=2025-03-21&to=9999-12-31&page_size=10000"] {
+                try await client.execute(uri: u, method: .get) { r in #expect(r.status == .ok && r.body.text == lastDay && lastDay.count > 1000, "\(u)") }
+            }
+            try await client.execute(uri: "/api/v1/quotes?from=0001-01-01&to=2001-01-20", method: .get) { r in
+                #expect(r.status == .ok && r.body.text == "[]\n", "before the data: nothing, not a 400")
+            }
+            try await client.execute(uri: "/api/v1/fund-compare?funds=CXH-FRONT,", method: .get) { r in #expect(r.status == .badRequest) }
             // The what-if: the shipped designs overlaid, the footer honest, funds.yaml's names accepted.
             try await client.execute(uri: "/whatif?design=ladder&months=6", method: .get) { r in
                 let html = r.body.text
@@ -393,6 +401,18 @@ extension ByteBuffer {
                 #expect(r.status == .ok)
                 let mine = byDate(r.body.text), theirs = byDate(published)
                 #expect(!theirs.isEmpty && theirs.keys.allSatisfy { mine[$0] == theirs[$0] }, "the posted entry reproduces CXH-LADDER's published NAV")
+            }
+            // The CXH-D2 entry has no flows: none, as in funds.yaml (not the first fund's); its id names the base.
+            let d2 = #"{"id": "CXH-D2", "futures": "CXH", "design": "deferred", "deferred_months": 2, "inception": "2025-01-02", "initial_nav": 25.00, "initial_shares": 200000, "contracts": "whole", "expense_ratio": 0.0085, "cost_per_contract": 1.00}"#
+            let publishedD2 = try runProcess(builtCix, ["export", "funds", "--fund", "CXH-D2", "--db", f.db]).1
+            try await client.execute(uri: "/api/v1/whatif.csv", method: .post, body: ByteBuffer(string: d2)) { r in
+                #expect(r.status == .ok)
+                let mine = byDate(r.body.text), theirs = byDate(publishedD2)
+                #expect(!theirs.isEmpty && theirs.keys.allSatisfy { mine[$0] == theirs[$0] }, "CXH-D2's entry without flows reproduces its NAV")
+            }
+            let both = entry.replacingOccurrences(of: #""roll_days": [5, 9]"#, with: #""roll_days": [5, 9], "roll_end": 4"#)
+            try await client.execute(uri: "/api/v1/whatif", method: .post, body: ByteBuffer(string: both)) { r in
+                #expect(r.status == .badRequest && r.body.text.contains("roll_days"))
             }
             for c in cases {
                 // The loader: the CXH-LADDER entry of funds.yaml with the bad value.

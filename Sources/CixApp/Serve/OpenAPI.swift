@@ -72,17 +72,27 @@ enum OpenAPIDocument {
                           "404": ["description": "an unknown grade, or no fixing on that date", "content": ["application/json": ["schema": errorSchema]]]],
         ]]
         let enums: [String: [String]] = ["design": ["front", "deferred", "ladder"], "contracts": ["whole", "fractional"], "flows": ["base", "none"]]
-        let whatIfProps = Dictionary(uniqueKeysWithValues: WhatIf.parameters.map { p -> (String, Any) in
+        var whatIfProps = Dictionary(uniqueKeysWithValues: WhatIf.parameters.map { p -> (String, Any) in
             var schema: [String: Any] = ["description": p.help]
             if let e = enums[p.name] { schema["type"] = "string"; schema["enum"] = e } else { schema["type"] = ["string", "number"] }
             return (p.name, schema)
         })
-        paths["/api/v1/whatif"] = ["post": [
-            "summary": "A fund design's NAV computed on the fly, nothing stored (the designer's engine)",
-            "requestBody": ["required": true, "content": ["application/json": ["schema": ["type": "object", "properties": whatIfProps,
-                                                                                         "additionalProperties": false]]]],
-            "responses": responses(ExportJob.fundColumns),
-        ]]
+        // funds.yaml's names (a fund entry posted whole).
+        for (alias, name) in WhatIf.aliases { whatIfProps[alias] = ["type": ["string", "number"], "description": "funds.yaml's name of \(name)"] }
+        whatIfProps["fee_pct"] = ["type": ["string", "number"], "description": "the expense ratio in percent a year (0.85)"]
+        whatIfProps["roll_days"] = ["type": "array", "items": ["type": "integer"], "minItems": 2, "maxItems": 2,
+                                    "description": "funds.yaml's [first, last] roll day (instead of roll_start and roll_end)"]
+        whatIfProps["id"] = ["type": "string", "description": "funds.yaml's id: names the base fund when it is a shipped one"]
+        whatIfProps["name"] = ["type": "string", "description": "funds.yaml's name (not used)"]
+        whatIfProps["flows"] = ["type": "string", "description": "base, none, or a shipped fund's flows file (funds.yaml's flows); a funds.yaml entry (with an id) without flows has none"]
+        for suffix in ["", ".csv"] {
+            paths["/api/v1/whatif" + suffix] = ["post": [
+                "summary": "A fund design's NAV computed on the fly, nothing stored (the designer's engine)" + (suffix.isEmpty ? "" : ", as CSV"),
+                "requestBody": ["required": true, "content": ["application/json": ["schema": ["type": "object", "properties": whatIfProps,
+                                                                                             "additionalProperties": false]]]],
+                "responses": responses(ExportJob.fundColumns),
+            ]]
+        }
         paths["/api/v1/openapi.json"] = ["get": ["summary": "This document", "responses": ["200": ["description": "OpenAPI 3.1"],
                                                                                           "401": ["description": "missing or wrong bearer token (with --token)"]]]]
         let doc: [String: Any] = [

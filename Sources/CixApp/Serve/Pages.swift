@@ -67,6 +67,7 @@ extension WebApp {
     func gradePage(_ id: String, date: CivilDate?, from: CivilDate? = nil, to: CivilDate? = nil) throws -> FactsheetPage {
         guard defs.reference.grades.grade(id: id) != nil else { throw WebError(404, parameter: "grade", "no grade \(id.prefix(80))") }
         let d = try date ?? min(to ?? lastDate(), lastDate())
+        if let from, from > d { throw WebError(400, parameter: "from", "from \(from) is after the page's date \(d)") }
         let history = try store.read { try $0.latestFixings(from: from, to: to, grades: [id]) }
         var p = page(id, "Daily fixing (METHODOLOGY.md §5): capacity-weighted, source-capped median of the window's offers", date: d.description)
         let pts = history.compactMap { f in f.value.flatMap { v in CivilDate(iso: f.date).map { ChartPoint(Double($0.dayNumber), v) } } }
@@ -302,6 +303,8 @@ extension WebApp {
         var ids: [String]?
         if let list = q["funds"] {
             ids = list.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: .whitespaces) }
+            if ids!.contains("") { throw WebError(400, parameter: "funds", "an empty item: give fund ids separated by commas") }
+            if Set(ids!).count != ids!.count { throw WebError(400, parameter: "funds", "a fund is given twice") }
             for id in ids! where !defs.funds.contains(where: { $0.id == id }) {
                 throw WebError(404, parameter: "funds", "no fund \(id.prefix(40)) (funds: \(defs.funds.map(\.id).joined(separator: ", ")))")
             }
@@ -324,8 +327,11 @@ extension WebApp {
         try WebApp.only(q, ["from", "to", "grade", "source", "page", "page_size"], what: "route")
         let last = try lastDate()
         let (fromAsked, toAsked) = try WebApp.pageRange(q)
-        let to = toAsked ?? fromAsked.map { min($0.adding(days: 30), last) } ?? last
-        let from = fromAsked ?? to
+        // Dates are cut to the data first (a far `to` is the last published day, a far `from` the first
+        // quote's), then the 31-day limit applies; with only `from`, the 31 days from it.
+        let firstQuote = try store.read { try $0.firstQuoteEpoch() }.map(Timestamp.utcDate) ?? last
+        let to = min(toAsked ?? fromAsked.map { $0.adding(days: 30) } ?? last, last)
+        let from = max(fromAsked ?? to, firstQuote)
         guard to.dayNumber - from.dayNumber <= 30 else {
             throw WebError(400, parameter: "to", "at most 31 days of quotes a request (\(from) to \(to) is \(to.dayNumber - from.dayNumber + 1)); page through shorter ranges")
         }
@@ -378,6 +384,9 @@ extension WebApp {
             switch v {
             // funds.yaml's `roll_days: [first, last]`.
             case let a as [Any] where k == "roll_days":
+                guard dict["roll_start"] == nil, dict["roll_end"] == nil else {
+                    throw WebError(400, parameter: k, "give roll_days or roll_start and roll_end, not both")
+                }
                 guard a.count == 2, let x = a[0] as? NSNumber, let y = a[1] as? NSNumber else {
                     throw WebError(400, parameter: k, "give [first, last] business days of the month")
                 }
@@ -389,6 +398,13 @@ extension WebApp {
             default: throw WebError(400, parameter: k, "give a string or a number")
             }
         }
+        if dict["roll_days"] != nil, !(dict["roll_days"] is [Any]) {
+            throw WebError(400, parameter: "roll_days", "give [first, last] business days of the month")
+        }
+        // A funds.yaml entry posted whole (it has an id) means what it means in funds.yaml: its id names
+        // the base when it is a shipped fund, and no flows key means no flows.
+        if let id = q["id"], q["base"] == nil, defs.funds.contains(where: { $0.id == id }) { q["base"] = id }
+        if q["id"] != nil, q["flows"] == nil { q["flows"] = "none" }
         let f = try WhatIf.definition(q, defs: defs, data: try dataSpan())
         let (m, through) = try market()
         let r = try WhatIf.compute(f, market: m, defs: defs, through: through, compare: false)

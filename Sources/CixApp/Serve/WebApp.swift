@@ -297,7 +297,8 @@ public struct WebApp: Sendable {
             let q = try WebApp.query(r)
             return try await app.heavy.run { try app.fundCompareAPI(q, csv: true) }
         }
-        router.post("/api/v1/whatif") { r, _ in
+        for (path, forceCSV) in [("/api/v1/whatif", false), ("/api/v1/whatif.csv", true)] {
+        router.post(RouterPath(stringLiteral: path)) { r, _ in
             try WebApp.only(try WebApp.query(r), [], what: "route")
             if let n = r.headers[.contentLength].flatMap(Int.init), n > WebApp.maxBody {
                 throw WebError(413, parameter: "body", "larger than \(WebApp.maxBody) bytes")
@@ -307,8 +308,9 @@ public struct WebApp: Sendable {
             do { body = try await req.collectBody(upTo: WebApp.maxBody) } catch {
                 throw WebError(400, parameter: "body", "could not be read whole (a JSON object of at most \(WebApp.maxBody) bytes)")
             }
-            let data = Data(buffer: body), csv = WebApp.wantsCSV(r)
+            let data = Data(buffer: body), csv = forceCSV || WebApp.wantsCSV(r)
             return try await app.heavy.run { try app.whatIfAPI(body: data, csv: csv) }
+        }
         }
         get("/api/v1/openapi.json") { _, _ in WebApp.response(.ok, "application/json", Array(OpenAPIDocument.json.utf8)) }
         return router
@@ -377,7 +379,7 @@ public struct WebApp: Sendable {
         ("^/api/v1/(fixings|indices|weights|futures-indices|curves|settlements|restatements)(\\.csv)?$", "GET, HEAD"),
         ("^/api/v1/funds/[^/]+/nav(\\.csv)?$", "GET, HEAD"), ("^/api/v1/explain/fixing$", "GET, HEAD"), ("^/api/v1/openapi\\.json$", "GET, HEAD"),
         ("^/api/v1/fund-compare(\\.csv)?$", "GET, HEAD"), ("^/api/v1/quotes(\\.csv)?$", "GET, HEAD"),
-        ("^/api/v1/whatif$", "POST"),
+        ("^/api/v1/whatif(\\.csv)?$", "POST"),
     ]
 
     static func allowed(_ path: String) -> String? {
