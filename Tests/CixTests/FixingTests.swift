@@ -273,3 +273,15 @@ enum DemoMarketShape {
         return 2.6 - 0.8 * sin(t / 240) + (d >= CivilDate(iso: "2026-06-29")! ? -0.4 : 0)
     }
 }
+
+/// §9.4: the first fixing date a new quote touches (fixing time 16:00 UTC, the window ending at it).
+@Suite struct FirstDateTouchedTests {
+    @Test(arguments: [("2026-11-24T15:59:59Z", "2026-11-24"), ("2026-11-24T16:00:00Z", "2026-11-24"), ("2026-11-24T16:00:01Z", "2026-11-25"),
+                      ("2026-11-24T00:00:00Z", "2026-11-24"), ("1969-12-31T23:00:00Z", "1970-01-01"), ("1969-12-31T15:00:00Z", "1969-12-31")])
+    func firstDateTouched(observed: String, date: String) throws {
+        guard case .success(let epoch) = Timestamp.parse(observed) else { Issue.record("bad time"); return }
+        var p = FixingParameters()
+        p.fixingTimeSeconds = 16 * 3600
+        #expect(p.firstDateTouched(byObservationAt: epoch).description == date, "\(observed)")
+    }
+}

@@ -7,23 +7,8 @@ import Foundation
 public enum FundJob {
     /// The resolved definition a fund's NAV records.
     static func definition(_ f: FundDefinition, _ defs: MethodologyDefinitions) -> StoredDefinition {
-        var t = "methodology_version=\(defs.methodologyVersion)\nfund=\(f.id)\nfutures=\(f.futures)\n"
-        switch f.design {
-        case .front: t += "design=front\n"
-        case .deferred(let k): t += "design=deferred \(k)\n"
-        case .ladder(let n): t += "design=ladder \(n)\n"
-        }
-        t += "roll_days=\(f.rollDays.lowerBound)-\(f.rollDays.upperBound)\ninception=\(f.inception)\ninitial_nav=\(f.initialNAV)\n"
-        t += "initial_shares=\(f.initialShares)\nexposure=\(f.exposure)\ncontracts=\(f.contracts.rawValue)\nexpense_ratio=\(f.expenseRatio)\n"
-        t += "cost_per_contract=\(f.costPerContract)\nexposure_band=\(f.exposureBand)\n"
-        switch f.collateral {
-        case .tbill: t += "collateral=tbill\n"
-        case .none: t += "collateral=none\n"
-        case .fixed(let r): t += "collateral=\(r)\n"
-        }
-        t += "flows=" + f.flows.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",") + "\n"
-        if let fut = defs.futures.first(where: { $0.root == f.futures }) { t += "curve_definition=\(FuturesJob.curveDefinition(fut, defs).hash)\n" }
-        return StoredDefinition(kind: "fund", id: f.id, version: defs.methodologyVersion, canonical: t)
+        CanonicalDefinitions.fund(f, methodologyVersion: defs.methodologyVersion,
+                                  curve: defs.futures.first { $0.root == f.futures }.map { FuturesJob.curveDefinition($0, defs) })
     }
 
     /// The design's own total-return index (§8.3): fractional, exposure 1, no fee, no costs, T-bill

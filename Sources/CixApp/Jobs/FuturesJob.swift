@@ -130,11 +130,7 @@ public enum FuturesJob {
 
     /// §7.4's definition of a futures contract's curve: the definition, its strip and the fixing definitions it reads.
     static func curveDefinition(_ f: FuturesDefinition, _ defs: MethodologyDefinitions) -> StoredDefinition {
-        var text = "methodology_version=\(defs.methodologyVersion)\nfutures=\(f.root)\nunderlying=\(f.underlying)\n"
-        text += "settlement=\(f.settlement.rawValue)\ncontract_gpu_hours=\(f.contractGPUHours)\ntick=\(f.tick)\nlisted_months=\(f.listedMonths)\n"
-        for (m, g) in f.termGrades.sorted(by: { $0.key < $1.key }) { text += "term \(m)=\(g) \(defs.fixingHash(grade: g))\n" }
-        text += "underlying_definition=\(defs.fixingHash(grade: f.underlying))\n" + CanonicalDefinitions.calendar(defs.calendar)
-        return StoredDefinition(kind: "futures", id: f.root, version: defs.methodologyVersion, canonical: text)
+        CanonicalDefinitions.curve(f, methodologyVersion: defs.methodologyVersion, gradeHash: defs.fixingHash(grade:), calendar: defs.calendar)
     }
 
     /// The published decimals of a tick (0.0001 → 4).
@@ -283,15 +279,7 @@ public enum FuturesJob {
 
     static func indexDefinition(_ ri: RollingIndexDefinition, _ defs: MethodologyDefinitions) -> StoredDefinition {
         let f = defs.futures.first { $0.root == ri.futures }!
-        var text = "methodology_version=\(defs.methodologyVersion)\nrolling_index=\(ri.id)\nfutures=\(ri.futures)\n"
-        switch ri.schedule {
-        case .front: text += "schedule=front\n"
-        case .deferred(let k): text += "schedule=deferred \(k)\n"
-        case .table(let t): text += "schedule=months \(t.map(String.init).joined(separator: ","))\n"
-        }
-        text += "roll_days=\(ri.rollDays.lowerBound)-\(ri.rollDays.upperBound)\nbase_date=\(ri.baseDate)\nbase_value=\(ri.baseValue)\n"
-        text += "published_decimals=\(ri.publishedDecimals)\ncurve_definition=\(curveDefinition(f, defs).hash)\n"
-        return StoredDefinition(kind: "rolling_index", id: ri.id, version: defs.methodologyVersion, canonical: text)
+        return CanonicalDefinitions.rollingIndex(ri, methodologyVersion: defs.methodologyVersion, curve: curveDefinition(f, defs))
     }
 
     /// §7.5–§7.7: computes every rolling index from its start and publishes the days in [from, to].

@@ -173,7 +173,7 @@ public enum RunJob {
             func touch(_ d: CivilDate?) { if let d { affected = min(affected ?? d, d) } }
             // A new quote touches the first date whose fixing window ends at or after it (§5.1), and
             // every later one.
-            touch(fresh.quotesEpoch.map { CivilDate(dayNumber: -floorDiv(-($0 - Int64(defs.fixing.fixingTimeSeconds)), 86_400)) })
+            touch(fresh.quotesEpoch.map(defs.fixing.firstDateTouched(byObservationAt:)))
             touch(fresh.settlements)
             touch(fresh.rates)
             touch(fresh.fx)

@@ -54,6 +54,12 @@ public struct FixingParameters: Sendable, Hashable {
         return FixingWindow(start: end - Int64(windowHours) * 3600, end: end)
     }
 
+    /// §9.4: the first date whose fixing window ends at or after an observation at `epoch`: a quote
+    /// observed then can change that date's fixing and every later one (the daily job restates from it).
+    public func firstDateTouched(byObservationAt epoch: Int64) -> CivilDate {
+        CivilDate(dayNumber: -floorDiv(-(epoch - Int64(fixingTimeSeconds)), 86_400))
+    }
+
     /// Whether `date` has a fixing (§5.5).
     public func isFixingDate(_ date: CivilDate, calendar: BusinessCalendar) -> Bool {
         fixingDays == .everyDay || calendar.isBusinessDay(date)

@@ -82,6 +82,53 @@ public enum CanonicalDefinitions {
         }
         return s
     }
+
+    // MARK: §7–§8 (futures curves, rolling indices, funds)
+
+    /// §7.4: a futures root's curve definition: the contract's terms, its strip grades with their
+    /// fixing definition hashes, its underlying's, and the calendar.
+    public static func curve(_ f: FuturesDefinition, methodologyVersion: String, gradeHash: (String) -> String,
+                             calendar: BusinessCalendar) -> StoredDefinition {
+        var text = "methodology_version=\(methodologyVersion)\nfutures=\(f.root)\nunderlying=\(f.underlying)\n"
+        text += "settlement=\(f.settlement.rawValue)\ncontract_gpu_hours=\(f.contractGPUHours)\ntick=\(f.tick)\nlisted_months=\(f.listedMonths)\n"
+        for (m, g) in f.termGrades.sorted(by: { $0.key < $1.key }) { text += "term \(m)=\(g) \(gradeHash(g))\n" }
+        text += "underlying_definition=\(gradeHash(f.underlying))\n" + Self.calendar(calendar)
+        return StoredDefinition(kind: "futures", id: f.root, version: methodologyVersion, canonical: text)
+    }
+
+    /// §7.5: a rolling index's definition, naming its curve definition by hash.
+    public static func rollingIndex(_ ri: RollingIndexDefinition, methodologyVersion: String, curve: StoredDefinition) -> StoredDefinition {
+        var text = "methodology_version=\(methodologyVersion)\nrolling_index=\(ri.id)\nfutures=\(ri.futures)\n"
+        switch ri.schedule {
+        case .front: text += "schedule=front\n"
+        case .deferred(let k): text += "schedule=deferred \(k)\n"
+        case .table(let t): text += "schedule=months \(t.map(String.init).joined(separator: ","))\n"
+        }
+        text += "roll_days=\(ri.rollDays.lowerBound)-\(ri.rollDays.upperBound)\nbase_date=\(ri.baseDate)\nbase_value=\(ri.baseValue)\n"
+        text += "published_decimals=\(ri.publishedDecimals)\ncurve_definition=\(curve.hash)\n"
+        return StoredDefinition(kind: "rolling_index", id: ri.id, version: methodologyVersion, canonical: text)
+    }
+
+    /// §8.1: a fund's definition, naming its futures' curve definition by hash (when the root is defined).
+    public static func fund(_ f: FundDefinition, methodologyVersion: String, curve: StoredDefinition?) -> StoredDefinition {
+        var t = "methodology_version=\(methodologyVersion)\nfund=\(f.id)\nfutures=\(f.futures)\n"
+        switch f.design {
+        case .front: t += "design=front\n"
+        case .deferred(let k): t += "design=deferred \(k)\n"
+        case .ladder(let n): t += "design=ladder \(n)\n"
+        }
+        t += "roll_days=\(f.rollDays.lowerBound)-\(f.rollDays.upperBound)\ninception=\(f.inception)\ninitial_nav=\(f.initialNAV)\n"
+        t += "initial_shares=\(f.initialShares)\nexposure=\(f.exposure)\ncontracts=\(f.contracts.rawValue)\nexpense_ratio=\(f.expenseRatio)\n"
+        t += "cost_per_contract=\(f.costPerContract)\nexposure_band=\(f.exposureBand)\n"
+        switch f.collateral {
+        case .tbill: t += "collateral=tbill\n"
+        case .none: t += "collateral=none\n"
+        case .fixed(let r): t += "collateral=\(r)\n"
+        }
+        t += "flows=" + f.flows.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",") + "\n"
+        if let curve { t += "curve_definition=\(curve.hash)\n" }
+        return StoredDefinition(kind: "fund", id: f.id, version: methodologyVersion, canonical: t)
+    }
 }
 
 /// A resolved definition as stored: its kind (`fixing` or `index`), id, version, canonical text, hash.
