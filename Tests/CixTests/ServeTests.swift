@@ -446,6 +446,47 @@ extension ByteBuffer {
         }
     }
 
+    /// Issue 20 #2 (METHODOLOGY §7.4, §7.7): the curve and rolling-index inputs hashes are recomputed from
+    /// the exports alone by the reference script, on every published day of the fixture; the worked
+    /// examples' texts hash as the document says.
+    @Test func futuresInputsHashesAreRecomputedFromTheExports() throws {
+        let dir = try tempDir()
+        for kind in ["fixings", "futures-indices", "settlements", "curves"] {
+            #expect(try runProcess(builtCix, ["export", kind, "--db", f.db, "--out", dir + "/\(kind).csv"]).0 == 0)
+        }
+        func reference(_ what: String, _ input: [String: Any]) throws -> String {
+            try JSONSerialization.data(withJSONObject: input).write(to: URL(fileURLWithPath: dir + "/in.json"))
+            let (code, out, err) = try runProcess("/bin/sh", ["-c", "python3 \(repoRoot)/Tests/CixTests/Reference/methodology_reference.py \(what) < \(dir)/in.json"])
+            #expect(code == 0, "\(err)")
+            return (try JSONSerialization.jsonObject(with: Data(out.utf8), options: [.fragmentsAllowed]) as? String) ?? ""
+        }
+        let store = f.store
+        let curves = try store.read { try $0.latestCurves() }
+        var checked = 0
+        for fut in f.defs.futures {
+            let strip = Dictionary(uniqueKeysWithValues: fut.termGrades.map { ("\($0.key)", $0.value) })
+            for d in Set(curves.filter { $0.root == fut.root }.map(\.date)).sorted().suffix(5) {
+                let stored = curves.first { $0.root == fut.root && $0.date == d }!.inputsHash
+                #expect(try reference("curve-hash", ["fixings": dir + "/fixings.csv", "underlying": fut.underlying, "strip": strip, "date": d]) == stored,
+                        "\(fut.root) \(d)")
+                checked += 1
+            }
+        }
+        for r in try store.read({ try $0.latestFuturesIndexLevels() }).suffix(12) {
+            #expect(try reference("roll-hash", ["indices": dir + "/futures-indices.csv", "settlements": dir + "/settlements.csv",
+                                                "curves": dir + "/curves.csv", "index": r.index, "date": r.date]) == r.inputsHash, "\(r.index) \(r.date)")
+            checked += 1
+        }
+        #expect(checked >= 20)
+        // The worked examples of §7.4 and §7.7, in the engine's own number format.
+        let day = CivilDate(iso: "2025-03-21")!
+        #expect(FuturesAudit.hash(FuturesAudit.curveText(date: day, underlying: "H100-SXM.NA.OD", spot: 2.5, strip: [6: 1.8, 1: 2.0, 3: 1.9]))
+                == "413c685459c35dbeaf26fe50466971fca3da03f2ad45241ea825f2422be40f44")
+        #expect(FuturesAudit.hash(FuturesAudit.rollText(index: "CXH-ROLL", date: day, holdings: "CXHJ25:0.4 CXHK25:0.6",
+                                                        prices: ["CXHK25": 2.43, "CXHJ25": 2.41], rate: 4.2))
+                == "cc126fe74e21247246eb7cfb30d10e6e8f62063b5062dcd6c959ad5bb592d77a")
+    }
+
     /// Issue 22 #8: the factsheet fixes: the effective base date, an unclipped last axis label, magnitudes
     /// without a sign, and both offer counts named on the grade page.
     @Test func factsheetFixes() async throws {

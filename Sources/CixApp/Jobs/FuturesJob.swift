@@ -192,8 +192,8 @@ public enum FuturesJob {
                     stats.warnings.append("\(f.root) \(d): " + c.warnings.joined(separator: "; "))
                     stats.byStatus["arbitrage warning", default: 0] += 1
                 }
-                let strip = f.termGrades.keys.sorted().map { "\($0):\(fx[f.termGrades[$0]!]![d.dayNumber]!)" }.joined(separator: " ")
-                let inputs = FixingAudit.sha256("\(d)|\(f.underlying)=\(c.spot)|\(strip)\n")
+                let strip = f.termGrades.mapValues { fx[$0]![d.dayNumber]! }
+                let inputs = FuturesAudit.hash(FuturesAudit.curveText(date: d, underlying: f.underlying, spot: c.spot, strip: strip))
                 for ahead in 0..<f.listedMonths {
                     let k = Contract(root: f.root, month: ContractMonth(d).adding(months: ahead))
                     guard k.isListed(on: d, listedMonths: f.listedMonths, calendar: defs.calendar) else { continue }
@@ -317,8 +317,8 @@ public enum FuturesJob {
                 }
                 stats.computed += 1
                 stats.byStatus[v.status.rawValue, default: 0] += 1
-                let prices = v.prices.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-                let inputs = FixingAudit.sha256("\(ri.id)|\(v.date)|\(v.holdingsText)|\(prices)|\(v.tbillRate.map { "\($0)" } ?? "")\n")
+                let inputs = FuturesAudit.hash(FuturesAudit.rollText(index: ri.id, date: v.date, holdings: v.holdingsText, prices: v.prices,
+                                                                     rate: v.tbillRate))
                 out.append(FuturesIndexRecord(
                     index: ri.id, date: v.date.description, status: v.status.rawValue, er: v.er, tr: v.tr, cdr: v.cdr, tbr: v.tbr,
                     tbillRate: v.tbillRate, holdings: v.holdingsText, settlementSource: v.settlementSource, rollYield: v.rollYield,

@@ -5,6 +5,8 @@ Usage (reads JSON on stdin, writes JSON on stdout):
   python3 methodology_reference.py bootstrap   {"sources": [{"prices": [...], "weights": [...], "capacity": x|null}], "cap": .3, "samples": 200, "seed": N}
   python3 methodology_reference.py inputs-hash {"export": "quotes.csv", "grade": G, "chip_factors": {...}, "start": "...Z", "end": "...Z"}
   python3 methodology_reference.py index-hash  {"indices": "indices.csv", "weights": "weights.csv", "index": I, "date": D}
+  python3 methodology_reference.py curve-hash  {"fixings": "fixings.csv", "underlying": G, "strip": {"1": G1, ...}, "date": D}
+  python3 methodology_reference.py roll-hash   {"indices": "futures-indices.csv", "settlements": "settlements.csv", "curves": "curves.csv", "index": I, "date": D}
 """
 import csv, hashlib, json, sys
 from datetime import datetime, timezone
@@ -151,6 +153,46 @@ def index_hash(indices, weights, index, date):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def curve_hash(fixings, underlying, strip, date):
+    """§7.4 audit from the fixings export: DATE|UNDERLYING=S|M1:A1 ... (months ascending)."""
+    values = {}
+    with open(fixings, newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if r["date"] == date and r["value"] != "":
+                values[r["grade"]] = r["value"]
+    terms = " ".join(f"{m}:{values[strip[str(m)]]}" for m in sorted(int(k) for k in strip))
+    text = f"{date}|{underlying}={values[underlying]}|{terms}\n"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def roll_hash(indices, settlements, curves, index, date):
+    """§7.7 audit from the futures-indices, settlements and curves exports."""
+    with open(indices, newline="", encoding="utf-8") as f:
+        row = next(r for r in csv.DictReader(f) if r["index"] == index and r["date"] == date)
+    settle, model = {}, {}
+    with open(settlements, newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            settle[(r["contract"], r["date"])] = r["settle"]
+    with open(curves, newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if r["price"] != "" and float(r["price"]) > 0:
+                model[(r["contract"], r["date"])] = r["price"]
+
+    def price(contract):
+        days = sorted({d for (c, d) in list(settle) + list(model) if c == contract and d <= date}, reverse=True)
+        for d in days:
+            if (contract, d) in settle:
+                return settle[(contract, d)]
+            if (contract, d) in model:
+                return model[(contract, d)]
+        raise KeyError(contract)
+
+    held = [h.split(":")[0] for h in row["holdings"].split()]
+    prices = " ".join(f"{c}={price(c)}" for c in sorted(held))
+    text = f"{index}|{date}|{row['holdings']}|{prices}|{row['tbill_rate']}\n"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 if __name__ == "__main__":
     args = json.load(sys.stdin)
     what = sys.argv[1]
@@ -160,3 +202,7 @@ if __name__ == "__main__":
         print(json.dumps(inputs_hash(args["export"], args["grade"], args["start"], args["end"])))
     elif what == "index-hash":
         print(json.dumps(index_hash(args["indices"], args["weights"], args["index"], args["date"])))
+    elif what == "curve-hash":
+        print(json.dumps(curve_hash(args["fixings"], args["underlying"], args["strip"], args["date"])))
+    elif what == "roll-hash":
+        print(json.dumps(roll_hash(args["indices"], args["settlements"], args["curves"], args["index"], args["date"])))
