@@ -43,7 +43,12 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .executableTarget(name: "cix", dependencies: ["CixApp"]),
-        .testTarget(name: "CixTests", dependencies: ["CixCore", "CixStore", "CixIO", "CixApp",
+        // Test helpers shared by the test targets (a seeded generator, a naive index for cross-checks).
+        .target(name: "CixTestSupport", dependencies: ["CixCore"], path: "Tests/CixTestSupport"),
+        // The pure methodology (CixCore only): fast, no store, no files (`swift test --filter CixCoreTests`).
+        .testTarget(name: "CixCoreTests", dependencies: ["CixCore", "CixTestSupport"]),
+        // Integration: ingest, store, jobs, commands, the web app, the demo.
+        .testTarget(name: "CixTests", dependencies: ["CixCore", "CixStore", "CixIO", "CixApp", "CixTestSupport",
                                                      .product(name: "HummingbirdTesting", package: "hummingbird")],
                     exclude: ["Golden", "Reference"], resources: [.copy("Fixtures")]),
     ],

@@ -4,6 +4,7 @@
 import CixStore
 import Foundation
 import GRDB
+import CixTestSupport
 import Testing
 
 /// Issue findings of the bad-input sweep, one test per item (README "Exit codes", METHODOLOGY.md §2.2,

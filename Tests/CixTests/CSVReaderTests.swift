@@ -1,5 +1,6 @@
 import CixIO
 import Foundation
+import CixTestSupport
 import Testing
 
 @Suite struct CSVReaderTests {

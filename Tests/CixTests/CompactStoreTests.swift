@@ -4,6 +4,7 @@ import CixIO
 @testable import CixStore
 import Foundation
 import GRDB
+import CixTestSupport
 import Testing
 
 /// The compact store (issue 13): compressed raw blocks, normalized segments, the block scanner, the

@@ -3,6 +3,7 @@ import CixCore
 import CixIO
 import CixStore
 import Foundation
+import CixTestSupport
 import Testing
 
 /// The daily job, restatements, verify, crash safety and the factsheet (METHODOLOGY.md §9).

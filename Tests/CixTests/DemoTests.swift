@@ -3,6 +3,7 @@ import CixCore
 import CixIO
 import CixStore
 import Foundation
+import CixTestSupport
 import Testing
 
 @Suite struct DemoTests {

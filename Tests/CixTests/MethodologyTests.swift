@@ -4,6 +4,7 @@
 import CixStore
 import Foundation
 import GRDB
+import CixTestSupport
 import Testing
 
 /// Methodology 1.1: each defect found by the independent re-implementation, pinned with a number

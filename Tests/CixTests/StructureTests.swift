@@ -3,6 +3,7 @@
 @testable import CixIO
 import CixStore
 import Foundation
+import CixTestSupport
 import Testing
 
 /// Publication runs, traces, golden publications, built-in definitions (the structure the later

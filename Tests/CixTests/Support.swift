@@ -39,11 +39,6 @@ func storedQuotes(_ store: Store) throws -> [StoredQuote] {
     try QuoteArchive.all(store)
 }
 
-/// Valid canonical row values in QuoteColumn order, for validation tests to alter one at a time.
-func validFields() -> [String] {
-    ["2026-11-24T15:00:00Z", "lambda", "gpu_8x_h100", "H100 SXM5 80GB", "8", "us-east-1", "on_demand",
-     "2.99", "USD", "hour", "gpu", "64", "infiniband"]
-}
 
 /// A small demo market, ingested, FX'd and normalized with the shipped definitions.
 func smallDemoStore(_ dir: String, days: Int = 12, quotesPerDay: Int = 1500, end: String = "2025-03-20") throws -> (Store, DemoConfig) {
@@ -120,15 +115,3 @@ func write(_ text: String, to path: String) throws { try text.write(toFile: path
 /// A canonical CSV with the given data rows.
 func quotesCSV(_ rows: [String]) -> String { QuoteColumn.header + "\n" + rows.joined(separator: "\n") + "\n" }
 
-/// A seeded generator for randomized tests: the seed is printed, and `CIX_TEST_SEED=N` replays a run
-/// (kill timings, random tables, random instants).
-struct TestRNG: RandomNumberGenerator {
-    var core: SplitMixCore
-    let seed: UInt64
-    init(_ name: String = #function) {
-        seed = ProcessInfo.processInfo.environment["CIX_TEST_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 1...UInt64(UInt32.max))
-        core = SplitMixCore(seed: seed)
-        print("\(name): seed \(seed) (replay with CIX_TEST_SEED=\(seed))")
-    }
-    mutating func next() -> UInt64 { core.next() }
-}

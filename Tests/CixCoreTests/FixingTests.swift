@@ -1,16 +1,8 @@
 @testable import CixCore
 import Foundation
+import CixTestSupport
 import Testing
 
-func obs(_ id: Int64, _ source: String, _ price: Double, offer: String? = nil, at epoch: Int64 = 1000, available: Int? = nil) -> GradeObservation {
-    GradeObservation(quoteID: id, source: source, offer: offer ?? "o\(id)", epoch: epoch, price: price, availableGPUs: available)
-}
-
-let params = FixingParameters()
-
-func fix(_ o: [GradeObservation], end: Int64 = 86_400) -> Result<WindowResult, InsufficientData> {
-    FixingEngine.compute(o, windowEnd: end, params: params, seedKey: 1)
-}
 
 @Suite struct FixingTests {
     /// Offers 2.00 2.10 (A), 2.20 2.30 (B), 2.40 50.00 (C), 2.35 (D). Within each source fewer than 3

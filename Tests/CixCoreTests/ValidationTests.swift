@@ -1,4 +1,5 @@
 import CixCore
+import CixTestSupport
 import Testing
 
 @Suite struct ValidationTests {

@@ -3,12 +3,12 @@ import CixCore
 /// An independent, deliberately naive implementation of METHODOLOGY.md §6.2–§6.5 for tests: link dates,
 /// weights (bounded by bisection, not by the engine's exact solve), link prices and levels are all
 /// computed here from the prices alone; no value is taken from the engine.
-struct NaiveIndex {
-    struct Link {
-        var date: CivilDate
-        var level: Double
-        var weights: [String: Double]
-        var prices: [String: Double]
+public struct NaiveIndex {
+    public struct Link {
+        public var date: CivilDate
+        public var level: Double
+        public var weights: [String: Double]
+        public var prices: [String: Double]
     }
 
     let def: IndexDefinition
@@ -17,8 +17,17 @@ struct NaiveIndex {
     let capacity: (String, CivilDate) -> Double
     let performance: (String) -> Double
 
+    public init(def: IndexDefinition, calendar: BusinessCalendar, prices: @escaping (String, CivilDate) -> Double?,
+                capacity: @escaping (String, CivilDate) -> Double, performance: @escaping (String) -> Double) {
+        self.def = def
+        self.calendar = calendar
+        self.prices = prices
+        self.capacity = capacity
+        self.performance = performance
+    }
+
     /// §6.4 by bisection on λ: wᵢ = min(cap, max(floor, λ sᵢ)), Σ = 1; infeasible: 1/n.
-    static func bisectionWeights(_ raw: [Double], floor: Double, cap: Double) -> [Double] {
+    public static func bisectionWeights(_ raw: [Double], floor: Double, cap: Double) -> [Double] {
         let n = Double(raw.count)
         if raw.count == 1 { return [1] }
         if n * floor > 1 || n * cap < 1 { return raw.map { _ in 1 / n } }
@@ -60,7 +69,7 @@ struct NaiveIndex {
     }
 
     /// Levels by date (nil when suspended) and the links, walking every date from the base.
-    func run(through end: CivilDate) -> (levels: [CivilDate: Double?], links: [Link]) {
+    public func run(through end: CivilDate) -> (levels: [CivilDate: Double?], links: [Link]) {
         var base = def.baseDate
         while base <= end, def.grades.filter({ prices($0, base) != nil }).count < def.minConstituents { base = base.adding(days: 1) }
         var links: [Link] = []
