@@ -442,13 +442,7 @@ import Testing
         var rows: [String] = []
         // Three sources of H100 SXM in North America from 2025-03-18, a lone offer on 2025-03-16 (too few to fix).
         rows.append("2025-03-16T10:00:00Z,lambda,o0,H100 SXM,8,us-east-1,on_demand,2.10,USD,hour,gpu,8,")
-        for (i, day) in ["18", "19", "20"].enumerated() {
-            for (j, src) in ["lambda", "runpod", "vast"].enumerated() {
-                for k in 0..<2 {
-                    rows.append("2025-03-\(day)T10:00:00Z,\(src),o\(i)\(j)\(k),H100 SXM,8,us-east-1,on_demand,\(2.0 + Double(j) * 0.1 + Double(k) * 0.01),USD,hour,gpu,8,")
-                }
-            }
-        }
+        rows += threeSourceRows(["2025-03-18", "2025-03-19", "2025-03-20"])
         try write(quotesCSV(rows), to: dir + "/inbox/q.csv")
         let (code, _, err) = try runProcess(builtCix, ["run", "--from", "2025-03-16", "--to", "2025-03-20", "--db", db, "--inbox", dir + "/inbox",
                                                        "--now", "2025-03-21T00:00:00Z"])

@@ -227,12 +227,7 @@ import Testing
         let dir = try tempDir()
         let box = dir + "/inbox"
         try FileManager.default.createDirectory(atPath: box, withIntermediateDirectories: true)
-        var rows: [String] = []
-        for (j, src) in ["lambda", "runpod", "vast"].enumerated() {
-            for k in 0..<2 {
-                rows.append("2025-03-17T10:00:00Z,\(src),o\(j)\(k),H100 SXM,8,us-east-1,on_demand,\(2.0 + Double(j) * 0.1 + Double(k) * 0.01),USD,hour,gpu,8,")
-            }
-        }
+        let rows = threeSourceRows(["2025-03-17"])
         try write(quotesCSV(rows), to: box + "/monday.csv")
         let store = try Store(path: dir + "/s.sqlite")
         let defs = try DefinitionLoader.methodology(DailyRunTests.indices)
@@ -267,12 +262,7 @@ import Testing
         let dir = try tempDir()
         let box = dir + "/inbox"
         try FileManager.default.createDirectory(atPath: box, withIntermediateDirectories: true)
-        var rows: [String] = []
-        for (j, src) in ["lambda", "runpod", "vast"].enumerated() {
-            for k in 0..<2 {
-                rows.append("2025-03-17T10:00:00Z,\(src),o\(j)\(k),H100 SXM,8,us-east-1,on_demand,\(2.0 + Double(j) * 0.1 + Double(k) * 0.01),USD,hour,gpu,8,")
-            }
-        }
+        var rows = threeSourceRows(["2025-03-17"])
         // A fourth source prices in euros.
         rows.append("2025-03-17T10:00:00Z,eurocloud,e1,H100 SXM,8,us-east-1,on_demand,1.90,EUR,hour,gpu,8,")
         rows.append("2025-03-17T10:00:00Z,eurocloud,e2,H100 SXM,8,us-east-1,on_demand,1.91,EUR,hour,gpu,8,")
@@ -295,12 +285,7 @@ import Testing
         let dir = try tempDir()
         let box = dir + "/inbox"
         try FileManager.default.createDirectory(atPath: box, withIntermediateDirectories: true)
-        var rows: [String] = []
-        for (j, src) in ["lambda", "runpod", "vast"].enumerated() {
-            for k in 0..<2 {
-                rows.append("2025-03-17T10:00:00Z,\(src),o\(j)\(k),H100 SXM,8,us-east-1,on_demand,\(2.0 + Double(j) * 0.1 + Double(k) * 0.01),USD,hour,gpu,8,")
-            }
-        }
+        let rows = threeSourceRows(["2025-03-17"])
         try write(quotesCSV(rows), to: box + "/monday.csv")
         let db = dir + "/s.sqlite"
         #expect([0, 6].contains(run(["run", "--date", "2025-03-17", "--inbox", box, "--db", db, "--now", "2025-03-18T00:00:00Z"])))

@@ -47,6 +47,17 @@ extension ByteBuffer {
 @Suite(.serialized) struct ServeTests {
     let f = ServeFixture.shared
 
+    /// A funds export (or what-if CSV) by date, from status on (the what-if has no version): status, NAV,
+    /// published NAV, shares, net assets, cash, gains, interest.
+    static func navByDate(_ csv: String) -> [String: String] {
+        var out: [String: String] = [:]
+        for line in csv.split(separator: "\n").dropFirst() {
+            let x = line.split(separator: ",", omittingEmptySubsequences: false)
+            out[String(x[1])] = x.dropFirst(3).prefix(8).joined(separator: ",")
+        }
+        return out
+    }
+
     /// Every page renders, with its charts drawn as SVG paths.
     @Test func pagesRender() async throws {
         let pages = ["/", "/grades/H100-SXM.NA.OD", "/grades/H100-SXM.NA.OD?date=2025-03-20", "/indices/CIX-CCC", "/indices/CIX-H100-NA",
@@ -140,15 +151,7 @@ extension ByteBuffer {
                 #expect(r.status == .ok)
                 // By date, from status on (the what-if has no version): status, NAV, published NAV, shares, net assets, cash,
                 // gains, interest. The published days (from the run's first date) are a part of the what-if's (from inception).
-                func byDate(_ csv: String) -> [String: String] {
-                    var out: [String: String] = [:]
-                    for line in csv.split(separator: "\n").dropFirst() {
-                        let f = line.split(separator: ",", omittingEmptySubsequences: false)
-                        out[String(f[1])] = f.dropFirst(3).prefix(8).joined(separator: ",")
-                    }
-                    return out
-                }
-                let all = byDate(r.body.text), published = byDate(published)
+                let all = ServeTests.navByDate(r.body.text), published = ServeTests.navByDate(published)
                 let mine = published.keys.sorted().map { all[$0] ?? "missing" }, theirs = published.keys.sorted().map { published[$0]! }
                 #expect(!mine.isEmpty && mine == theirs, "the what-if of the shipped design reproduces its published NAV")
             }
@@ -381,14 +384,6 @@ extension ByteBuffer {
     @Test func aFundsYAMLEntryPostedAsJSON() async throws {
         let entry = #"{"id": "CXH-LADDER", "name": "Compute 12-month ladder fund (CXH)", "futures": "CXH", "design": "ladder", "ladder_months": 12, "inception": "2025-01-02", "initial_nav": 25.00, "initial_shares": 200000, "contracts": "whole", "expense_ratio": 0.0085, "cost_per_contract": 1.00, "collateral": "tbill", "flows": "flows/cxh-ladder.csv", "roll_days": [5, 9]}"#
         let published = try runProcess(builtCix, ["export", "funds", "--fund", "CXH-LADDER", "--db", f.db]).1
-        @Sendable func byDate(_ csv: String) -> [String: String] {
-            var out: [String: String] = [:]
-            for line in csv.split(separator: "\n").dropFirst() {
-                let x = line.split(separator: ",", omittingEmptySubsequences: false)
-                out[String(x[1])] = x.dropFirst(3).prefix(8).joined(separator: ",")
-            }
-            return out
-        }
         let cases: [(key: String, yaml: String, json: String)] = [
             ("ladder_months", "ladder_months: 13", #""ladder_months": 13"#),
             ("inception", "inception: 2025-01-04", #""inception": "2025-01-04""#),
@@ -399,7 +394,7 @@ extension ByteBuffer {
         try await f.app().test(.router) { client in
             try await client.execute(uri: "/api/v1/whatif", method: .post, headers: [.accept: "text/csv"], body: ByteBuffer(string: entry)) { r in
                 #expect(r.status == .ok)
-                let mine = byDate(r.body.text), theirs = byDate(published)
+                let mine = ServeTests.navByDate(r.body.text), theirs = ServeTests.navByDate(published)
                 #expect(!theirs.isEmpty && theirs.keys.allSatisfy { mine[$0] == theirs[$0] }, "the posted entry reproduces CXH-LADDER's published NAV")
             }
             // The CXH-D2 entry has no flows: none, as in funds.yaml (not the first fund's); its id names the base.
@@ -407,7 +402,7 @@ extension ByteBuffer {
             let publishedD2 = try runProcess(builtCix, ["export", "funds", "--fund", "CXH-D2", "--db", f.db]).1
             try await client.execute(uri: "/api/v1/whatif.csv", method: .post, body: ByteBuffer(string: d2)) { r in
                 #expect(r.status == .ok)
-                let mine = byDate(r.body.text), theirs = byDate(publishedD2)
+                let mine = ServeTests.navByDate(r.body.text), theirs = ServeTests.navByDate(publishedD2)
                 #expect(!theirs.isEmpty && theirs.keys.allSatisfy { mine[$0] == theirs[$0] }, "CXH-D2's entry without flows reproduces its NAV")
             }
             let both = entry.replacingOccurrences(of: #""roll_days": [5, 9]"#, with: #""roll_days": [5, 9], "roll_end": 4"#)

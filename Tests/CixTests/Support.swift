@@ -115,3 +115,17 @@ func write(_ text: String, to path: String) throws { try text.write(toFile: path
 /// A canonical CSV with the given data rows.
 func quotesCSV(_ rows: [String]) -> String { QuoteColumn.header + "\n" + rows.joined(separator: "\n") + "\n" }
 
+
+/// Quotes of H100 SXM in us-east-1 from three sources (lambda, runpod, vast), two offers each at 2.00–2.21
+/// USD per GPU-hour, at 10:00 UTC of each day (YYYY-MM-DD): enough for a fixing of H100-SXM.NA.OD.
+func threeSourceRows(_ days: [String]) -> [String] {
+    var rows: [String] = []
+    for (i, day) in days.enumerated() {
+        for (j, src) in ["lambda", "runpod", "vast"].enumerated() {
+            for k in 0..<2 {
+                rows.append("\(day)T10:00:00Z,\(src),o\(i)\(j)\(k),H100 SXM,8,us-east-1,on_demand,\(2.0 + Double(j) * 0.1 + Double(k) * 0.01),USD,hour,gpu,8,")
+            }
+        }
+    }
+    return rows
+}

@@ -127,13 +127,12 @@ public enum FixingJob {
             stats.runID = runID
             try s.recordDefinitions(defs.reference.grades.grades.compactMap { defs.fixingDefinitions[$0.id] }, runID: runID)
             let publisher = try s.fixingPublisher(runID: runID, computedAt: started)
-            let stored = try Dictionary(s.latestFixingValues(to: to).map { ($0.grade + "|" + $0.date, $0.value) }) { a, _ in a }
+            let stored = PublishedValues(try s.latestFixingValues(to: to))
             var fresh = Set<String>()
             try compute(s, defs: defs, from: from, to: to, published: { g, d in
-                let k = g + "|" + d.description
-                return fresh.contains(k) ? nil : stored[k] ?? nil
+                fresh.contains(PublishedValues.key(g, d.description)) ? nil : stored.value(g, d)
             }) { f, names in
-                fresh.insert(f.grade + "|" + f.date.description)
+                fresh.insert(PublishedValues.key(f.grade, f.date.description))
                 stats.computed += 1
                 stats.byStatus[f.status.rawValue, default: 0] += 1
                 try publisher.publish(record(f, defs: defs, names: names))
@@ -145,6 +144,17 @@ public enum FixingJob {
         }
         return stats
     }
+}
+
+/// §5.5: the published value of each grade and date, as a stale fixing carries it (`FixingJob.compute`'s
+/// `published`); run, `cix fix` and verify read it alike.
+struct PublishedValues {
+    private let values: [String: Double?]
+    init(_ fixings: [some FixingPoint]) {
+        values = Dictionary(fixings.map { (Self.key($0.grade, $0.date), $0.value) }) { a, _ in a }
+    }
+    static func key(_ grade: String, _ date: String) -> String { grade + "|" + date }
+    func value(_ grade: String, _ date: CivilDate) -> Double? { values[Self.key(grade, date.description)] ?? nil }
 }
 
 /// Results of concurrent work, by index.

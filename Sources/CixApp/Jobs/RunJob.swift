@@ -508,10 +508,9 @@ public enum RunJob {
         let fxPreview = try s.fixingPublisher(runID: 0, computedAt: "", context: context)
         // §5.5: a stale fixing carries the published value of its date: this run's when it publishes
         // that date (new or restated), else the stored one (a held recomputation is never carried).
-        let storedValues = Dictionary(stored.map { ($0.grade + "|" + $0.date, $0.value) }) { a, _ in a }
+        let storedValues = PublishedValues(stored)
         try FixingJob.compute(s, defs: defs, from: from, to: to, published: { g, d in
-            let k = g + "|" + d.description
-            return replaced[k] != nil ? nil : storedValues[k] ?? nil
+            replaced[PublishedValues.key(g, d.description)] != nil ? nil : storedValues.value(g, d)
         }) { f, names in
             let rec = FixingJob.record(f, defs: defs, names: names)
             let d = try fxPreview.decide(rec)

@@ -85,8 +85,8 @@ public enum VerifyJob {
             // Fixings (§5) from the normalized quotes.
             let storedFixings = try s.latestFixings(to: hi)
             var recomputedFixings: [String: FixingRecord] = [:]
-            let storedValues = Dictionary(storedFixings.map { ($0.grade + "|" + $0.date, $0.value) }) { a, _ in a }
-            try FixingJob.compute(s, defs: defs, from: lo, to: hi, published: { g, d in storedValues[g + "|" + d.description] ?? nil }) { f, names in
+            let storedValues = PublishedValues(storedFixings)
+            try FixingJob.compute(s, defs: defs, from: lo, to: hi, published: storedValues.value) { f, names in
                 let r = FixingJob.record(f, defs: defs, names: names)
                 recomputedFixings[r.grade + "|" + r.date] = r
             }

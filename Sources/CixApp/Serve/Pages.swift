@@ -353,8 +353,7 @@ extension WebApp {
             next["page"] = "\(page + 1)"
             next["from"] = from.description
             next["to"] = to.description
-            let query = next.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._"))) ?? $0.value)" }
-            r.headers[.init("Link")!] = "</api/v1/quotes\(csv ? ".csv" : "")?\(query.joined(separator: "&"))>; rel=\"next\""
+            r.headers[.init("Link")!] = "</api/v1/quotes\(csv ? ".csv" : "")?\(WebApp.queryText(next))>; rel=\"next\""
         }
         return r
     }

@@ -328,9 +328,15 @@ public struct WebApp: Sendable {
 
     /// A page's `from` and `to` (dates, from not after to).
     static func pageRange(_ q: [String: String]) throws -> (CivilDate?, CivilDate?) {
-        let from = try date(q, "from"), to = try date(q, "to")
-        if let from, let to, from > to { throw WebError(400, parameter: "from", "from \(from) is after to \(to)") }
-        return (from, to)
+        let r = try range(q)
+        return (r.from, r.to)
+    }
+
+    /// A query as link text: keys in order, values percent-encoded (`&`, `=` and `+` too).
+    static func queryText(_ q: [String: String]) -> String {
+        q.sorted { $0.key < $1.key }.map { k, v in
+            "\(k)=\(v.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))) ?? v)"
+        }.joined(separator: "&")
     }
 
     /// A page as HTML, or with `format=csv&table=K` its K-th table as CSV. Each table links its CSV.
@@ -339,9 +345,7 @@ public struct WebApp: Sendable {
         var rest = q
         rest["table"] = nil
         rest["format"] = nil
-        let text = rest.sorted { $0.key < $1.key }.map { k, v in
-            "\(k)=\(v.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))) ?? v)"
-        }.joined(separator: "&")
+        let text = WebApp.queryText(rest)
         p.csvBase = path + (text.isEmpty ? "" : "?" + text)
         switch q["format"] {
         case nil:
