@@ -68,27 +68,9 @@ struct SeriesTable: Sendable {
         return sql + " ORDER BY " + keys.map { "t.\($0)" }.joined(separator: ", ")
     }
 
-    static let fixings = SeriesTable(name: "fixings", keys: ["grade_id", "date"], values: [
-        "status", "value", "published", "offers", "sources", "outliers", "p25", "p75", "min", "max", "ci_low", "ci_high",
-        "capacity_gpus", "carried_from", "live_sources", "imputed_sources", "panel_changes", "inputs_hash", "definition_hash",
-    ], mainValue: "value")
-    static let indexLevels = SeriesTable(name: "index_levels", keys: ["index_id", "date"], values: [
-        "status", "level", "published", "link_date", "inputs_hash", "definition_hash",
-    ], mainValue: "level")
     static let settlements = SeriesTable(name: "settlements", keys: ["contract", "date"], values: [
         "settle", "volume", "open_interest", "source_path",
     ], mainValue: "settle", informational: ["source_path"])
-    static let curves = SeriesTable(name: "curves", keys: ["root", "date", "contract"], values: [
-        "months_ahead", "price", "published", "warnings", "inputs_hash", "definition_hash",
-    ], mainValue: "price")
-    static let fundNAV = SeriesTable(name: "fund_nav", keys: ["fund_id", "date"], values: [
-        "status", "nav_per_share", "nav_published", "shares_outstanding", "net_assets", "cash", "futures_gain", "interest",
-        "fee_accrued", "fee_paid", "transaction_costs", "contracts_traded", "positions", "tracking_difference", "definition_hash",
-    ], mainValue: "nav_per_share")
-    static let futuresIndexLevels = SeriesTable(name: "futures_index_levels", keys: ["index_id", "date"], values: [
-        "status", "er", "tr", "cdr", "tbr", "tbill_rate", "holdings", "settlement_source", "roll_yield", "er_published",
-        "tr_published", "inputs_hash", "definition_hash",
-    ], mainValue: "er")
 }
 
 /// What publishing a value would do (METHODOLOGY.md §9.2).
@@ -172,7 +154,9 @@ final class SeriesPublisher {
         let keyArgs = StatementArguments(key.map { $0?.databaseValue ?? .null })
         guard let prev = try Row.fetchOne(latest, arguments: keyArgs) else { return Outcome(decision: .new) }
         let newValues = values.map { $0?.databaseValue ?? .null }
-        let changed = (0..<table.values.count).filter { (prev[$0 + 1] as DatabaseValue) != newValues[$0] }.map { table.values[$0] }
+        // An inputs hash a series gained later (NULL in what was published before it) is not a change.
+        let changed = (0..<table.values.count).filter { (prev[$0 + 1] as DatabaseValue) != newValues[$0] }
+            .filter { !(table.values[$0] == "inputs_hash" && (prev[$0 + 1] as DatabaseValue).isNull) }.map { table.values[$0] }
             .filter { !table.informational.contains($0) }
         if changed.isEmpty { return Outcome(decision: .unchanged, previous: prev) }
         guard let c = context, !c.restate else { return Outcome(decision: .restate, previous: prev, changed: changed) }
@@ -296,12 +280,9 @@ extension StoreSession {
 }
 
 extension StoreSession {
-    /// The distinct series keys stored in a published table (`fixings` → grades, `index_levels` → indices,
-    /// `curves` → roots, …): what `--series` may name. Nil for a table that is not a published series.
-    public func publishedSeriesKeys(table: String) throws -> [String]? {
-        // A series is named by its table's first key; index weights are stored under their index's.
-        let tables: [SeriesTable] = [.fixings, .indexLevels, .settlements, .curves, .fundNAV, .futuresIndexLevels]
-        guard let column = (table == "index_weights" ? SeriesTable.indexLevels : tables.first { $0.name == table })?.keys.first else { return nil }
-        return try String.fetchAll(db, sql: "SELECT DISTINCT \(column) FROM \(table) ORDER BY 1")
+    /// The distinct values of a table's first key column (`fixings` → grades, `curves` → roots, …): what
+    /// `--series` may name.
+    public func seriesKeys(table: String, column: String) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT DISTINCT \(column) FROM \(table) ORDER BY 1")
     }
 }

@@ -138,10 +138,9 @@ extension StoreSession {
         return a...b
     }
 
-    /// The first and last dates of any published row (fixings, index levels, settlements, curves,
-    /// rolling indices, NAVs, restatements): every export's dates lie in it.
-    public func publishedDateSpan() throws -> ClosedRange<CivilDate>? {
-        let tables = ["fixings", "index_levels", "settlements", "curves", "futures_index_levels", "fund_nav", "restatements"]
+    /// The first and last dates of any row of these tables (the published series, settlements,
+    /// restatements): every export's dates lie in it.
+    public func publishedDateSpan(tables: [String]) throws -> ClosedRange<CivilDate>? {
         let sql = "SELECT MIN(a), MAX(b) FROM (" + tables.map { "SELECT MIN(date) AS a, MAX(date) AS b FROM \($0)" }.joined(separator: " UNION ALL ") + ")"
         guard let r = try Row.fetchOne(db, sql: sql),
               let a = (r[0] as String?).flatMap(CivilDate.init(iso:)), let b = (r[1] as String?).flatMap(CivilDate.init(iso:)) else { return nil }

@@ -563,6 +563,10 @@ public final class Store: @unchecked Sendable {
         m.registerMigration("v15-run-dates") { db in
             try db.execute(sql: "ALTER TABLE publication_runs ADD COLUMN published_dates TEXT")
         }
+        // Issue 20: the §8.3 inputs hash of each NAV day (NULL for days published before it).
+        m.registerMigration("v16-fund-nav-inputs-hash") { db in
+            try db.execute(sql: "ALTER TABLE fund_nav ADD COLUMN inputs_hash TEXT")
+        }
         return m
     }
 }

@@ -167,7 +167,7 @@ import Testing
         // The export has the documented columns and loads back.
         try ExportJob.run(store: s, kind: .funds, range: DateRange(), format: .csv, out: NSTemporaryDirectory() + "cix-funds.csv", fund: "CXH-D2")
         let text = try String(contentsOfFile: NSTemporaryDirectory() + "cix-funds.csv", encoding: .utf8)
-        #expect(text.hasPrefix(ExportJob.fundColumns.joined(separator: ",")) && !text.contains("CXH-FRONT"))
+        #expect(text.hasPrefix(ExportJob.columns(.funds).joined(separator: ",")) && !text.contains("CXH-FRONT"))
     }
 
     /// §1.2: two processes (each with its own hash seed) publish byte-identical fund exports.

@@ -93,15 +93,15 @@ extension ByteBuffer {
     @Test func apiMatchesExports() async throws {
         let cases: [(uri: String, export: [String], columns: [String])] = [
             ("/api/v1/fixings?grade=H100-SXM.NA.OD&from=2025-03-10&to=2025-03-20",
-             ["fixings", "--series", "H100-SXM.NA.OD", "--from", "2025-03-10", "--to", "2025-03-20"], ExportJob.fixingColumns),
-            ("/api/v1/fixings?from=2025-03-20&to=2025-03-21", ["fixings", "--from", "2025-03-20", "--to", "2025-03-21"], ExportJob.fixingColumns),
-            ("/api/v1/indices?index=CIX-CCC", ["indices", "--series", "CIX-CCC"], ExportJob.indexColumns),
+             ["fixings", "--series", "H100-SXM.NA.OD", "--from", "2025-03-10", "--to", "2025-03-20"], ExportJob.columns(.fixings)),
+            ("/api/v1/fixings?from=2025-03-20&to=2025-03-21", ["fixings", "--from", "2025-03-20", "--to", "2025-03-21"], ExportJob.columns(.fixings)),
+            ("/api/v1/indices?index=CIX-CCC", ["indices", "--series", "CIX-CCC"], ExportJob.columns(.indices)),
             ("/api/v1/weights?index=CIX-CCC&from=2025-03-21", ["weights", "--series", "CIX-CCC", "--from", "2025-03-21"], ExportJob.weightColumns),
-            ("/api/v1/futures-indices?index=CXH-ROLL", ["futures-indices", "--series", "CXH-ROLL"], ExportJob.futuresIndexColumns),
-            ("/api/v1/curves?root=CXH&from=2025-03-21", ["curves", "--series", "CXH", "--from", "2025-03-21"], ExportJob.curveColumns),
+            ("/api/v1/futures-indices?index=CXH-ROLL", ["futures-indices", "--series", "CXH-ROLL"], ExportJob.columns(.futuresIndices)),
+            ("/api/v1/curves?root=CXH&from=2025-03-21", ["curves", "--series", "CXH", "--from", "2025-03-21"], ExportJob.columns(.curves)),
             ("/api/v1/settlements?from=2025-03-20", ["settlements", "--from", "2025-03-20"], ExportJob.settlementColumns),
-            ("/api/v1/funds/CXH-FRONT/nav?from=2025-03-01", ["funds", "--fund", "CXH-FRONT", "--from", "2025-03-01"], ExportJob.fundColumns),
-            ("/api/v1/fixings?grade=H100-SXM.NA.OD&vintage=first", ["fixings", "--series", "H100-SXM.NA.OD", "--vintage", "first"], ExportJob.fixingColumns),
+            ("/api/v1/funds/CXH-FRONT/nav?from=2025-03-01", ["funds", "--fund", "CXH-FRONT", "--from", "2025-03-01"], ExportJob.columns(.funds)),
+            ("/api/v1/fixings?grade=H100-SXM.NA.OD&vintage=first", ["fixings", "--series", "H100-SXM.NA.OD", "--vintage", "first"], ExportJob.columns(.fixings)),
             ("/api/v1/restatements?from=2025-03-01", ["restatements", "--from", "2025-03-01"], ExportJob.restatementColumns),
         ]
         try await f.app().test(.router) { client in
@@ -441,12 +441,12 @@ extension ByteBuffer {
         }
     }
 
-    /// Issue 20 #2 (METHODOLOGY §7.4, §7.7): the curve and rolling-index inputs hashes are recomputed from
-    /// the exports alone by the reference script, on every published day of the fixture; the worked
-    /// examples' texts hash as the document says.
+    /// Issue 20 #2 (METHODOLOGY §7.4, §7.7, §8.3): the curve, rolling-index and NAV inputs hashes are
+    /// recomputed from the exports alone by the reference script, on the fixture's last published days;
+    /// the worked examples' texts hash as the document says.
     @Test func futuresInputsHashesAreRecomputedFromTheExports() throws {
         let dir = try tempDir()
-        for kind in ["fixings", "futures-indices", "settlements", "curves"] {
+        for kind in ["fixings", "futures-indices", "settlements", "curves", "funds"] {
             #expect(try runProcess(builtCix, ["export", kind, "--db", f.db, "--out", dir + "/\(kind).csv"]).0 == 0)
         }
         func reference(_ what: String, _ input: [String: Any]) throws -> String {
@@ -472,14 +472,32 @@ extension ByteBuffer {
                                                 "curves": dir + "/curves.csv", "index": r.index, "date": r.date]) == r.inputsHash, "\(r.index) \(r.date)")
             checked += 1
         }
-        #expect(checked >= 20)
-        // The worked examples of §7.4 and §7.7, in the engine's own number format.
+        // §8.3: every fund's last days (its first published day follows days before the fixture's
+        // publication, which the exports do not hold).
+        var navs = 0
+        for fund in f.defs.funds {
+            let days = try store.read { try $0.latestFundNAV(fund: fund.id) }
+            var rateIndex: String?
+            if case .tbill = fund.collateral { rateIndex = f.defs.rollingIndices.first { $0.futures == fund.futures }?.id }
+            for r in days.suffix(5) {
+                #expect(r.inputsHash != nil)
+                #expect(try reference("nav-hash", ["funds": dir + "/funds.csv", "settlements": dir + "/settlements.csv", "curves": dir + "/curves.csv",
+                                                   "indices": dir + "/futures-indices.csv", "rate_index": rateIndex ?? NSNull(), "fund": r.fund,
+                                                   "date": r.date]) == r.inputsHash, "\(r.fund) \(r.date)")
+                navs += 1
+            }
+        }
+        #expect(checked >= 20 && navs >= 10)
+        // The worked examples of §7.4, §7.7 and §8.3, in the engine's own number format.
         let day = CivilDate(iso: "2025-03-21")!
         #expect(FuturesAudit.hash(FuturesAudit.curveText(date: day, underlying: "H100-SXM.NA.OD", spot: 2.5, strip: [6: 1.8, 1: 2.0, 3: 1.9]))
                 == "413c685459c35dbeaf26fe50466971fca3da03f2ad45241ea825f2422be40f44")
         #expect(FuturesAudit.hash(FuturesAudit.rollText(index: "CXH-ROLL", date: day, holdings: "CXHJ25:0.4 CXHK25:0.6",
                                                         prices: ["CXHK25": 2.43, "CXHJ25": 2.41], rate: 4.2))
                 == "cc126fe74e21247246eb7cfb30d10e6e8f62063b5062dcd6c959ad5bb592d77a")
+        #expect(FuturesAudit.hash(FuturesAudit.navText(fund: "CXH-FRONT", date: day, previous: "CXHJ25:10.5", positions: "CXHJ25:6.3 CXHK25:4.2",
+                                                       prices: ["CXHK25": 2.43, "CXHJ25": 2.41], rate: 4.2))
+                == "c79b38554c49dac976bf169003d4698d4d7de84fd5965fcab713ba82a66c6e42")
     }
 
     /// Issue 22 #8: the factsheet fixes: the effective base date, an unclipped last axis label, magnitudes

@@ -4,14 +4,6 @@ import CixIO
 import CixStore
 import Foundation
 
-struct ExportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Export stored data as CSV or JSON Lines.",
-        subcommands: [ExportQuotes.self, ExportFixings.self, ExportIndices.self, ExportWeights.self, ExportRuns.self,
-                      ExportSettlements.self, ExportCurves.self, ExportFuturesIndices.self, ExportFunds.self, ExportRestatements.self,
-                      ExportRejects.self])
-}
-
 /// `--vintage latest|first|YYYY-MM-DDTHH:MM:SSZ` (§9.5).
 func parseVintage(_ s: String) throws -> Vintage {
     switch s {
@@ -42,125 +34,56 @@ struct ExportOptions: ParsableArguments {
     }
 }
 
-/// An export subcommand: parses, then calls the export job.
-protocol ExportSubcommand: ParsableCommand {
-    static var kind: ExportKind { get }
-    var store: StoreOptions { get }
-    var options: ExportOptions { get }
+extension ExportKind: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let k = ExportKind.named(argument) else { return nil }
+        self = k
+    }
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+
+    /// One line of `cix export --help` per kind.
+    static var help: String {
+        var lines = [
+            "quotes: one row per stored quote: its raw fields and its normalized ones, by observation time then quote id.",
+        ]
+        lines += PublishedSeriesRegistry.all.map { "\($0.export.rawValue): \($0.summary)." }
+        lines += [
+            "weights: one row per index, date and constituent: link weight, link price, price, held (§6.4).",
+            "settlements: one row per contract and date (latest version): exchange settlements (§7.3).",
+            "runs: one row per publication run.",
+            "restatements: one row per change to a published value (§9.3): series, key, date, old and new vintage and value, reason, published or held.",
+            "rejects: one row per rejected input row of every ingested file: file, line, field, reason, the row as received.",
+        ]
+        return lines.joined(separator: "\n")
+    }
 }
 
-extension ExportSubcommand {
+/// `cix export KIND`: parses, then calls the export job. Every registered series is a kind.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Export stored data as CSV or JSON Lines.", discussion: ExportKind.help)
+    @Argument(help: ArgumentHelp("What to export.", valueName: "kind")) var kind: ExportKind
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var options: ExportOptions
+    @Option(help: "Only this fund (funds; the same as --series).") var fund: String?
+
+    func validate() throws {
+        if fund != nil, kind != .funds { throw ValidationError("--fund applies to the funds export only") }
+        if fund != nil, options.series != nil { throw ValidationError("give --fund or --series, not both") }
+    }
+
     func run() throws {
-        if options.vintage != .latest, [.quotes, .runs, .restatements, .rejects].contains(Self.kind) {
-            throw CixError("--vintage applies to published series; \(Self.kind.rawValue) has one version of each row")
+        if options.vintage != .latest, ExportKind.records.contains(kind) {
+            throw CixError("--vintage applies to published series; \(kind.rawValue) has one version of each row")
         }
-        if options.series != nil, [.quotes, .runs, .restatements, .rejects].contains(Self.kind) {
-            throw CixError("--series applies to published series, not to \(Self.kind.rawValue)")
+        if options.series != nil, ExportKind.records.contains(kind) {
+            throw CixError("--series applies to published series, not to \(kind.rawValue)")
         }
         let db = try store.openReadOnly()
-        if let series = options.series { try ExportJob.checkSeries(store: db, kind: Self.kind, series: series) }
-        let warnings = try ExportJob.run(store: db, kind: Self.kind, range: DateRange(from: options.from, to: options.to),
-                                         format: options.format, out: options.out, vintage: options.vintage, series: options.series)
+        if let series = fund ?? options.series { try ExportJob.checkSeries(store: db, kind: kind, series: series) }
+        let warnings = try ExportJob.run(store: db, kind: kind, range: DateRange(from: options.from, to: options.to),
+                                         format: options.format, out: options.out, vintage: options.vintage, series: fund ?? options.series)
         for w in warnings { printErr("warning: \(w)") }
         if !warnings.isEmpty { throw ExitCode(ExitStatus.quarantined.rawValue) }
     }
-}
-
-struct ExportQuotes: ExportSubcommand {
-    static let configuration = CommandConfiguration(
-        commandName: "quotes",
-        abstract: "One row per stored quote: its raw fields and its normalized ones, ordered by observation time then quote id.")
-    static let kind = ExportKind.quotes
-    @OptionGroup var store: StoreOptions
-    @OptionGroup var options: ExportOptions
-}
-
-struct ExportFixings: ExportSubcommand {
-    static let configuration = CommandConfiguration(
-        commandName: "fixings", abstract: "One row per grade and date (latest version), ordered by grade then date.")
-    static let kind = ExportKind.fixings
-    @OptionGroup var store: StoreOptions
-    @OptionGroup var options: ExportOptions
-}
-
-struct ExportIndices: ExportSubcommand {
-    static let configuration = CommandConfiguration(
-        commandName: "indices", abstract: "One row per index and date (latest version), ordered by index then date.")
-    static let kind = ExportKind.indices
-    @OptionGroup var store: StoreOptions
-    @OptionGroup var options: ExportOptions
-}
-
-struct ExportWeights: ExportSubcommand {
-    static let configuration = CommandConfiguration(
-        commandName: "weights", abstract: "One row per index, date and constituent: link weight, link price, price, held.")
-    static let kind = ExportKind.weights
-    @OptionGroup var store: StoreOptions
-    @OptionGroup var options: ExportOptions
-}
-
-struct ExportRuns: ExportSubcommand {
-    static let configuration = CommandConfiguration(
-        commandName: "runs", abstract: "One row per publication run.")
-    static let kind = ExportKind.runs
-    @OptionGroup var store: StoreOptions
-    @OptionGroup var options: ExportOptions
-}
-
-struct ExportSettlements: ExportSubcommand {
-    static let configuration = CommandConfiguration(
-        commandName: "settlements", abstract: "One row per contract and date (latest version): exchange settlements.")
-    static let kind = ExportKind.settlements
-    @OptionGroup var store: StoreOptions
-    @OptionGroup var options: ExportOptions
-}
-
-struct ExportCurves: ExportSubcommand {
-    static let configuration = CommandConfiguration(
-        commandName: "curves", abstract: "One row per futures root, date and listed contract: the model curve (§7.4).")
-    static let kind = ExportKind.curves
-    @OptionGroup var store: StoreOptions
-    @OptionGroup var options: ExportOptions
-}
-
-struct ExportFuturesIndices: ExportSubcommand {
-    static let configuration = CommandConfiguration(
-        commandName: "futures-indices", abstract: "One row per rolling futures index and business day: ER, TR, CDR, TBR, holdings (§7.5–§7.7).")
-    static let kind = ExportKind.futuresIndices
-    @OptionGroup var store: StoreOptions
-    @OptionGroup var options: ExportOptions
-}
-
-struct ExportFunds: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "funds", abstract: "One row per fund and business day: NAV per share, shares, net assets, cash, gains, interest, fees, costs, positions (§8).")
-    @OptionGroup var store: StoreOptions
-    @OptionGroup var options: ExportOptions
-    @Option(help: "Only this fund.") var fund: String?
-
-    func run() throws {
-        let s = try store.openReadOnly()
-        if let fund, try s.read({ try $0.latestFundNAV(fund: fund) }).isEmpty {
-            throw CixError("no NAV stored for fund \(fund) (run cix fund nav; cix fund compare lists the funds)")
-        }
-        try ExportJob.run(store: s, kind: .funds, range: DateRange(from: options.from, to: options.to),
-                          format: options.format, out: options.out, fund: fund ?? options.series, vintage: options.vintage)
-    }
-}
-
-struct ExportRestatements: ExportSubcommand {
-    static let configuration = CommandConfiguration(
-        commandName: "restatements",
-        abstract: "One row per change to a published value (§9.3): series, key, date, old and new vintage and value, reason, published or held.")
-    static let kind = ExportKind.restatements
-    @OptionGroup var store: StoreOptions
-    @OptionGroup var options: ExportOptions
-}
-
-struct ExportRejects: ExportSubcommand {
-    static let configuration = CommandConfiguration(
-        commandName: "rejects", abstract: "One row per rejected input row of every ingested file: file, line, field, reason, the row as received.")
-    static let kind = ExportKind.rejects
-    @OptionGroup var store: StoreOptions
-    @OptionGroup var options: ExportOptions
 }

@@ -123,7 +123,7 @@ public enum DemoJob {
         }
         let dir = outDir + "/exports"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        for kind in [ExportKind.fixings, .indices, .weights, .runs, .settlements, .curves, .futuresIndices, .funds, .restatements, .rejects] {
+        for kind in ExportKind.allCases where kind != .quotes {
             let path = dir + "/\(kind.rawValue).csv"
             try ExportJob.run(store: store, kind: kind, range: DateRange(), format: .csv, out: path)
             report.exports.append(path)

@@ -179,12 +179,13 @@ extension ExplainJob {
     public static func fund(store: Store, defs: MethodologyDefinitions, fund: String, date: CivilDate) throws -> Explanation<RecordTrace> {
         guard let f = defs.funds.first(where: { $0.id == fund }) else { throw NotFound(description: "no fund \(fund) in funds.yaml") }
         return try store.read { s in
-            let computed = try FundJob.compute(s, defs: defs, funds: [fund], through: date)
+            let market = try FuturesJob.market(s, defs: defs, through: date)
+            let computed = try FundJob.compute(market, defs: defs, funds: [fund], through: date)
             guard let days = computed.first?.1, let i = days.firstIndex(where: { $0.date == date }) else {
                 throw NotFound(description: "\(fund) has no NAV on \(date) (before inception, not a business day, or no prices)")
             }
             var stats = PublishStats()
-            let all = try FundJob.navRecords(defs: defs, computed: computed, from: date, stats: &stats)
+            let all = try FundJob.navRecords(defs: defs, computed: computed, market: market, from: date, stats: &stats)
             let rec = all.first { $0.date == date.description }
             let stored = try s.latestFundNAV(fund: fund, from: date, to: date).first
             let d = days[i]

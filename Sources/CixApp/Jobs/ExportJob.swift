@@ -3,11 +3,35 @@ import CixIO
 import CixStore
 import Foundation
 
-/// What `cix export` can write (README "Exports").
-public enum ExportKind: String, Sendable, CaseIterable {
-    case quotes, fixings, indices, weights, runs, settlements, curves
-    case futuresIndices = "futures-indices"
-    case funds, restatements, rejects
+/// What `cix export` can write (README "Exports"): the inputs and records of the store, and every
+/// registered published series (`PublishedSeriesRegistry`).
+public struct ExportKind: RawRepresentable, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+
+    public static let quotes = ExportKind(rawValue: "quotes")
+    public static let weights = ExportKind(rawValue: "weights")
+    public static let runs = ExportKind(rawValue: "runs")
+    public static let settlements = ExportKind(rawValue: "settlements")
+    public static let restatements = ExportKind(rawValue: "restatements")
+    public static let rejects = ExportKind(rawValue: "rejects")
+    // The registered series' exports (named here for the code that refers to one).
+    public static let fixings = ExportKind(rawValue: "fixings")
+    public static let indices = ExportKind(rawValue: "indices")
+    public static let curves = ExportKind(rawValue: "curves")
+    public static let futuresIndices = ExportKind(rawValue: "futures-indices")
+    public static let funds = ExportKind(rawValue: "funds")
+
+    /// Kinds that are not a published series (one version of each row).
+    static let records: [ExportKind] = [.quotes, .runs, .restatements, .rejects]
+
+    public static var allCases: [ExportKind] {
+        [.quotes] + PublishedSeriesRegistry.all.map(\.export) + [.weights, .settlements, .runs, .restatements, .rejects]
+    }
+
+    /// A known kind by name.
+    public static func named(_ name: String) -> ExportKind? { allCases.first { $0.rawValue == name } }
 }
 
 /// An inclusive range of UTC dates; nil ends are open.
@@ -24,10 +48,6 @@ public struct DateRange: Sendable, Hashable {
 
 /// Writes exports from the store's typed reads: stable order, same store → same bytes.
 public enum ExportJob {
-    public static let fixingColumns = ["grade", "date", "version", "status", "value", "published", "offers", "sources", "outliers_dropped",
-                                       "p25", "p75", "min", "max", "ci95_low", "ci95_high", "capacity_gpus", "carried_from", "live_sources",
-                                       "imputed_sources", "panel_changes", "inputs_hash", "definition_hash"]
-    public static let indexColumns = ["index", "date", "version", "status", "level", "published", "link_date", "inputs_hash", "definition_hash"]
     public static let weightColumns = ["index", "date", "version", "grade", "weight", "link_price", "price", "held"]
     public static let runColumns = ["run_id", "job", "arguments", "started_at", "finished_at", "definitions", "definitions_hash",
                                     "code_version", "written", "unchanged", "as_of", "published_dates"]
@@ -38,30 +58,17 @@ public enum ExportJob {
         "observed_utc", "canonical_chip", "country", "market_region", "canonical_term", "usd_per_gpu_hour", "usd_per_h100_hour",
         "fx_usd_per_unit", "fx_date", "grades", "unpriced_reason", "unmatched_reason", "reference_hash",
     ]
-
     public static let settlementColumns = ["contract", "date", "version", "settle", "volume", "open_interest", "source_path"]
-    public static let curveColumns = ["root", "date", "contract", "version", "months_ahead", "price", "published", "warnings",
-                                      "inputs_hash", "definition_hash"]
-    public static let futuresIndexColumns = ["index", "date", "version", "status", "er", "tr", "cdr", "tbr", "tbill_rate", "holdings",
-                                             "settlement_source", "roll_yield", "er_published", "tr_published", "inputs_hash", "definition_hash"]
-
-    public static let fundColumns = ["fund", "date", "version", "status", "nav_per_share", "nav_published", "shares_outstanding", "net_assets",
-                                     "cash", "futures_gain", "interest", "fee_accrued", "fee_paid", "transaction_costs", "contracts_traded",
-                                     "positions", "tracking_difference", "definition_hash"]
 
     public static func columns(_ kind: ExportKind) -> [String] {
+        if let series = PublishedSeriesRegistry.exported(as: kind) { return series.exportColumns }
         switch kind {
-        case .funds: fundColumns
-        case .settlements: settlementColumns
-        case .curves: curveColumns
-        case .futuresIndices: futuresIndexColumns
-        case .quotes: quoteColumns
-        case .fixings: fixingColumns
-        case .indices: indexColumns
-        case .weights: weightColumns
-        case .runs: runColumns
-        case .restatements: restatementColumns
-        case .rejects: rejectColumns
+        case .settlements: return settlementColumns
+        case .quotes: return quoteColumns
+        case .weights: return weightColumns
+        case .runs: return runColumns
+        case .restatements: return restatementColumns
+        default: return rejectColumns
         }
     }
 
@@ -86,34 +93,37 @@ public enum ExportJob {
         return sink.bytes
     }
 
-    /// A fund NAV day as the `funds` export writes it.
-    static func fundRow(_ r: FundNAVRecord) -> [TableValue] {
-        [.text(r.fund), .text(r.date), .int(r.version), .text(r.status), .double(r.navPerShare), .number(r.navPublished),
-         .double(r.sharesOutstanding), .double(r.netAssets), .double(r.cash), .double(r.futuresGain), .double(r.interest),
-         .double(r.feeAccrued), .double(r.feePaid), .double(r.transactionCosts), .double(r.contractsTraded),
-         .text(r.positions), .double(r.trackingDifference), .text(r.definitionHash)]
+    /// A published value's cell as the exports write it.
+    static func tableValue(_ c: SeriesCell) -> TableValue {
+        switch c {
+        case .text(let v): .text(v)
+        case .number(let v): .number(v)
+        case .int(let v): .int(v)
+        case .double(let v): .double(v)
+        case .bool(let v): .bool(v)
+        }
     }
+
+    /// A published value as its export writes it: keys, version, values.
+    static func row(_ r: any SeriesRecord) -> [TableValue] { r.exportCells.map(tableValue) }
 
     /// The series a row belongs to, for `--series` (grade, index, fund, root or contract).
     static func keep(_ series: String?, _ id: String) -> Bool { series == nil || series == id }
 
-    /// The table whose keys `--series` names, for the published kinds.
-    static func seriesTable(_ kind: ExportKind) -> String? {
+    /// The table and column whose values `--series` names, for the published kinds.
+    static func seriesColumn(_ kind: ExportKind) -> (table: String, column: String)? {
+        if let x = PublishedSeriesRegistry.exported(as: kind) { return (x.table, x.keyColumn) }
         switch kind {
-        case .fixings: "fixings"
-        case .indices: "index_levels"
-        case .weights: "index_weights"
-        case .futuresIndices: "futures_index_levels"
-        case .curves: "curves"
-        case .settlements: "settlements"
-        case .funds: "fund_nav"
-        case .quotes, .runs, .restatements, .rejects: nil
+        case .weights: return ("index_weights", "index_id")
+        case .settlements: return ("settlements", "contract")
+        default: return nil
         }
     }
 
     /// `--series NAME` must name a series the store holds (issue 21 #17; the API answers 404 alike).
     public static func checkSeries(store: Store, kind: ExportKind, series: String) throws {
-        guard let table = seriesTable(kind), let keys = try store.read({ try $0.publishedSeriesKeys(table: table) }) else { return }
+        guard let (table, column) = seriesColumn(kind) else { return }
+        let keys = try store.read { try $0.seriesKeys(table: table, column: column) }
         guard keys.contains(series) else {
             let shown = keys.prefix(12).joined(separator: ", ") + (keys.count > 12 ? ", …" : "")
             throw CixError("no series \(series) in \(kind.rawValue)" + (keys.isEmpty ? " (nothing published yet)" : " (known: \(shown))"))
@@ -125,20 +135,11 @@ public enum ExportJob {
         let w = TableWriter(columns: columns(kind), format: format, sink: sink)
         var warnings: [String] = []
         try store.read { s in
+            if let x = PublishedSeriesRegistry.exported(as: kind) {
+                for r in try x.stored(s, from: range.from, to: range.to, series: fund ?? series, vintage: vintage) { w.row(row(r)) }
+                return
+            }
             switch kind {
-            case .fixings:
-                for f in try s.latestFixings(from: range.from, to: range.to, grades: series.map { [$0] }, vintage: vintage) {
-                    w.row([.text(f.grade), .text(f.date), .int(f.version), .text(f.status), .double(f.value), .number(f.published),
-                           .int(f.offers), .int(f.sources), .int(f.outliers), .double(f.p25), .double(f.p75), .double(f.min), .double(f.max),
-                           .double(f.ciLow), .double(f.ciHigh), .double(f.capacityGPUs), .text(f.carriedFrom), .int(f.liveSources),
-                           .text(f.imputedSources), .text(f.panelChanges), .text(f.inputsHash),
-                           .text(f.definitionHash)])
-                }
-            case .indices:
-                for l in try s.latestIndexLevels(from: range.from, to: range.to, vintage: vintage) where keep(series, l.index) {
-                    w.row([.text(l.index), .text(l.date), .int(l.version), .text(l.status), .double(l.level), .number(l.published),
-                           .text(l.linkDate), .text(l.inputsHash), .text(l.definitionHash)])
-                }
             case .weights:
                 for c in try s.latestIndexWeights(from: range.from, to: range.to, vintage: vintage) where keep(series, c.index) {
                     w.row([.text(c.index), .text(c.date), .int(c.version), .text(c.grade), .double(c.weight), .double(c.linkPrice),
@@ -165,21 +166,10 @@ public enum ExportJob {
                     w.row([.text(r.contract), .text(r.date), .int(r.version), .double(r.settle), .int(r.volume), .int(r.openInterest),
                            .text(r.sourcePath)])
                 }
-            case .curves:
-                for r in try s.latestCurves(from: range.from, to: range.to, vintage: vintage) where keep(series, r.root) {
-                    w.row([.text(r.root), .text(r.date), .text(r.contract), .int(r.version), .int(r.monthsAhead), .double(r.price),
-                           .number(r.published), .text(r.warnings), .text(r.inputsHash), .text(r.definitionHash)])
-                }
-            case .futuresIndices:
-                for r in try s.latestFuturesIndexLevels(from: range.from, to: range.to, vintage: vintage) where keep(series, r.index) {
-                    w.row([.text(r.index), .text(r.date), .int(r.version), .text(r.status), .double(r.er), .double(r.tr), .double(r.cdr),
-                           .double(r.tbr), .double(r.tbillRate), .text(r.holdings), .text(r.settlementSource), .double(r.rollYield),
-                           .number(r.erPublished), .number(r.trPublished), .text(r.inputsHash), .text(r.definitionHash)])
-                }
-            case .funds:
-                for r in try s.latestFundNAV(fund: fund ?? series, from: range.from, to: range.to, vintage: vintage) { w.row(fundRow(r)) }
             case .quotes:
                 warnings = try quotes(s, range: range, writer: w)
+            default:
+                break
             }
         }
         return warnings

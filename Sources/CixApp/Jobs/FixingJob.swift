@@ -117,32 +117,10 @@ public enum FixingJob {
     /// transaction with its publication run.
     public static func run(store: Store, defs: MethodologyDefinitions, from: CivilDate, to: CivilDate,
                            now: String? = nil, arguments: String = "") throws -> PublishStats {
-        let clock = JobClock(now)
-        var stats = PublishStats()
-        try store.write { s in
+        try StageJob.publish(PublishedSeriesRegistry.fixings, store: store, defs: defs, from: from, to: to, now: now, arguments: arguments,
+                             publishedDates: from == to ? from.description : "\(from)..\(to)") { s, stats in
             try checkNormalization(s, defs: defs, from: lookbackStart(defs, from: from), to: to, stats: &stats)
-            let started = clock.now()
-            let runID = try s.beginRun(job: "fix", arguments: arguments, startedAt: started, definitions: defs.source.description,
-                                       definitionsHash: defs.fixingHash)
-            stats.runID = runID
-            try s.recordDefinitions(defs.reference.grades.grades.compactMap { defs.fixingDefinitions[$0.id] }, runID: runID)
-            let publisher = try s.fixingPublisher(runID: runID, computedAt: started)
-            let stored = PublishedValues(try s.latestFixingValues(to: to))
-            var fresh = Set<String>()
-            try compute(s, defs: defs, from: from, to: to, published: { g, d in
-                fresh.contains(PublishedValues.key(g, d.description)) ? nil : stored.value(g, d)
-            }) { f, names in
-                fresh.insert(PublishedValues.key(f.grade, f.date.description))
-                stats.computed += 1
-                stats.byStatus[f.status.rawValue, default: 0] += 1
-                try publisher.publish(record(f, defs: defs, names: names))
-            }
-            stats.newVersions = publisher.written
-            stats.unchanged = publisher.unchanged
-            try s.finishRun(runID, finishedAt: clock.now(), written: publisher.written, unchanged: publisher.unchanged,
-                            publishedDates: from == to ? from.description : "\(from)..\(to)")
         }
-        return stats
     }
 }
 

@@ -68,33 +68,20 @@ public enum FundJob {
     /// outstanding) stops the run and nothing of it is stored.
     public static func nav(store: Store, defs: MethodologyDefinitions, funds ids: [String]? = nil, from: CivilDate, to: CivilDate,
                            now: String? = nil, arguments: String = "") throws -> PublishStats {
-        let clock = JobClock(now)
-        var stats = PublishStats()
-        try store.write { s in
-            let at = clock.now()
-            let run = try s.beginRun(job: "fund nav", arguments: arguments, startedAt: at, definitions: defs.source.description,
-                                     definitionsHash: defs.fundsHash)
-            stats.runID = run
-            let pub = try s.fundNAVPublisher(runID: run, computedAt: at)
-            let computed = try compute(s, defs: defs, funds: ids, through: to)
-            try s.recordDefinitions(computed.map { definition($0.0, defs) }, runID: run)
-            for r in try navRecords(defs: defs, computed: computed, from: from, stats: &stats) { try pub.publish(r) }
-            stats.newVersions = pub.written
-            stats.unchanged = pub.unchanged
-            try s.finishRun(run, finishedAt: clock.now(), written: pub.written, unchanged: pub.unchanged)
-        }
-        return stats
+        _ = try select(defs, ids)
+        return try StageJob.publish(PublishedSeriesRegistry.funds, store: store, defs: defs, from: from, to: to, now: now, arguments: arguments,
+                                    funds: ids)
     }
 
     /// §8.2–§8.3: the stored form of the funds' days from `from` on.
     static func navRecords(defs: MethodologyDefinitions,
                            computed: [(FundDefinition, [FundDay], [CivilDate: Double], [CivilDate: Double], [CivilDate: Double])],
-                           from: CivilDate, stats: inout PublishStats) throws -> [FundNAVRecord] {
+                           market m: FuturesJob.Market, from: CivilDate, stats: inout PublishStats) throws -> [FundNAVRecord] {
         var out: [FundNAVRecord] = []
         for (f, days, tr, _, _) in computed {
             let def = definition(f, defs)
             guard let first = days.first else { continue }
-            for d in days where d.date >= from {
+            for (i, d) in days.enumerated() where d.date >= from {
                 guard d.navPerShare.isFinite, d.netAssets.isFinite else {
                     throw FundError("\(f.id) on \(d.date): the NAV is not a finite number; check the settlements of \(f.futures)")
                 }
@@ -111,10 +98,23 @@ public enum FundJob {
                     navPublished: Rounding(decimals: 4).format(d.navPerShare), sharesOutstanding: d.sharesOutstanding,
                     netAssets: d.netAssets, cash: d.cash, futuresGain: d.futuresGain, interest: d.interest, feeAccrued: d.feeAccrued,
                     feePaid: d.feePaid, transactionCosts: d.transactionCosts, contractsTraded: d.contractsTraded,
-                    positions: d.positionsText, trackingDifference: td, definitionHash: def.hash))
+                    positions: d.positionsText, trackingDifference: td,
+                    inputsHash: inputsHash(f, d, previous: i > 0 ? days[i - 1] : nil, market: m), definitionHash: def.hash))
             }
         }
         return out
+    }
+
+    /// §8.3 audit: the hash of a NAV day's inputs (`FuturesAudit.navText`): the positions before and
+    /// after the day, the day's price of each contract in either (§7.7's rule: its last price on a
+    /// disrupted day), and the T-bill rate its interest used.
+    static func inputsHash(_ f: FundDefinition, _ d: FundDay, previous p: FundDay?, market m: FuturesJob.Market) -> String {
+        var prices: [String: Double] = [:]
+        for c in Set(d.positions.keys).union(p.map { Array($0.positions.keys) } ?? []) { prices[c.ticker] = m.lastPrice(c, d.date) }
+        var rate: Double?
+        if case .tbill = f.collateral, let p { rate = m.rate(p.date) }
+        return FuturesAudit.hash(FuturesAudit.navText(fund: f.id, date: d.date, previous: p?.positionsText ?? "", positions: d.positionsText,
+                                                      prices: prices, rate: rate))
     }
 
     /// §8.4: the side-by-side statistics of funds over [from, to] (their whole history by default).

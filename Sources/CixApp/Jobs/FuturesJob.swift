@@ -156,25 +156,7 @@ public enum FuturesJob {
     /// strip, for every business day in [from, to].
     public static func curves(store: Store, defs: MethodologyDefinitions, from: CivilDate, to: CivilDate, now: String? = nil,
                               arguments: String = "") throws -> PublishStats {
-        let clock = JobClock(now)
-        var stats = PublishStats()
-        let withStrip = defs.futures.filter { !$0.termGrades.isEmpty }
-        try store.write { s in
-            let at = clock.now()
-            let run = try s.beginRun(job: "futures curve", arguments: arguments, startedAt: at, definitions: defs.source.description,
-                                     definitionsHash: defs.futuresHash)
-            stats.runID = run
-            let cdefs = withStrip.map { curveDefinition($0, defs) }
-            try s.recordDefinitions(cdefs, runID: run)
-            let grades = Set(withStrip.flatMap { [$0.underlying] + $0.termGrades.values })
-            let fx = try fixings(s, grades: grades, through: to)
-            let pub = try s.curvePublisher(runID: run, computedAt: at)
-            for r in curveRecords(defs: defs, fixings: fx, from: from, to: to, stats: &stats) { try pub.publish(r) }
-            stats.newVersions = pub.written
-            stats.unchanged = pub.unchanged
-            try s.finishRun(run, finishedAt: clock.now(), written: pub.written, unchanged: pub.unchanged)
-        }
-        return stats
+        try StageJob.publish(PublishedSeriesRegistry.curves, store: store, defs: defs, from: from, to: to, now: now, arguments: arguments)
     }
 
     /// §7.4: the model curve records of every futures definition with a term strip, for every business
@@ -219,6 +201,17 @@ public enum FuturesJob {
             if let p = settle[c.ticker]?[d.dayNumber] { return ContractPrice(value: p, exchange: true) }
             if let p = model[c.ticker]?[d.dayNumber], p > 0 { return ContractPrice(value: p, exchange: false) }
             return nil
+        }
+
+        /// §7.7: the price of `d`, else the last one on an earlier day (a disrupted day).
+        func lastPrice(_ c: Contract, _ d: CivilDate) -> Double? {
+            if let p = price(c, d) { return p.value }
+            var best: (Int64, Double)?
+            for (day, v) in settle[c.ticker] ?? [:] where day < d.dayNumber && day > (best?.0 ?? .min) { best = (day, v) }
+            for (day, v) in model[c.ticker] ?? [:] where v > 0 && day < d.dayNumber && (day > (best?.0 ?? .min) || (day == best?.0 && settle[c.ticker]?[day] == nil)) {
+                best = (day, v)
+            }
+            return best?.1
         }
 
         /// The first day with a price (settlement or model) of any contract of `root`.
@@ -285,24 +278,8 @@ public enum FuturesJob {
     /// §7.5–§7.7: computes every rolling index from its start and publishes the days in [from, to].
     public static func indices(store: Store, defs: MethodologyDefinitions, from: CivilDate, to: CivilDate, now: String? = nil,
                                arguments: String = "") throws -> PublishStats {
-        let clock = JobClock(now)
-        var stats = PublishStats()
-        try store.write { s in
-            let at = clock.now()
-            let run = try s.beginRun(job: "futures index", arguments: arguments, startedAt: at, definitions: defs.source.description,
-                                     definitionsHash: defs.futuresHash)
-            stats.runID = run
-            let idefs = defs.rollingIndices.map { indexDefinition($0, defs) }
-            try s.recordDefinitions(idefs, runID: run)
-            let pub = try s.futuresIndexPublisher(runID: run, computedAt: at)
-            for r in try indexRecords(defs: defs, values: try computeIndices(s, defs: defs, through: to), from: from, stats: &stats) {
-                try pub.publish(r)
-            }
-            stats.newVersions = pub.written
-            stats.unchanged = pub.unchanged
-            try s.finishRun(run, finishedAt: clock.now(), written: pub.written, unchanged: pub.unchanged)
-        }
-        return stats
+        try StageJob.publish(PublishedSeriesRegistry.futuresIndices, store: store, defs: defs, from: from, to: to, now: now,
+                             arguments: arguments)
     }
 
     /// §7.5–§7.7: the stored form of the rolling index days from `from` on.

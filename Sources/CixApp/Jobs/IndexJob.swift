@@ -37,15 +37,15 @@ public enum IndexJob {
         return out
     }
 
-    /// The stored form of an index value and its constituents.
-    static func records(_ def: IndexDefinition, _ v: IndexValue, defs: MethodologyDefinitions) -> (IndexLevelRecord, [IndexWeightRecord]) {
-        (IndexLevelRecord(index: def.id, date: v.date.description, status: v.status.rawValue, level: v.level,
-                          published: v.published(def.rounding), linkDate: v.linkDate?.description,
-                          inputsHash: inputsHash(def, v), definitionHash: defs.indexHash(index: def.id)),
-         v.constituents.map {
-             IndexWeightRecord(index: def.id, date: v.date.description, grade: $0.grade, weight: $0.weight,
-                               linkPrice: $0.linkPrice, price: $0.price, held: $0.held)
-         })
+    /// The stored form of an index value, with its constituents.
+    static func record(_ def: IndexDefinition, _ v: IndexValue, defs: MethodologyDefinitions) -> IndexLevelRecord {
+        IndexLevelRecord(index: def.id, date: v.date.description, status: v.status.rawValue, level: v.level,
+                         published: v.published(def.rounding), linkDate: v.linkDate?.description,
+                         inputsHash: inputsHash(def, v), definitionHash: defs.indexHash(index: def.id),
+                         constituents: v.constituents.map {
+                             IndexWeightRecord(index: def.id, date: v.date.description, grade: $0.grade, weight: $0.weight,
+                                               linkPrice: $0.linkPrice, price: $0.price, held: $0.held)
+                         })
     }
 
     /// Every defined index's values from its base date through `to` (§6), from these fixings.
@@ -65,27 +65,9 @@ public enum IndexJob {
     /// depend only on stored fixings, so the result is the same whatever order dates are computed in.
     public static func run(store: Store, defs: MethodologyDefinitions, from: CivilDate, to: CivilDate,
                            now: String? = nil, arguments: String = "") throws -> PublishStats {
-        let clock = JobClock(now)
-        var stats = PublishStats()
-        try store.write { s in
-            let started = clock.now()
-            let runID = try s.beginRun(job: "index", arguments: arguments, startedAt: started, definitions: defs.source.description,
-                                       definitionsHash: defs.indexHash)
-            stats.runID = runID
-            try s.recordDefinitions(defs.indices.compactMap { defs.indexDefinitions[$0.id] }, runID: runID)
-            let publisher = try s.indexLevelPublisher(runID: runID, computedAt: started)
-            for (def, series) in try compute(s, defs: defs, through: to) {
-                for v in series where v.date >= from {
-                    stats.computed += 1
-                    stats.byStatus[v.status.rawValue, default: 0] += 1
-                    let (level, weights) = records(def, v, defs: defs)
-                    try publisher.publish(level, constituents: weights)
-                }
-            }
-            stats.newVersions = publisher.written
-            stats.unchanged = publisher.unchanged
-            try s.finishRun(runID, finishedAt: clock.now(), written: publisher.written, unchanged: publisher.unchanged)
+        // §1.1: fixings of an index's grades computed under other definitions stop the job first.
+        try StageJob.publish(PublishedSeriesRegistry.indexLevels, store: store, defs: defs, from: from, to: to, now: now, arguments: arguments) { s, _ in
+            _ = try prices(s, through: to, definitions: defs)
         }
-        return stats
     }
 }

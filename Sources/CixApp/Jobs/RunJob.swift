@@ -94,12 +94,9 @@ public protocol RunProgress: AnyObject {
 /// (and the earlier dates new inputs change), decide each changed value under the publication
 /// policy, publish each date in one transaction, write the day's files.
 public enum RunJob {
-    /// The series in the order they are computed and published.
-    static let seriesNames = ["fixings", "index_levels", "curves", "futures_index_levels", "fund_nav"]
-
     /// The definitions hash a daily run records: a change restates from the first published date.
     static func definitionsHash(_ defs: MethodologyDefinitions) -> String {
-        FixingAudit.sha256(defs.indexHash + "|" + defs.fundsHash + "|" + defs.futuresHash)
+        CanonicalDefinitions.dailyRunHash(indexHash: defs.indexHash, futuresHash: defs.futuresHash, fundsHash: defs.fundsHash)
     }
 
     public static func run(store: Store, defs: MethodologyDefinitions, request r: RunRequest, logger: Logger = Logger(label: "cix"),
@@ -164,10 +161,10 @@ public enum RunJob {
             // settlements or T-bill rates.
             let priced: RestatementReason = fresh.fx == nil ? .lateQuote : fresh.quotesEpoch == nil ? .lateFX : .lateQuoteOrFX
             let futures: RestatementReason = fresh.settlements != nil ? .correctedSettlement : fresh.rates != nil ? .lateRate : priced
-            ctx.inputReasons = ["fixings": priced, "index_levels": priced, "curves": priced, "futures_index_levels": futures, "fund_nav": futures]
+            for x in PublishedSeriesRegistry.all { ctx.inputReasons[x.table] = x.inputs == .priced ? priced : futures }
             // Publishing dates before the first published one gives chain-linked series an earlier start.
             if let first = span?.lowerBound, r.from < first {
-                for k in ["index_levels", "curves", "futures_index_levels", "fund_nav"] { ctx.inputReasons[k] = .backfill }
+                for x in PublishedSeriesRegistry.all where x.table != PublishedSeriesRegistry.fixings.table { ctx.inputReasons[x.table] = .backfill }
             }
             var affected: CivilDate?
             func touch(_ d: CivilDate?) { if let d { affected = min(affected ?? d, d) } }
@@ -218,33 +215,17 @@ public enum RunJob {
                 let run = try s.beginRun(job: "run", arguments: r.arguments, startedAt: at, definitions: defs.source.description,
                                          definitionsHash: defsHash, asOf: r.to, inputMark: d == ordered.last ? mark : nil)
                 if i == 0 { try s.recordDefinitions(allDefinitions(defs), runID: run) }
-                let fx = try s.fixingPublisher(runID: run, computedAt: at, context: ctx)
-                let ix = try s.indexLevelPublisher(runID: run, computedAt: at, context: ctx)
-                let cv = try s.curvePublisher(runID: run, computedAt: at, context: ctx)
-                let fi = try s.futuresIndexPublisher(runID: run, computedAt: at, context: ctx)
-                let fn = try s.fundNAVPublisher(runID: run, computedAt: at, context: ctx)
-                for (item, hold) in items {
-                    switch item {
-                    case .fixing(let f): try fx.publish(f, hold: hold)
-                    case .index(let l, let w): try ix.publish(l, constituents: w, hold: hold)
-                    case .curve(let c): try cv.publish(c, hold: hold)
-                    case .futures(let f): try fi.publish(f, hold: hold)
-                    case .fund(let n): try fn.publish(n, hold: hold)
-                    }
-                }
-                let pubs: [(String, Int, Int, Int, Int)] = [
-                    ("fixings", fx.written, fx.restated, fx.held, fx.unchanged), ("index_levels", ix.written, ix.restated, ix.held, ix.unchanged),
-                    ("curves", cv.written, cv.restated, cv.held, cv.unchanged), ("futures_index_levels", fi.written, fi.restated, fi.held, fi.unchanged),
-                    ("fund_nav", fn.written, fn.restated, fn.held, fn.unchanged),
-                ]
+                let pubs = try PublishedSeriesRegistry.all.map { ($0.table, try $0.publisher(s, runID: run, computedAt: at, context: ctx)) }
+                let byTable = Dictionary(uniqueKeysWithValues: pubs)
+                for (series, item, hold) in items { try byTable[series]!.publish(any: item, hold: hold) }
                 var written = 0, unchanged = 0
-                for (name, w, rs, h, u) in pubs {
-                    counts[name, default: SeriesCounts()].new += w - rs
-                    counts[name, default: SeriesCounts()].restated += rs
-                    counts[name, default: SeriesCounts()].held += h
-                    counts[name, default: SeriesCounts()].unchanged += u
-                    written += w
-                    unchanged += u
+                for (name, p) in pubs {
+                    counts[name, default: SeriesCounts()].new += p.written - p.restated
+                    counts[name, default: SeriesCounts()].restated += p.restated
+                    counts[name, default: SeriesCounts()].held += p.held
+                    counts[name, default: SeriesCounts()].unchanged += p.unchanged
+                    written += p.written
+                    unchanged += p.unchanged
                 }
                 try s.finishRun(run, finishedAt: clock.now(), written: written, unchanged: unchanged + (plan.unchangedByDate[d] ?? 0),
                                 publishedDates: d.description)
@@ -254,27 +235,11 @@ public enum RunJob {
             progress?.day(d, i + 1, ordered.count)
         }
         progress?.finish()
-        report.series = seriesNames.map { ($0, counts[$0] ?? SeriesCounts()) }
+        report.series = PublishedSeriesRegistry.all.map { ($0.table, counts[$0.table] ?? SeriesCounts()) }
         // Issue 22 #4: a series with nothing computed says why (a note, not a warning).
         let valued = Set(plan.fixings.filter { $0.value != nil && $0.date == r.to.description }.map(\.grade))
-        let roots = defs.futures.map(\.root).joined(separator: ", ")
-        for (name, c) in report.series where c.computed == 0 && !(counts[name]?.unchanged ?? 0 > 0) {
-            switch name {
-            case "index_levels":
-                report.notes.append("index_levels: none computed: no index has constituent fixings with values from its base date through \(r.to)")
-            case "curves":
-                for f in defs.futures {
-                    let strip = f.termGrades.sorted { $0.key < $1.key }.map(\.value)
-                    if !valued.contains(f.underlying) {
-                        report.notes.append("curves: none for \(f.root) on \(r.to): its underlying \(f.underlying) has no fixing with a value")
-                    } else if !strip.contains(where: valued.contains) {
-                        report.notes.append("curves: none for \(f.root) on \(r.to): none of its strip grades (\(strip.joined(separator: ", "))) has a fixing with a value (§7.4)")
-                    }
-                }
-            case "futures_index_levels", "fund_nav":
-                report.notes.append("\(name): none computed: no settlement and no model-curve price of \(roots) contracts through \(r.to) (§7.3–§7.5)")
-            default: break
-            }
+        for x in PublishedSeriesRegistry.all where (counts[x.table]?.computed ?? 0) == 0 && (counts[x.table]?.unchanged ?? 0) == 0 {
+            report.notes += x.emptyNotes(defs, on: r.to, valued: valued)
         }
         lap("publish")
         let held = counts.values.reduce(0) { $0 + $1.held }
@@ -306,7 +271,7 @@ public enum RunJob {
         if r.writeFiles, let root {
             let dir = root + "/\(r.to)"
             for name in defs.publication.dailyFiles {
-                guard let kind = ExportKind(rawValue: name) else { continue }
+                guard let kind = ExportKind.named(name) else { continue }
                 let path = dir + "/\(name).csv"
                 let range = kind == .rejects || kind == .runs ? DateRange() : DateRange(from: r.to, to: r.to)
                 try ExportJob.run(store: store, kind: kind, range: range, format: .csv, out: path,
@@ -332,9 +297,7 @@ public enum RunJob {
 
     /// Every resolved definition a daily run publishes under.
     static func allDefinitions(_ defs: MethodologyDefinitions) -> [StoredDefinition] {
-        defs.reference.grades.grades.compactMap { defs.fixingDefinitions[$0.id] } + defs.indices.compactMap { defs.indexDefinitions[$0.id] }
-            + defs.futures.filter { !$0.termGrades.isEmpty }.map { FuturesJob.curveDefinition($0, defs) }
-            + defs.rollingIndices.map { FuturesJob.indexDefinition($0, defs) } + defs.funds.map { FundJob.definition($0, defs) }
+        PublishedSeriesRegistry.all.flatMap { $0.definitions(defs) }
     }
 
     // MARK: Inbox
@@ -450,117 +413,52 @@ public enum RunJob {
 
     // MARK: Compute
 
-    /// A value waiting to be published.
-    enum Item {
-        case fixing(FixingRecord)
-        case index(IndexLevelRecord, [IndexWeightRecord])
-        case curve(CurveRecord)
-        case futures(FuturesIndexRecord)
-        case fund(FundNAVRecord)
-    }
-
     struct Plan {
-        /// Values to publish (new, restated or held), by date, with whether a change must be held.
-        var pending: [CivilDate: [(item: Item, hold: Bool)]] = [:]
+        /// Values to publish (new, restated or held), by date: the series' table, the value, and whether
+        /// a change must be held.
+        var pending: [CivilDate: [(series: String, item: any SeriesRecord, hold: Bool)]] = [:]
         var counts: [String: SeriesCounts] = [:]
         /// Values recomputed identical to what is published, by date (each date's run records them).
         var unchangedByDate: [CivilDate: Int] = [:]
         var warnings: [String] = []
-        /// The values each stage read, as the publication will leave them (for verify and explain).
+        /// The fixings the later stages read, as the publication will leave them.
         var fixings: [FixingValue] = []
-        var curves: [CurveRecord] = []
         /// Seconds per stage (logged).
         var seconds: [(stage: String, seconds: Double)] = []
     }
 
-    /// §9.2: every series for [from, to], stage by stage. Each stage reads the values of the stage
-    /// before as they will stand once this run has published (stored values, replaced by this run's
-    /// new and restated ones; a held change is not read), so what is published is consistent.
+    /// §9.2: every registered series for [from, to], through the one pipeline. Each value is decided
+    /// against the store (new, unchanged, restated or held); later stages read this run's new and
+    /// restated values, never a held one, so what is published is consistent.
     static func compute(_ s: StoreSession, defs: MethodologyDefinitions, from: CivilDate, to: CivilDate, context: PublishContext) throws -> Plan {
         var plan = Plan()
-        var t0 = Date()
-        func lap(_ stage: String) {
-            plan.seconds.append((stage, Date().timeIntervalSince(t0)))
-            t0 = Date()
-        }
         // §9.2: a chain-linked value (index level, rolling index, NAV) whose earlier change was held is
         // held too, so what is published never chains from an unpublished value.
         var heldChains = Set<String>()
-        func keep(_ series: String, _ d: PublishDecision, _ date: String, _ item: Item, chain: String? = nil) {
-            plan.counts[series, default: SeriesCounts()].computed += 1
+        var previews: [String: any AnySeriesPublisher] = [:]
+        for x in PublishedSeriesRegistry.all { previews[x.table] = try x.publisher(s, runID: 0, computedAt: "", context: context) }
+        let state = PipelineState(s, defs: defs, from: from, to: to) { series, r in
+            let d = try previews[series.table]!.decide(any: r)
+            plan.counts[series.table, default: SeriesCounts()].computed += 1
+            guard let day = CivilDate(iso: r.date) else { return d }
             if d == .unchanged {
-                plan.counts[series, default: SeriesCounts()].unchanged += 1
-                if let day = CivilDate(iso: date) { plan.unchangedByDate[day, default: 0] += 1 }
+                plan.counts[series.table, default: SeriesCounts()].unchanged += 1
+                plan.unchangedByDate[day, default: 0] += 1
+                return d
             }
             var hold = false
-            if let chain {
+            if series.chainLinked {
+                let chain = series.table + "|" + r.seriesKey
                 if d == .held { heldChains.insert(chain) }
                 if d == .restate, heldChains.contains(chain) { hold = true }
             }
-            guard d != .unchanged, let day = CivilDate(iso: date) else { return }
-            plan.pending[day, default: []].append((item, hold))
+            plan.pending[day, default: []].append((series.table, r, hold))
+            return d
         }
-        // Fixings (§5).
-        let stored = try s.latestFixingValues(to: to)
-        lap("published fixings")
-        // This run's new and restated fixings (dates in [from, to]), by grade and date.
-        var replaced: [String: FixingValue] = [:]
-        let fxPreview = try s.fixingPublisher(runID: 0, computedAt: "", context: context)
-        // §5.5: a stale fixing carries the published value of its date: this run's when it publishes
-        // that date (new or restated), else the stored one (a held recomputation is never carried).
-        let storedValues = PublishedValues(stored)
-        try FixingJob.compute(s, defs: defs, from: from, to: to, published: { g, d in
-            replaced[PublishedValues.key(g, d.description)] != nil ? nil : storedValues.value(g, d)
-        }) { f, names in
-            let rec = FixingJob.record(f, defs: defs, names: names)
-            let d = try fxPreview.decide(rec)
-            if d == .new || d == .restate { replaced[rec.grade + "|" + rec.date] = FixingValue(rec) }
-            keep("fixings", d, rec.date, .fixing(rec))
-        }
-        // The stored fixings with this run's in their place, then the new ones by grade and date. (The
-        // stages below key every fixing by grade and date: the order only needs to be deterministic.)
-        let first = from.description
-        plan.fixings = stored.map { $0.date >= first ? replaced.removeValue(forKey: $0.grade + "|" + $0.date) ?? $0 : $0 }
-            + replaced.values.sorted { ($0.grade, $0.date) < ($1.grade, $1.date) }
-        lap("fixings")
-        // Indices (§6).
-        let ixPreview = try s.indexLevelPublisher(runID: 0, computedAt: "", context: context)
-        for (def, values) in IndexJob.compute(defs: defs, prices: IndexJob.prices(plan.fixings), through: to) {
-            for v in values where v.date >= from {
-                let (level, weights) = IndexJob.records(def, v, defs: defs)
-                keep("index_levels", try ixPreview.decide(level), level.date, .index(level, weights), chain: "index|" + def.id)
-            }
-        }
-        lap("indices")
-        // Curves (§7.4).
-        let byGrade = FuturesJob.values(plan.fixings)
-        var stats = PublishStats()
-        var curves: [String: CurveRecord] = [:]
-        for c in try s.latestCurves(to: to) { curves[c.root + "|" + c.date + "|" + c.contract] = c }
-        let cvPreview = try s.curvePublisher(runID: 0, computedAt: "", context: context)
-        for c in FuturesJob.curveRecords(defs: defs, fixings: byGrade, from: from, to: to, stats: &stats) {
-            let d = try cvPreview.decide(c)
-            if d == .new || d == .restate { curves[c.root + "|" + c.date + "|" + c.contract] = c }
-            keep("curves", d, c.date, .curve(c))
-        }
-        plan.curves = curves.values.sorted { ($0.root, $0.date, $0.contract) < ($1.root, $1.date, $1.contract) }
-        plan.warnings += stats.warnings.filter { $0.contains(" \(to):") }
-        lap("curves")
-        // Rolling futures indices (§7.5–§7.7) and funds (§8).
-        let underlying = Set(defs.futures.map(\.underlying))
-        let market = try FuturesJob.market(s, defs: defs, through: to, curves: plan.curves, fixings: byGrade.filter { underlying.contains($0.key) })
-        let fiPreview = try s.futuresIndexPublisher(runID: 0, computedAt: "", context: context)
-        for r in try FuturesJob.indexRecords(defs: defs, values: FuturesJob.computeIndices(market, defs: defs, through: to), from: from,
-                                             stats: &stats) {
-            keep("futures_index_levels", try fiPreview.decide(r), r.date, .futures(r), chain: "futures|" + r.index)
-        }
-        lap("futures indices")
-        let fnPreview = try s.fundNAVPublisher(runID: 0, computedAt: "", context: context)
-        for r in try FundJob.navRecords(defs: defs, computed: try FundJob.compute(market, defs: defs, funds: nil, through: to), from: from,
-                                        stats: &stats) {
-            keep("fund_nav", try fnPreview.decide(r), r.date, .fund(r), chain: "fund|" + r.fund)
-        }
-        lap("funds")
+        try state.run()
+        plan.fixings = try state.fixings()
+        plan.seconds = state.seconds
+        plan.warnings += state.stats.warnings.filter { $0.contains(" \(to):") }
         return plan
     }
 }

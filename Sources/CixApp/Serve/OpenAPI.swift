@@ -3,15 +3,14 @@ import Foundation
 
 /// The OpenAPI 3.1 description of the API (`/api/v1/openapi.json`), built from the routes' parameters.
 enum OpenAPIDocument {
-    static let series: [(path: String, summary: String, id: String?, columns: [String])] = [
-        ("/api/v1/fixings", "Fixings (latest vintage), by grade then date (METHODOLOGY.md §5)", "grade", ExportJob.fixingColumns),
-        ("/api/v1/indices", "Benchmark index levels, by index then date (§6)", "index", ExportJob.indexColumns),
-        ("/api/v1/weights", "Index constituents and weights (§6.4)", "index", ExportJob.weightColumns),
-        ("/api/v1/futures-indices", "Rolling futures indices: ER, TR, holdings (§7.5–§7.7)", "index", ExportJob.futuresIndexColumns),
-        ("/api/v1/curves", "Model forward curves (§7.4)", "root", ExportJob.curveColumns),
-        ("/api/v1/settlements", "Exchange settlements (§7.3)", "contract", ExportJob.settlementColumns),
-        ("/api/v1/restatements", "Changes to published values (§9.3)", nil, ExportJob.restatementColumns),
-    ]
+    /// Every registered series, then the detail, input and record routes.
+    static var series: [(path: String, summary: String, id: String?, columns: [String])] {
+        PublishedSeriesRegistry.all.map { ("/api/v1/" + $0.export.rawValue, $0.summary, $0.idName, $0.exportColumns) } + [
+            ("/api/v1/weights", "Index constituents and weights (§6.4)", "index", ExportJob.weightColumns),
+            ("/api/v1/settlements", "Exchange settlements (§7.3)", "contract", ExportJob.settlementColumns),
+            ("/api/v1/restatements", "Changes to published values (§9.3)", nil, ExportJob.restatementColumns),
+        ]
+    }
 
     static func parameter(_ name: String, _ description: String, required: Bool = false, in place: String = "query", format: String? = nil,
                           pattern: String? = nil) -> [String: Any] {
@@ -51,8 +50,8 @@ enum OpenAPIDocument {
             paths[s.path + ".csv"] = ["get": ["summary": s.summary + ", as CSV", "parameters": params, "responses": responses(s.columns)]]
         }
         let fundParams = [parameter("id", "fund id (funds.yaml)", required: true, in: "path")] + range + [vintage]
-        paths["/api/v1/funds/{id}/nav"] = ["get": ["summary": "A fund's NAV days (§8)", "parameters": fundParams, "responses": responses(ExportJob.fundColumns)]]
-        paths["/api/v1/funds/{id}/nav.csv"] = ["get": ["summary": "A fund's NAV days, as CSV", "parameters": fundParams, "responses": responses(ExportJob.fundColumns)]]
+        paths["/api/v1/funds/{id}/nav"] = ["get": ["summary": "A fund's NAV days (§8)", "parameters": fundParams, "responses": responses(ExportJob.columns(.funds))]]
+        paths["/api/v1/funds/{id}/nav.csv"] = ["get": ["summary": "A fund's NAV days, as CSV", "parameters": fundParams, "responses": responses(ExportJob.columns(.funds))]]
         let quoteParams = range + [parameter("grade", "only quotes in this grade"), parameter("source", "only this source"),
                                    parameter("page", "page number from 1 (default 1)", pattern: "^[0-9]+$"),
                                    parameter("page_size", "rows a page, 1 to 10000 (default 1000)", pattern: "^[0-9]+$")]
@@ -90,7 +89,7 @@ enum OpenAPIDocument {
                 "summary": "A fund design's NAV computed on the fly, nothing stored (the designer's engine)" + (suffix.isEmpty ? "" : ", as CSV"),
                 "requestBody": ["required": true, "content": ["application/json": ["schema": ["type": "object", "properties": whatIfProps,
                                                                                              "additionalProperties": false]]]],
-                "responses": responses(ExportJob.fundColumns),
+                "responses": responses(ExportJob.columns(.funds)),
             ]]
         }
         paths["/api/v1/openapi.json"] = ["get": ["summary": "This document", "responses": ["200": ["description": "OpenAPI 3.1"],

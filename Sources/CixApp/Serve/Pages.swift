@@ -106,12 +106,7 @@ extension WebApp {
     /// An index, rolling futures index or fund: its factsheet page, with the app's navigation.
     /// `to` is the as-of date (the last published one by default), `from` the first date charted.
     func seriesPage(kind: String, id: String, from: CivilDate? = nil, to: CivilDate? = nil) throws -> FactsheetPage {
-        let known: Bool
-        switch kind {
-        case "index": known = defs.indices.contains { $0.id == id }
-        case "futures": known = defs.rollingIndices.contains { $0.id == id }
-        default: known = defs.funds.contains { $0.id == id }
-        }
+        let known = PublishedSeriesRegistry.all.first { $0.page?.kind == kind }?.ids(defs).contains(id) ?? false
         guard known else { throw WebError(404, parameter: kind, "no \(kind) \(id)") }
         let last = try lastDate()
         let d = min(to ?? last, last)
@@ -221,13 +216,14 @@ extension WebApp {
         try WebApp.only(q, allowed, what: "route")
         guard let id = idParam.flatMap({ q[$0] }) ?? q["series"] else { return nil }
         let known: Bool
-        switch kind {
-        case .fixings: known = defs.reference.grades.grade(id: id) != nil
-        case .indices, .weights: known = defs.indices.contains { $0.id == id }
-        case .futuresIndices: known = defs.rollingIndices.contains { $0.id == id }
-        case .curves: known = defs.futures.contains { $0.root == id }
-        case .settlements: known = Contract.parse(id, roots: defs.futures.map(\.root)) != nil
-        default: known = false
+        if let x = PublishedSeriesRegistry.exported(as: kind) {
+            known = x.ids(defs).contains(id)
+        } else if kind == .weights {
+            known = defs.indices.contains { $0.id == id }
+        } else if kind == .settlements {
+            known = Contract.parse(id, roots: defs.futures.map(\.root)) != nil
+        } else {
+            known = false
         }
         guard known else { throw WebError(404, parameter: idParam ?? "series", "no \(idParam ?? "series") \(id.prefix(80))") }
         return id
@@ -272,7 +268,7 @@ extension WebApp {
 
     /// The dates of any published row (cached per publication version).
     func dataSpan() throws -> ClosedRange<CivilDate>? {
-        try cache.span(version: try version(), load: { try store.read { try $0.publishedDateSpan() } })
+        try cache.span(version: try version(), load: { try store.read { try $0.publishedDateSpan(tables: PublishedSeriesRegistry.all.map(\.table) + ["settlements", "restatements"]) } })
     }
 
     /// An export as the API serves it, cached: the bytes `cix export` writes (CSV), or a JSON array.
@@ -408,8 +404,8 @@ extension WebApp {
         let (m, through) = try market()
         let r = try WhatIf.compute(f, market: m, defs: defs, through: through, compare: false)
         let sink = TextSink()
-        let w = TableWriter(columns: ExportJob.fundColumns, format: csv ? .csv : .json, sink: sink)
-        for x in r.records { w.row(ExportJob.fundRow(x)) }
+        let w = TableWriter(columns: ExportJob.columns(.funds), format: csv ? .csv : .json, sink: sink)
+        for x in r.records { w.row(ExportJob.row(x)) }
         return WebApp.response(.ok, csv ? "text/csv; charset=utf-8" : "application/json", csv ? sink.bytes : WebApp.jsonArray(sink.bytes))
     }
 }

@@ -249,7 +249,7 @@ public struct WebApp: Sendable {
             let bytes = try app.respond(try app.gradePage(id, date: try WebApp.date(q, "date"), from: from, to: to), path: "/grades/\(id)", query: q)
             return WebApp.response(.ok, WebApp.contentType(q), bytes)
         }
-        for (prefix, kind) in [("indices", "index"), ("futures", "futures"), ("funds", "fund")] {
+        for (prefix, kind) in PublishedSeriesRegistry.all.compactMap(\.page) {
             get("/\(prefix)/:id") { r, c in
                 let q = try WebApp.query(r)
                 try WebApp.only(q, WebApp.pageKeys.union(["from", "to"]))
@@ -272,9 +272,8 @@ public struct WebApp: Sendable {
             }
         }
         // API (§ README "cix serve"): JSON arrays with the export's column names, or the export's CSV.
-        let series: [(String, ExportKind, String?)] = [("fixings", .fixings, "grade"), ("indices", .indices, "index"), ("weights", .weights, "index"),
-                                                      ("futures-indices", .futuresIndices, "index"), ("curves", .curves, "root"),
-                                                      ("settlements", .settlements, "contract"), ("restatements", .restatements, nil)]
+        let series: [(String, ExportKind, String?)] = PublishedSeriesRegistry.all.map { ($0.export.rawValue, $0.export, $0.idName) }
+            + [("weights", .weights, "index"), ("settlements", .settlements, "contract"), ("restatements", .restatements, nil)]
         for (name, kind, idParam) in series {
             let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { r, _ in
                 try app.seriesAPI(kind: kind, idParam: idParam, query: try WebApp.query(r), csv: WebApp.wantsCSV(r))

@@ -213,7 +213,7 @@ public enum WhatIf {
         let records: [FundNAVRecord]
         do {
             computed = try FundJob.compute(m, defs: d2, funds: nil, through: through)
-            records = try FundJob.navRecords(defs: d2, computed: Array(computed.prefix(1)), from: f.inception, stats: &stats)
+            records = try FundJob.navRecords(defs: d2, computed: Array(computed.prefix(1)), market: m, from: f.inception, stats: &stats)
         } catch let e as FundError {
             throw WebError(400, parameter: "design", e.description)
         }

@@ -14,5 +14,15 @@ public enum FuturesAudit {
         return "\(index)|\(date)|\(holdings)|\(p)|\(rate.map { "\($0)" } ?? "")\n"
     }
 
+    /// §8.3: `FUND|DATE|PREVIOUS|POSITIONS|C1=P1 C2=P2 …|RATE` + LF: the positions after the previous NAV
+    /// day's close and after this day's (the export's `positions`; PREVIOUS empty on the first day), the
+    /// price that day of every contract in either, in ticker order (§7.7's rule), and the T-bill rate the
+    /// day's interest used (empty for fixed or no collateral).
+    public static func navText(fund: String, date: CivilDate, previous: String, positions: String, prices: [String: Double],
+                               rate: Double?) -> String {
+        let p = prices.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        return "\(fund)|\(date)|\(previous)|\(positions)|\(p)|\(rate.map { "\($0)" } ?? "")\n"
+    }
+
     public static func hash(_ text: String) -> String { FixingAudit.sha256(text) }
 }

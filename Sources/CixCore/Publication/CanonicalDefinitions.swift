@@ -3,6 +3,13 @@
 /// comment, changes nothing that is already published. The store keeps each canonical text by hash,
 /// so an old value stays explainable after the definitions change.
 public enum CanonicalDefinitions {
+    /// §9.4: the definitions hash a daily run records, over everything it publishes under (the index
+    /// hash covers the fixings', the funds hash the futures'): when it changes, the run recomputes
+    /// from the first published date.
+    public static func dailyRunHash(indexHash: String, futuresHash: String, fundsHash: String) -> String {
+        FixingAudit.sha256(indexHash + "|" + fundsHash + "|" + futuresHash)
+    }
+
     static func num(_ v: Double) -> String { "\(v)" }
 
     /// The fixing parameters (§5), one `key=value` line each, in this order.

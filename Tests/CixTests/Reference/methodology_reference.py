@@ -7,6 +7,7 @@ Usage (reads JSON on stdin, writes JSON on stdout):
   python3 methodology_reference.py index-hash  {"indices": "indices.csv", "weights": "weights.csv", "index": I, "date": D}
   python3 methodology_reference.py curve-hash  {"fixings": "fixings.csv", "underlying": G, "strip": {"1": G1, ...}, "date": D}
   python3 methodology_reference.py roll-hash   {"indices": "futures-indices.csv", "settlements": "settlements.csv", "curves": "curves.csv", "index": I, "date": D}
+  python3 methodology_reference.py nav-hash    {"funds": "funds.csv", "settlements": ..., "curves": ..., "indices": "futures-indices.csv", "rate_index": I|null, "fund": F, "date": D}
 """
 import csv, hashlib, json, sys
 from datetime import datetime, timezone
@@ -165,10 +166,8 @@ def curve_hash(fixings, underlying, strip, date):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def roll_hash(indices, settlements, curves, index, date):
-    """§7.7 audit from the futures-indices, settlements and curves exports."""
-    with open(indices, newline="", encoding="utf-8") as f:
-        row = next(r for r in csv.DictReader(f) if r["index"] == index and r["date"] == date)
+def price_rule(settlements, curves, date):
+    """§7.7: the settlement of the day, else a positive model price, else the last such on an earlier day."""
     settle, model = {}, {}
     with open(settlements, newline="", encoding="utf-8") as f:
         for r in csv.DictReader(f):
@@ -187,9 +186,35 @@ def roll_hash(indices, settlements, curves, index, date):
                 return model[(contract, d)]
         raise KeyError(contract)
 
+    return price
+
+
+def roll_hash(indices, settlements, curves, index, date):
+    """§7.7 audit from the futures-indices, settlements and curves exports."""
+    with open(indices, newline="", encoding="utf-8") as f:
+        row = next(r for r in csv.DictReader(f) if r["index"] == index and r["date"] == date)
+    price = price_rule(settlements, curves, date)
     held = [h.split(":")[0] for h in row["holdings"].split()]
     prices = " ".join(f"{c}={price(c)}" for c in sorted(held))
     text = f"{index}|{date}|{row['holdings']}|{prices}|{row['tbill_rate']}\n"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def nav_hash(funds, settlements, curves, indices, rate_index, fund, date):
+    """§8.3 audit from the funds, settlements, curves and futures-indices exports."""
+    with open(funds, newline="", encoding="utf-8") as f:
+        rows = sorted((r for r in csv.DictReader(f) if r["fund"] == fund and r["date"] <= date), key=lambda r: r["date"])
+    row = rows[-1]
+    assert row["date"] == date
+    previous = rows[-2]["positions"] if len(rows) > 1 else ""
+    price = price_rule(settlements, curves, date)
+    held = {p.split(":")[0] for p in (previous.split() + row["positions"].split())}
+    prices = " ".join(f"{c}={price(c)}" for c in sorted(held))
+    rate = ""
+    if rate_index is not None and len(rows) > 1:
+        with open(indices, newline="", encoding="utf-8") as f:
+            rate = next(r for r in csv.DictReader(f) if r["index"] == rate_index and r["date"] == date)["tbill_rate"]
+    text = f"{fund}|{date}|{previous}|{row['positions']}|{prices}|{rate}\n"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -206,3 +231,6 @@ if __name__ == "__main__":
         print(json.dumps(curve_hash(args["fixings"], args["underlying"], args["strip"], args["date"])))
     elif what == "roll-hash":
         print(json.dumps(roll_hash(args["indices"], args["settlements"], args["curves"], args["index"], args["date"])))
+    elif what == "nav-hash":
+        print(json.dumps(nav_hash(args["funds"], args["settlements"], args["curves"], args["indices"], args.get("rate_index"),
+                                  args["fund"], args["date"])))

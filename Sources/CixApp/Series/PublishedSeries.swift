@@ -1,0 +1,147 @@
+import CixCore
+import CixIO
+import CixStore
+import Foundation
+
+/// What a series is computed from: the restatement reason its changes record names it (§9.3).
+enum SeriesInputs: Sendable {
+    /// Quotes and FX rates (fixings and what is built from them without futures data).
+    case priced
+    /// Settlements and T-bill rates too (rolling indices, funds).
+    case futures
+}
+
+/// A published series, registered once (issue 20). The daily job, the single-stage commands, `cix verify`,
+/// `cix export`, the API routes and their OpenAPI description, and the web pages all iterate
+/// `PublishedSeries.all`; adding a series is a record type with its schema and compute step in CixCore,
+/// an entry here, and its table's migration.
+protocol AnyPublishedSeries: Sendable {
+    /// The store table, and the series' name in runs, restatements and `cix verify`.
+    var table: String { get }
+    var export: ExportKind { get }
+    /// One line for the export's and the API's help (with its METHODOLOGY section).
+    var summary: String { get }
+    /// The export column a `--series` value names (grade, index, root, fund).
+    var idName: String { get }
+    var exportColumns: [String] { get }
+    /// The stored column `--series` filters on.
+    var keyColumn: String { get }
+    /// Chain-linked values: a held change holds the later values of the key too (§9.2).
+    var chainLinked: Bool { get }
+    var inputs: SeriesInputs { get }
+    /// The single-stage command's job name in the runs table (`cix fix` → `fix`).
+    var job: String { get }
+    /// The web page of one key (`/indices/ID`), if any, and what it shows.
+    var page: (prefix: String, kind: String)? { get }
+    /// The series keys the definitions name (grades, indices, roots, funds): what an API query may ask for.
+    func ids(_ defs: MethodologyDefinitions) -> [String]
+    /// The definitions hash a single-stage run records, and the resolved definitions it publishes under.
+    func definitionsHash(_ defs: MethodologyDefinitions) -> String
+    func definitions(_ defs: MethodologyDefinitions) -> [StoredDefinition]
+    /// The compute step: emits the series' values for [from, to] into the pipeline state.
+    func compute(_ state: PipelineState) throws
+    /// A note when a run computed nothing for it (issue 22 #4).
+    func emptyNotes(_ defs: MethodologyDefinitions, on date: CivilDate, valued: Set<String>) -> [String]
+
+    func publisher(_ s: StoreSession, runID: Int64, computedAt: String, context: PublishContext?) throws -> any AnySeriesPublisher
+    /// The published values (chosen vintage) with a date in [from, to], of one series key if given.
+    func stored(_ s: StoreSession, from: CivilDate?, to: CivilDate?, series: String?, vintage: Vintage) throws -> [any SeriesRecord]
+}
+
+/// A publisher of any registered series' records.
+protocol AnySeriesPublisher {
+    func publish(any r: any SeriesRecord, hold: Bool) throws
+    func decide(any r: any SeriesRecord) throws -> PublishDecision
+    var written: Int { get }
+    var restated: Int { get }
+    var held: Int { get }
+    var unchanged: Int { get }
+}
+
+extension RecordPublisher: AnySeriesPublisher where R: SeriesRecord {
+    func publish(any r: any SeriesRecord, hold: Bool) throws { try publish(r as! R, hold: hold) }
+    func decide(any r: any SeriesRecord) throws -> PublishDecision { try decide(r as! R) }
+}
+
+/// A series of records of type R.
+struct PublishedSeries<R: SeriesRecord>: AnyPublishedSeries {
+    let export: ExportKind
+    let summary: String
+    let idName: String
+    let chainLinked: Bool
+    let inputs: SeriesInputs
+    let job: String
+    let page: (prefix: String, kind: String)?
+    let hash: @Sendable (MethodologyDefinitions) -> String
+    let resolved: @Sendable (MethodologyDefinitions) -> [StoredDefinition]
+    let step: @Sendable (PipelineState) throws -> Void
+    let notes: @Sendable (MethodologyDefinitions, CivilDate, Set<String>) -> [String]
+    let keys: @Sendable (MethodologyDefinitions) -> [String]
+
+    var table: String { R.schema.table }
+    var exportColumns: [String] { R.schema.exportColumns }
+    var keyColumn: String { R.schema.keys[0].column }
+    func ids(_ defs: MethodologyDefinitions) -> [String] { keys(defs) }
+    func definitionsHash(_ defs: MethodologyDefinitions) -> String { hash(defs) }
+    func definitions(_ defs: MethodologyDefinitions) -> [StoredDefinition] { resolved(defs) }
+    func compute(_ state: PipelineState) throws { try step(state) }
+    func emptyNotes(_ defs: MethodologyDefinitions, on date: CivilDate, valued: Set<String>) -> [String] { notes(defs, date, valued) }
+
+    func publisher(_ s: StoreSession, runID: Int64, computedAt: String, context: PublishContext?) throws -> any AnySeriesPublisher {
+        try s.publisher(R.self, runID: runID, computedAt: computedAt, context: context)
+    }
+
+    func stored(_ s: StoreSession, from: CivilDate?, to: CivilDate?, series: String?, vintage: Vintage) throws -> [any SeriesRecord] {
+        try s.latest(R.self, from: from, to: to, series: series.map { [$0] }, vintage: vintage)
+    }
+}
+
+/// The registered series, in the order the pipeline computes and the daily job publishes them (§9.2).
+enum PublishedSeriesRegistry {
+    static let fixings = PublishedSeries<FixingRecord>(
+        export: .fixings, summary: "Fixings (latest vintage), by grade then date (METHODOLOGY.md §5)", idName: "grade", chainLinked: false,
+        inputs: .priced, job: "fix", page: nil, hash: { $0.fixingHash },
+        resolved: { defs in defs.reference.grades.grades.compactMap { defs.fixingDefinitions[$0.id] } },
+        step: Stages.fixings, notes: { _, _, _ in [] }, keys: { $0.reference.grades.grades.map(\.id) })
+
+    static let indexLevels = PublishedSeries<IndexLevelRecord>(
+        export: .indices, summary: "Benchmark index levels, by index then date (§6)", idName: "index", chainLinked: true, inputs: .priced,
+        job: "index", page: ("indices", "index"), hash: { $0.indexHash },
+        resolved: { defs in defs.indices.compactMap { defs.indexDefinitions[$0.id] } }, step: Stages.indices,
+        notes: { _, d, _ in ["index_levels: none computed: no index has constituent fixings with values from its base date through \(d)"] },
+        keys: { $0.indices.map(\.id) })
+
+    static let curves = PublishedSeries<CurveRecord>(
+        export: .curves, summary: "Model forward curves (§7.4)", idName: "root", chainLinked: false, inputs: .priced, job: "futures curve",
+        page: nil, hash: { $0.futuresHash },
+        resolved: { defs in defs.futures.filter { !$0.termGrades.isEmpty }.map { FuturesJob.curveDefinition($0, defs) } },
+        step: Stages.curves, notes: { defs, d, valued in
+            defs.futures.compactMap { f in
+                let strip = f.termGrades.sorted { $0.key < $1.key }.map(\.value)
+                if !valued.contains(f.underlying) { return "curves: none for \(f.root) on \(d): its underlying \(f.underlying) has no fixing with a value" }
+                if !strip.contains(where: valued.contains) {
+                    return "curves: none for \(f.root) on \(d): none of its strip grades (\(strip.joined(separator: ", "))) has a fixing with a value (§7.4)"
+                }
+                return nil
+            }
+        }, keys: { $0.futures.filter { !$0.termGrades.isEmpty }.map(\.root) })
+
+    static let futuresIndices = PublishedSeries<FuturesIndexRecord>(
+        export: .futuresIndices, summary: "Rolling futures indices: ER, TR, holdings (§7.5–§7.7)", idName: "index", chainLinked: true,
+        inputs: .futures, job: "futures index", page: ("futures", "futures"), hash: { $0.futuresHash },
+        resolved: { defs in defs.rollingIndices.map { FuturesJob.indexDefinition($0, defs) } }, step: Stages.futuresIndices,
+        notes: { defs, d, _ in ["futures_index_levels: none computed: " + Stages.noPrices(defs, d)] },
+        keys: { $0.rollingIndices.map(\.id) })
+
+    static let funds = PublishedSeries<FundNAVRecord>(
+        export: .funds, summary: "Fund NAV days: NAV per share, shares, net assets, cash, gains, interest, fees, costs, positions (§8)",
+        idName: "fund", chainLinked: true, inputs: .futures, job: "fund nav", page: ("funds", "fund"), hash: { $0.fundsHash },
+        resolved: { defs in defs.funds.map { FundJob.definition($0, defs) } }, step: Stages.funds,
+        notes: { defs, d, _ in ["fund_nav: none computed: " + Stages.noPrices(defs, d)] },
+        keys: { $0.funds.map(\.id) })
+
+    static let all: [any AnyPublishedSeries] = [fixings, indexLevels, curves, futuresIndices, funds]
+
+    static func named(_ table: String) -> (any AnyPublishedSeries)? { all.first { $0.table == table } }
+    static func exported(as kind: ExportKind) -> (any AnyPublishedSeries)? { all.first { $0.export == kind } }
+}
