@@ -441,6 +441,47 @@ extension ByteBuffer {
         }
     }
 
+    /// Issue 20 #1: every registered series is published by the daily job, verified, exported with its
+    /// schema's columns, served (rows, page, explain) and described in OpenAPI, from its one registration.
+    @Test func everyRegisteredSeriesIsPublishedVerifiedExportedServedAndExplained() async throws {
+        let all = PublishedSeriesRegistry.all
+        #expect(all.map(\.table) == ["fixings", "index_levels", "curves", "futures_index_levels", "fund_nav"])
+        let verify = try VerifyJob.run(store: f.store, defs: f.defs)
+        #expect(verify.differences.isEmpty)
+        let dir = try tempDir()
+        for x in all {
+            #expect(verify.checked.first { $0.series == x.table }.map { $0.values > 0 } == true, "\(x.table) not verified")
+            let (code, out, err) = try runProcess(builtCix, ["export", x.export.rawValue, "--db", f.db, "--out", dir + "/\(x.table).csv"])
+            #expect(code == 0, "\(out)\(err)")
+            let header = try String(contentsOfFile: dir + "/\(x.table).csv", encoding: .utf8).split(separator: "\n").first.map(String.init)
+            #expect(header == x.exportColumns.joined(separator: ","))
+        }
+        let rows = try all.map { x in try f.store.read { try x.stored($0, from: nil, to: nil, series: nil, vintage: .latest) } }
+        try await f.app().test(.router) { client in
+            let openAPI = try await client.execute(uri: "/api/v1/openapi.json", method: .get) { r in
+                (try JSONSerialization.jsonObject(with: Data(r.body.text.utf8)) as? [String: Any])?["paths"] as? [String: Any] ?? [:]
+            }
+            for (x, stored) in zip(all, rows) {
+                let last = try #require(stored.last)
+                let key = last.keyCells[0].description
+                try await client.execute(uri: "/api/v1/\(x.export.rawValue)?\(x.idName)=\(key)&from=\(last.date)", method: .get) { r in
+                    #expect(r.status == .ok, "\(x.table)")
+                    let list = try JSONSerialization.jsonObject(with: Data(r.body.text.utf8)) as? [[String: Any]]
+                    #expect(list?.isEmpty == false, "\(x.table)")
+                }
+                try await client.execute(uri: "/api/v1/explain/\(x.explainName)?\(x.idName)=\(key)&date=\(last.date)", method: .get) { r in
+                    #expect(r.status == .ok, "\(x.table): \(r.body.text.prefix(200))")
+                }
+                if let page = x.page {
+                    try await client.execute(uri: "/\(page.prefix)/\(key)", method: .get) { r in #expect(r.status == .ok, "\(x.table) page") }
+                }
+                for p in ["/api/v1/\(x.export.rawValue)", "/api/v1/\(x.export.rawValue).csv", "/api/v1/explain/\(x.explainName)"] {
+                    #expect(openAPI[p] != nil, "\(p) missing from the OpenAPI document")
+                }
+            }
+        }
+    }
+
     /// Issue 20 #2 (METHODOLOGY §7.4, §7.7, §8.3): the curve, rolling-index and NAV inputs hashes are
     /// recomputed from the exports alone by the reference script, on the fixture's last published days;
     /// the worked examples' texts hash as the document says.

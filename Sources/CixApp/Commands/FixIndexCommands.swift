@@ -60,12 +60,14 @@ struct ExplainCommand: ParsableCommand {
         subcommands: [ExplainFixing.self, ExplainIndex.self, ExplainCurve.self, ExplainFuturesIndex.self, ExplainFund.self])
 }
 
-/// Prints an explanation as text (with whether it reproduces the stored value) or JSON.
-func printExplanation<T: Encodable & Sendable>(_ e: Explanation<T>, format: ExplainFormat, text: (T, String?) -> String) throws {
+/// Prints a registered series' explanation as text (with whether it reproduces the stored value) or JSON.
+func printExplanation(_ series: any AnyPublishedSeries, store: StoreOptions, indices: IndicesOptions, key: String, date: CivilDate,
+                      format: ExplainFormat) throws {
+    let e = try series.explain(try store.openReadOnly(), try indices.methodology(), key: key, date: date)
     switch format {
-    case .json: print(try ExplainRender.json(e.trace), terminator: "")
+    case .json: print(e.json, terminator: "")
     case .text:
-        print(text(e.trace, e.stored), terminator: "")
+        print(e.text, terminator: "")
         print(e.stored == nil ? "not stored yet" : (e.reproduces ? "recomputed value equals the stored one" : "DIFFERS from the stored value"))
     }
 }
@@ -80,8 +82,7 @@ struct ExplainFixing: ParsableCommand {
     @Option(help: "text or json.") var format: ExplainFormat = .text
 
     func run() throws {
-        let e = try ExplainJob.fixing(store: try store.openReadOnly(), defs: try indices.methodology(), grade: grade, date: date)
-        try printExplanation(e, format: format, text: ExplainRender.text)
+        try printExplanation(PublishedSeriesRegistry.fixings, store: store, indices: indices, key: grade, date: date, format: format)
     }
 }
 
@@ -95,8 +96,7 @@ struct ExplainIndex: ParsableCommand {
     @Option(help: "text or json.") var format: ExplainFormat = .text
 
     func run() throws {
-        let e = try ExplainJob.index(store: try store.openReadOnly(), defs: try indices.methodology(), index: index, date: date)
-        try printExplanation(e, format: format, text: ExplainRender.text)
+        try printExplanation(PublishedSeriesRegistry.indexLevels, store: store, indices: indices, key: index, date: date, format: format)
     }
 }
 
@@ -110,8 +110,7 @@ struct ExplainCurve: ParsableCommand {
     @Option(help: "text or json.") var format: ExplainFormat = .text
 
     func run() throws {
-        try printExplanation(try ExplainJob.curve(store: try store.openReadOnly(), defs: try indices.methodology(), root: root, date: date),
-                             format: format) { t, _ in t.text }
+        try printExplanation(PublishedSeriesRegistry.curves, store: store, indices: indices, key: root, date: date, format: format)
     }
 }
 
@@ -125,8 +124,7 @@ struct ExplainFuturesIndex: ParsableCommand {
     @Option(help: "text or json.") var format: ExplainFormat = .text
 
     func run() throws {
-        try printExplanation(try ExplainJob.futuresIndex(store: try store.openReadOnly(), defs: try indices.methodology(), index: index, date: date),
-                             format: format) { t, _ in t.text }
+        try printExplanation(PublishedSeriesRegistry.futuresIndices, store: store, indices: indices, key: index, date: date, format: format)
     }
 }
 
@@ -140,8 +138,7 @@ struct ExplainFund: ParsableCommand {
     @Option(help: "text or json.") var format: ExplainFormat = .text
 
     func run() throws {
-        try printExplanation(try ExplainJob.fund(store: try store.openReadOnly(), defs: try indices.methodology(), fund: fund, date: date),
-                             format: format) { t, _ in t.text }
+        try printExplanation(PublishedSeriesRegistry.funds, store: store, indices: indices, key: fund, date: date, format: format)
     }
 }
 

@@ -61,15 +61,6 @@ public enum ExplainJob {
     }
 }
 
-/// The labelled fields of a stored record, in declaration order; version and run are bookkeeping and
-/// left out (what `cix explain` shows and `cix verify` compares).
-func recordFields<T>(_ record: T) -> [(label: String, value: Any)] {
-    Mirror(reflecting: record).children.compactMap { c in
-        guard let l = c.label, l != "version", l != "runID" else { return nil }
-        return (l, c.value)
-    }
-}
-
 /// A recomputed record of the futures and fund layers beside the stored one (`cix explain curve |
 /// futures-index | fund`): the inputs it read, then each field stored and recomputed.
 public struct RecordTrace: Sendable, Encodable {
@@ -89,16 +80,11 @@ public struct RecordTrace: Sendable, Encodable {
     public var inputs: [Line]
     public var fields: [Field]
 
-    /// The fields of two records side by side (labels from the record type).
-    static func fields<T>(stored: T?, recomputed: T?) -> [Field] {
-        let a = stored.map(recordFields) ?? [], b = recomputed.map(recordFields) ?? []
-        func value(_ list: [(label: String, value: Any)], _ l: String) -> String {
-            guard let v = list.first(where: { $0.label == l })?.value else { return "-" }
-            let m = Mirror(reflecting: v)
-            if m.displayStyle == .optional { return m.children.first.map { "\($0.value)" } ?? "-" }
-            return "\(v)"
+    /// The value fields of two records side by side, by their export names (the series' schema).
+    static func fields<R: SeriesRecord>(stored: R?, recomputed: R?) -> [Field] {
+        R.schema.values.map { f in
+            Field(name: f.export, stored: stored.map { f.get($0).description } ?? "-", recomputed: recomputed.map { f.get($0).description } ?? "-")
         }
-        return (b.isEmpty ? a : b).map(\.label).map { Field(name: $0, stored: value(a, $0), recomputed: value(b, $0)) }
     }
 
     public var text: String {

@@ -33,6 +33,9 @@ protocol AnyPublishedSeries: Sendable {
     var job: String { get }
     /// The web page of one key (`/indices/ID`), if any, and what it shows.
     var page: (prefix: String, kind: String)? { get }
+    /// `cix explain NAME` and `/api/v1/explain/NAME`: the value of one key on a date, recomputed with its trace.
+    var explainName: String { get }
+    func explain(_ store: Store, _ defs: MethodologyDefinitions, key: String, date: CivilDate) throws -> ExplainedValue
     /// The series keys the definitions name (grades, indices, roots, funds): what an API query may ask for.
     func ids(_ defs: MethodologyDefinitions) -> [String]
     /// The definitions hash a single-stage run records, and the resolved definitions it publishes under.
@@ -77,11 +80,16 @@ struct PublishedSeries<R: SeriesRecord>: AnyPublishedSeries {
     let step: @Sendable (PipelineState) throws -> Void
     let notes: @Sendable (MethodologyDefinitions, CivilDate, Set<String>) -> [String]
     let keys: @Sendable (MethodologyDefinitions) -> [String]
+    let explainName: String
+    let explainer: @Sendable (Store, MethodologyDefinitions, String, CivilDate) throws -> ExplainedValue
 
     var table: String { R.schema.table }
     var exportColumns: [String] { R.schema.exportColumns }
     var keyColumn: String { R.schema.keys[0].column }
     func ids(_ defs: MethodologyDefinitions) -> [String] { keys(defs) }
+    func explain(_ store: Store, _ defs: MethodologyDefinitions, key: String, date: CivilDate) throws -> ExplainedValue {
+        try explainer(store, defs, key, date)
+    }
     func definitionsHash(_ defs: MethodologyDefinitions) -> String { hash(defs) }
     func definitions(_ defs: MethodologyDefinitions) -> [StoredDefinition] { resolved(defs) }
     func compute(_ state: PipelineState) throws { try step(state) }
@@ -102,14 +110,16 @@ enum PublishedSeriesRegistry {
         export: .fixings, summary: "Fixings (latest vintage), by grade then date (METHODOLOGY.md §5)", idName: "grade", chainLinked: false,
         inputs: .priced, job: "fix", page: nil, hash: { $0.fixingHash },
         resolved: { defs in defs.reference.grades.grades.compactMap { defs.fixingDefinitions[$0.id] } },
-        step: Stages.fixings, notes: { _, _, _ in [] }, keys: { $0.reference.grades.grades.map(\.id) })
+        step: Stages.fixings, notes: { _, _, _ in [] }, keys: { $0.reference.grades.grades.map(\.id) },
+        explainName: "fixing", explainer: { try ExplainJob.fixing(store: $0, defs: $1, grade: $2, date: $3).explained(ExplainRender.text) })
 
     static let indexLevels = PublishedSeries<IndexLevelRecord>(
         export: .indices, summary: "Benchmark index levels, by index then date (§6)", idName: "index", chainLinked: true, inputs: .priced,
         job: "index", page: ("indices", "index"), hash: { $0.indexHash },
         resolved: { defs in defs.indices.compactMap { defs.indexDefinitions[$0.id] } }, step: Stages.indices,
         notes: { _, d, _ in ["index_levels: none computed: no index has constituent fixings with values from its base date through \(d)"] },
-        keys: { $0.indices.map(\.id) })
+        keys: { $0.indices.map(\.id) },
+        explainName: "index", explainer: { try ExplainJob.index(store: $0, defs: $1, index: $2, date: $3).explained(ExplainRender.text) })
 
     static let curves = PublishedSeries<CurveRecord>(
         export: .curves, summary: "Model forward curves (§7.4)", idName: "root", chainLinked: false, inputs: .priced, job: "futures curve",
@@ -124,24 +134,43 @@ enum PublishedSeriesRegistry {
                 }
                 return nil
             }
-        }, keys: { $0.futures.filter { !$0.termGrades.isEmpty }.map(\.root) })
+        }, keys: { $0.futures.filter { !$0.termGrades.isEmpty }.map(\.root) },
+        explainName: "curve", explainer: { try ExplainJob.curve(store: $0, defs: $1, root: $2, date: $3).explained { t, _ in t.text } })
 
     static let futuresIndices = PublishedSeries<FuturesIndexRecord>(
         export: .futuresIndices, summary: "Rolling futures indices: ER, TR, holdings (§7.5–§7.7)", idName: "index", chainLinked: true,
         inputs: .futures, job: "futures index", page: ("futures", "futures"), hash: { $0.futuresHash },
         resolved: { defs in defs.rollingIndices.map { FuturesJob.indexDefinition($0, defs) } }, step: Stages.futuresIndices,
         notes: { defs, d, _ in ["futures_index_levels: none computed: " + Stages.noPrices(defs, d)] },
-        keys: { $0.rollingIndices.map(\.id) })
+        keys: { $0.rollingIndices.map(\.id) },
+        explainName: "futures-index",
+        explainer: { try ExplainJob.futuresIndex(store: $0, defs: $1, index: $2, date: $3).explained { t, _ in t.text } })
 
     static let funds = PublishedSeries<FundNAVRecord>(
         export: .funds, summary: "Fund NAV days: NAV per share, shares, net assets, cash, gains, interest, fees, costs, positions (§8)",
         idName: "fund", chainLinked: true, inputs: .futures, job: "fund nav", page: ("funds", "fund"), hash: { $0.fundsHash },
         resolved: { defs in defs.funds.map { FundJob.definition($0, defs) } }, step: Stages.funds,
         notes: { defs, d, _ in ["fund_nav: none computed: " + Stages.noPrices(defs, d)] },
-        keys: { $0.funds.map(\.id) })
+        keys: { $0.funds.map(\.id) },
+        explainName: "fund", explainer: { try ExplainJob.fund(store: $0, defs: $1, fund: $2, date: $3).explained { t, _ in t.text } })
 
     static let all: [any AnyPublishedSeries] = [fixings, indexLevels, curves, futuresIndices, funds]
 
     static func named(_ table: String) -> (any AnyPublishedSeries)? { all.first { $0.table == table } }
     static func exported(as kind: ExportKind) -> (any AnyPublishedSeries)? { all.first { $0.export == kind } }
+}
+
+/// A value explained (`cix explain`): its trace as JSON and as text, the stored version, and whether the
+/// recomputation reproduces it.
+struct ExplainedValue: Sendable {
+    var json: String
+    var text: String
+    var stored: String?
+    var reproduces: Bool
+}
+
+extension Explanation where Trace: Encodable {
+    func explained(_ text: (Trace, String?) -> String) throws -> ExplainedValue {
+        ExplainedValue(json: try ExplainRender.json(trace), text: text(trace, stored), stored: stored, reproduces: reproduces)
+    }
 }

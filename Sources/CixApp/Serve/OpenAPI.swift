@@ -62,14 +62,17 @@ enum OpenAPIDocument {
                                                              "parameters": range + [parameter("funds", "comma-separated fund ids (default: every fund)")],
                                                              "responses": responses(FundJob.compareColumns)]]
         }
-        paths["/api/v1/explain/fixing"] = ["get": [
-            "summary": "How a fixing came about, stage by stage (the JSON of cix explain fixing)",
-            "parameters": [parameter("grade", "grade id", required: true), parameter("date", "fixing date", required: true, format: "date")],
-            "responses": ["200": ["description": "the fixing trace", "content": ["application/json": ["schema": ["type": "object"]]]],
-                          "401": ["description": "missing or wrong bearer token (with --token)"],
-                          "400": ["description": "a missing or malformed parameter", "content": ["application/json": ["schema": errorSchema]]],
-                          "404": ["description": "an unknown grade, or no fixing on that date", "content": ["application/json": ["schema": errorSchema]]]],
-        ]]
+        for x in PublishedSeriesRegistry.all {
+            paths["/api/v1/explain/\(x.explainName)"] = ["get": [
+                "summary": "How one value came about: \(x.summary) (the JSON of cix explain \(x.explainName))",
+                "parameters": [parameter(x.idName, "\(x.idName) id", required: true), parameter("date", "date", required: true, format: "date")],
+                "responses": ["200": ["description": "the trace", "content": ["application/json": ["schema": ["type": "object"]]]],
+                              "401": ["description": "missing or wrong bearer token (with --token)"],
+                              "400": ["description": "a missing or malformed parameter", "content": ["application/json": ["schema": errorSchema]]],
+                              "404": ["description": "an unknown \(x.idName), or nothing published on that date",
+                                      "content": ["application/json": ["schema": errorSchema]]]],
+            ]]
+        }
         let enums: [String: [String]] = ["design": ["front", "deferred", "ladder"], "contracts": ["whole", "fractional"], "flows": ["base", "none"]]
         var whatIfProps = Dictionary(uniqueKeysWithValues: WhatIf.parameters.map { p -> (String, Any) in
             var schema: [String: Any] = ["description": p.help]

@@ -354,15 +354,17 @@ extension WebApp {
         return r
     }
 
-    func explainAPI(_ q: [String: String]) throws -> Response {
-        try WebApp.only(q, ["grade", "date"], what: "route")
-        guard let g = q["grade"] else { throw WebError(400, parameter: "grade", "missing") }
+    /// `GET /api/v1/explain/NAME?ID=KEY&date=D` for every registered series: the JSON of `cix explain NAME`.
+    func explainAPI(_ series: any AnyPublishedSeries, _ q: [String: String]) throws -> Response {
+        let id = series.idName
+        try WebApp.only(q, [id, "date"], what: "route")
+        guard let key = q[id] else { throw WebError(400, parameter: id, "missing") }
         guard let d = try WebApp.date(q, "date") else { throw WebError(400, parameter: "date", "missing") }
-        guard defs.reference.grades.grade(id: g) != nil else { throw WebError(404, parameter: "grade", "no grade \(g)") }
+        guard series.ids(defs).contains(key) else { throw WebError(404, parameter: id, "no \(id) \(key.prefix(80))") }
         do {
-            let e = try ExplainJob.fixing(store: store, defs: defs, grade: g, date: d)
-            guard e.stored != nil else { throw WebError(404, parameter: "date", "no fixing of \(g) is published for \(d)") }
-            return WebApp.response(.ok, "application/json", Array(try ExplainRender.json(e.trace).utf8))
+            let e = try series.explain(store, defs, key: key, date: d)
+            guard e.stored != nil else { throw WebError(404, parameter: "date", "no \(series.explainName) of \(key) is published for \(d)") }
+            return WebApp.response(.ok, "application/json", Array(e.json.utf8))
         } catch let e as ExplainJob.NotFound {
             throw WebError(404, parameter: "date", e.description)
         }

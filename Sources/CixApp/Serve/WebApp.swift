@@ -285,7 +285,9 @@ public struct WebApp: Sendable {
             try app.fundAPI(c.parameters.get("id") ?? "", query: try WebApp.query(r), csv: WebApp.wantsCSV(r))
         }
         get("/api/v1/funds/:id/nav.csv") { r, c in try app.fundAPI(c.parameters.get("id") ?? "", query: try WebApp.query(r), csv: true) }
-        get("/api/v1/explain/fixing") { r, _ in try app.explainAPI(try WebApp.query(r)) }
+        for x in PublishedSeriesRegistry.all {
+            get(RouterPath(stringLiteral: "/api/v1/explain/\(x.explainName)")) { r, _ in try app.explainAPI(x, try WebApp.query(r)) }
+        }
         get("/api/v1/quotes") { r, _ in try app.quotesAPI(try WebApp.query(r), csv: WebApp.wantsCSV(r)) }
         get("/api/v1/quotes.csv") { r, _ in try app.quotesAPI(try WebApp.query(r), csv: true) }
         get("/api/v1/fund-compare") { r, _ in
@@ -377,13 +379,19 @@ public struct WebApp: Sendable {
     }
 
     /// The routes and their methods (405 with Allow for another method).
-    static let routes: [(pattern: String, methods: String)] = [
-        ("^/$", "GET, HEAD"), ("^/grades/[^/]+$", "GET, HEAD"), ("^/(indices|futures|funds)/[^/]+$", "GET, HEAD"), ("^/whatif$", "GET, HEAD"),
-        ("^/api/v1/(fixings|indices|weights|futures-indices|curves|settlements|restatements)(\\.csv)?$", "GET, HEAD"),
-        ("^/api/v1/funds/[^/]+/nav(\\.csv)?$", "GET, HEAD"), ("^/api/v1/explain/fixing$", "GET, HEAD"), ("^/api/v1/openapi\\.json$", "GET, HEAD"),
+    static let routes: [(pattern: String, methods: String)] = {
+        let all = PublishedSeriesRegistry.all
+        let pages = all.compactMap(\.page?.prefix).joined(separator: "|")
+        let apis = (all.map(\.export.rawValue) + ["weights", "settlements", "restatements"]).joined(separator: "|")
+        return [
+        ("^/$", "GET, HEAD"), ("^/grades/[^/]+$", "GET, HEAD"), ("^/(\(pages))/[^/]+$", "GET, HEAD"), ("^/whatif$", "GET, HEAD"),
+        ("^/api/v1/(\(apis))(\\.csv)?$", "GET, HEAD"),
+        ("^/api/v1/funds/[^/]+/nav(\\.csv)?$", "GET, HEAD"), ("^/api/v1/explain/(\(all.map(\.explainName).joined(separator: "|")))$", "GET, HEAD"),
+        ("^/api/v1/openapi\\.json$", "GET, HEAD"),
         ("^/api/v1/fund-compare(\\.csv)?$", "GET, HEAD"), ("^/api/v1/quotes(\\.csv)?$", "GET, HEAD"),
         ("^/api/v1/whatif(\\.csv)?$", "POST"),
-    ]
+        ]
+    }()
 
     static func allowed(_ path: String) -> String? {
         routes.first { path.range(of: $0.pattern, options: .regularExpression) != nil }?.methods
