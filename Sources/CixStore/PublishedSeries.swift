@@ -2,52 +2,21 @@ import CixCore
 import Foundation
 import GRDB
 
-/// What the later stages read of a fixing (§6, §7.4): its key, status, value and capacity.
-public protocol FixingPoint {
-    var grade: String { get }
-    var date: String { get }
-    var status: String { get }
-    var value: Double? { get }
-    var capacityGPUs: Double { get }
-}
-
-extension FixingRecord: FixingPoint {}
-
-/// A fixing's key, status, value and capacity only (the daily job reads the whole history of them).
-public struct FixingValue: FixingPoint, Sendable, Hashable {
-    public var grade: String
-    public var date: String
-    public var status: String
-    public var value: Double?
-    public var capacityGPUs: Double
-
-    public init(_ r: some FixingPoint) {
-        grade = r.grade
-        date = r.date
-        status = r.status
-        value = r.value
-        capacityGPUs = r.capacityGPUs
-    }
-
-    init(grade: String, date: String, status: String, value: Double?, capacityGPUs: Double) {
-        self.grade = grade
-        self.date = date
-        self.status = status
-        self.value = value
-        self.capacityGPUs = capacityGPUs
-    }
-}
-
 extension StoreSession {
     /// The latest version of every fixing dated `to` or earlier, key, status, value and capacity only, by
-    /// grade then date (a fifth of the columns: the 96,000 fixings of a two-year store read in half the time).
+    /// grade then date (a fifth of the columns: the 96,000 fixings of a two-year store read in half the
+    /// time), typed here at the store's edge.
     public func latestFixingValues(to: CivilDate) throws -> [FixingValue] {
         var out: [FixingValue] = []
         let rows = try Row.fetchCursor(db, sql: """
             SELECT grade_id, date, status, value, capacity_gpus FROM fixings WHERE date <= ? ORDER BY grade_id, date, version
             """, arguments: [to.description])
         while let r = try rows.next() {
-            let f = FixingValue(grade: r[0], date: r[1], status: r[2], value: r[3], capacityGPUs: r[4])
+            let dateText: String = r[1], statusText: String = r[2]
+            guard let date = CivilDate(iso: dateText), let status = FixingStatus(rawValue: statusText) else {
+                throw DatabaseError(message: "fixings: \(r[0] as String) has an unreadable date or status (\(r[1] as String), \(r[2] as String))")
+            }
+            let f = FixingValue(grade: r[0], date: date, status: status, value: r[3], capacityGPUs: r[4])
             if let last = out.last, last.grade == f.grade, last.date == f.date { out[out.count - 1] = f } else { out.append(f) }
         }
         return out

@@ -6,7 +6,12 @@ import Foundation
 
 func publishSummary(_ what: String, _ dates: DateRangeOptions, _ s: PublishStats, seconds: Double) -> String {
     let st = s.byStatus.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-    return "\(what) \(dates.first)…\(dates.last): \(s.computed) computed (\(st)), \(s.newVersions) new versions, \(s.unchanged) unchanged, run \(s.runID) in \(String(format: "%.1f", seconds)) s"
+    let span = dates.first == dates.last ? dates.first.description : "\(dates.first)…\(dates.last)"
+    var line = "\(what) \(span): \(s.computed) computed" + (st.isEmpty ? "" : " (\(st))")
+    line += ", \(s.newVersions) new versions, \(s.unchanged) unchanged, run \(s.runID) in \(String(format: "%.1f", seconds)) s"
+    // Nothing computed says why (issue 22 #4), as the daily job's notes do.
+    for n in s.notes { line += "\nnote: " + n }
+    return line
 }
 
 /// A publishing command's body: load the definitions, run the job over the dates, print which

@@ -121,7 +121,11 @@ extension ExplainJob {
             var fields: [RecordTrace.Field] = []
             for c in recomputed {
                 let st = stored.first { $0.contract == c.contract }
-                fields.append(.init(name: "\(c.contract) (\(c.monthsAhead) ahead)", stored: st?.published ?? "-", recomputed: c.published ?? "-"))
+                fields.append(.init(name: "\(c.contract) (\(c.monthsAhead) ahead)", stored: st.map { "\($0.published ?? "-") (\($0.price.map { "\($0)" } ?? "-"))" } ?? "-",
+                                    recomputed: "\(c.published ?? "-") (\(c.price.map { "\($0)" } ?? "-"))"))
+            }
+            if let c = recomputed.first {
+                fields.append(.init(name: "inputs_hash", stored: stored.first?.inputsHash ?? "-", recomputed: c.inputsHash))
             }
             let same = stored.count == recomputed.count && zip(stored.sorted { $0.contract < $1.contract }, recomputed.sorted { $0.contract < $1.contract })
                 .allSatisfy { var a = $0; a.version = 0; return a == $1 }
@@ -180,6 +184,14 @@ extension ExplainJob {
             inputs.append(.init(name: "flow (shares)", value: f.flows[date].map { "\($0)" } ?? "0"))
             inputs.append(.init(name: "design", value: "\(f.design), \(f.contracts.rawValue) contracts, expense ratio \(f.expenseRatio), cost per contract \(f.costPerContract)"))
             inputs.append(.init(name: "positions after trading", value: d.positionsText))
+            // §8.3: the prices and the rate the day's inputs hash covers.
+            let previous = i > 0 ? days[i - 1] : nil
+            for c in Set(d.positions.keys).union(previous.map { Array($0.positions.keys) } ?? []).sorted(by: { $0.ticker < $1.ticker }) {
+                inputs.append(.init(name: "price \(c.ticker)", value: market.lastPrice(c, date).map { "\($0)" } ?? "-"))
+            }
+            if case .tbill = f.collateral {
+                inputs.append(.init(name: "T-bill rate (%) of \(previous?.date.description ?? "-")", value: previous.flatMap { market.rate($0.date) }.map { "\($0)" } ?? "-"))
+            }
             var a = stored
             a?.version = 0
             return Explanation(trace: RecordTrace(series: "fund NAV", key: fund, date: date.description, section: "§8.2–§8.3", inputs: inputs,

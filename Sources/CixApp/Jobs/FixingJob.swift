@@ -11,6 +11,8 @@ public struct PublishStats: Sendable {
     public var byStatus: [String: Int] = [:]
     public var runID: Int64 = 0
     public var warnings: [String] = []
+    /// Why nothing was computed, when nothing was (issue 22 #4).
+    public var notes: [String] = []
 }
 
 /// A job's inputs were made under other definitions: it refuses to stamp results with definitions
@@ -127,12 +129,11 @@ public enum FixingJob {
 /// §5.5: the published value of each grade and date, as a stale fixing carries it (`FixingJob.compute`'s
 /// `published`); run, `cix fix` and verify read it alike.
 struct PublishedValues {
-    private let values: [String: Double?]
-    init(_ fixings: [some FixingPoint]) {
-        values = Dictionary(fixings.map { (Self.key($0.grade, $0.date), $0.value) }) { a, _ in a }
+    private let values: [FixingKey: Double?]
+    init(_ fixings: [FixingValue]) {
+        values = Dictionary(fixings.map { (FixingKey($0.grade, $0.date), $0.value) }) { a, _ in a }
     }
-    static func key(_ grade: String, _ date: String) -> String { grade + "|" + date }
-    func value(_ grade: String, _ date: CivilDate) -> Double? { values[Self.key(grade, date.description)] ?? nil }
+    func value(_ grade: String, _ date: CivilDate) -> Double? { values[FixingKey(grade, date)] ?? nil }
 }
 
 /// Results of concurrent work, by index.

@@ -118,13 +118,13 @@ public enum FuturesJob {
 
     /// Latest fixings of some grades, by grade and day number.
     static func fixings(_ s: StoreSession, grades: Set<String>, through: CivilDate) throws -> [String: [Int64: Double]] {
-        values(try s.latestFixings(to: through, grades: grades))
+        values(try s.latestFixings(to: through, grades: grades).compactMap(FixingValue.init))
     }
 
     /// Fixing values by grade and day number (fixings without a value left out).
-    static func values(_ fixings: [some FixingPoint]) -> [String: [Int64: Double]] {
+    static func values(_ fixings: [FixingValue]) -> [String: [Int64: Double]] {
         var out: [String: [Int64: Double]] = [:]
-        for f in fixings { if let v = f.value, let d = CivilDate(iso: f.date) { out[f.grade, default: [:]][d.dayNumber] = v } }
+        for f in fixings { if let v = f.value { out[f.grade, default: [:]][f.date.dayNumber] = v } }
         return out
     }
 

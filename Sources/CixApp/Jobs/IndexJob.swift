@@ -18,7 +18,7 @@ public enum IndexJob {
                 throw StaleInputs(description: "fixings from \(a) to \(b) were computed under other definitions: run cix fix --from \(a) --to \(b) first")
             }
         }
-        return prices(fixings)
+        return prices(fixings.compactMap(FixingValue.init))
     }
 
     /// Every defined index's values from its base date through `to` (§6), from the stored fixings.
@@ -28,11 +28,10 @@ public enum IndexJob {
     }
 
     /// Fixings as the index engine reads them.
-    static func prices(_ fixings: [some FixingPoint]) -> [String: [Int64: ConstituentPrice]] {
+    static func prices(_ fixings: [FixingValue]) -> [String: [Int64: ConstituentPrice]] {
         var out: [String: [Int64: ConstituentPrice]] = [:]
         for f in fixings {
-            guard let d = CivilDate(iso: f.date), let st = FixingStatus(rawValue: f.status) else { continue }
-            out[f.grade, default: [:]][d.dayNumber] = ConstituentPrice(value: f.value, status: st, capacityGPUs: f.capacityGPUs)
+            out[f.grade, default: [:]][f.date.dayNumber] = ConstituentPrice(value: f.value, status: f.status, capacityGPUs: f.capacityGPUs)
         }
         return out
     }

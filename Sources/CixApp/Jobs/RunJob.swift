@@ -191,7 +191,7 @@ public enum RunJob {
         var plan = Plan()
         if upToDate {
             logger.info("up to date: no new input since the last run as of \(r.to)")
-            plan.fixings = try store.read { try $0.latestFixings(from: r.to, to: r.to) }.map(FixingValue.init)
+            plan.fixings = try store.read { try $0.latestFixings(from: r.to, to: r.to) }.compactMap(FixingValue.init)
         } else {
             report.recomputed = start...r.to
             logger.info("recomputing \(start) to \(r.to) as of \(r.to)")
@@ -237,7 +237,7 @@ public enum RunJob {
         progress?.finish()
         report.series = PublishedSeriesRegistry.all.map { ($0.table, counts[$0.table] ?? SeriesCounts()) }
         // Issue 22 #4: a series with nothing computed says why (a note, not a warning).
-        let valued = Set(plan.fixings.filter { $0.value != nil && $0.date == r.to.description }.map(\.grade))
+        let valued = Set(plan.fixings.filter { $0.value != nil && $0.date == r.to }.map(\.grade))
         for x in PublishedSeriesRegistry.all where (counts[x.table]?.computed ?? 0) == 0 && (counts[x.table]?.unchanged ?? 0) == 0 {
             report.notes += x.emptyNotes(defs, on: r.to, valued: valued)
         }
@@ -251,19 +251,19 @@ public enum RunJob {
             // Only a grade that got worse since the previous fixing date (ok → stale, ok or stale →
             // suspended) is a warning (exit 6); one that stays stale or suspended is a note, so a store
             // with grades that are dark for long does not alert every day (§9.4).
-            let fixings = plan.fixings.filter { $0.date == r.to.description }
-            let prevDate = defs.fixing.previousFixingDates(r.to, 1, calendar: defs.calendar).first?.description
-            var previous: [String: String] = [:]
+            let fixings = plan.fixings.filter { $0.date == r.to }
+            let prevDate = defs.fixing.previousFixingDates(r.to, 1, calendar: defs.calendar).first
+            var previous: [String: FixingStatus] = [:]
             if let prevDate { for f in plan.fixings where f.date == prevDate { previous[f.grade] = f.status } }
-            func rank(_ s: String?) -> Int { s == FixingStatus.suspended.rawValue ? 2 : s == FixingStatus.stale.rawValue ? 1 : 0 }
+            func rank(_ s: FixingStatus?) -> Int { s == .suspended ? 2 : s == .stale ? 1 : 0 }
             func list(_ g: [String]) -> String { g.prefix(6).joined(separator: ", ") + (g.count > 6 ? ", …" : "") }
             for status in [FixingStatus.stale, .suspended] {
-                let grades = fixings.filter { $0.status == status.rawValue }
+                let grades = fixings.filter { $0.status == status }
                 guard !grades.isEmpty else { continue }
                 let worse = grades.filter { rank($0.status) > rank(previous[$0.grade]) }.map(\.grade)
                 let still = grades.filter { rank($0.status) <= rank(previous[$0.grade]) }.map(\.grade)
                 if !worse.isEmpty {
-                    report.warnings.append("\(worse.count) grades \(status.rawValue) on \(r.to) that were not on \(prevDate ?? "the previous date"): " + list(worse))
+                    report.warnings.append("\(worse.count) grades \(status.rawValue) on \(r.to) that were not on \(prevDate?.description ?? "the previous date"): " + list(worse))
                 }
                 if !still.isEmpty { report.notes.append("\(still.count) grades still \(status.rawValue) on \(r.to): " + list(still)) }
             }

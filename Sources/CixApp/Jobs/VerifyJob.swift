@@ -81,8 +81,12 @@ public enum VerifyJob {
             n += 1
             let fields = b.map { differing(a, $0) } ?? ["(not recomputed)"]
             guard !fields.isEmpty else { continue }
-            let d = VerifyDifference(series: series, key: a.seriesKey, date: a.date, stored: a.mainText, recomputed: b?.mainText ?? "-",
-                                     fields: fields)
+            // The main value when it differs, else the first field that does (a hash, a status, …).
+            var shown = (a.mainText, b?.mainText ?? "-")
+            if let b, !fields.contains(a.mainExport), let f = fields.first {
+                shown = ("\(f) \(a.text(ofExport: f) ?? "-")", "\(f) \(b.text(ofExport: f) ?? "-")")
+            }
+            let d = VerifyDifference(series: series, key: a.seriesKey, date: a.date, stored: shown.0, recomputed: shown.1, fields: fields)
             if held.contains(series + "|" + a.seriesKey + "|" + a.date) { report.held.append(d) } else { report.differences.append(d) }
         }
         report.checked.append((series, n))

@@ -41,7 +41,7 @@ final class PipelineState {
 
     private var storedFixings: [FixingValue]?
     /// This pass's new and restated fixings, by grade and date.
-    var newFixings: [String: FixingValue] = [:]
+    var newFixings: [FixingKey: FixingValue] = [:]
     private var storedCurves: [CurveRecord]?
     var newCurves: [String: CurveRecord] = [:]
     private var cachedMarket: FuturesJob.Market?
@@ -59,8 +59,7 @@ final class PipelineState {
     /// needs to be deterministic).
     func fixings() throws -> [FixingValue] {
         var fresh = newFixings
-        let first = from.description
-        let merged = try publishedFixings().map { $0.date >= first ? fresh.removeValue(forKey: $0.grade + "|" + $0.date) ?? $0 : $0 }
+        let merged = try publishedFixings().map { $0.date >= from ? fresh.removeValue(forKey: FixingKey($0.grade, $0.date)) ?? $0 : $0 }
         return merged + fresh.values.sorted { ($0.grade, $0.date) < ($1.grade, $1.date) }
     }
 
@@ -94,6 +93,16 @@ final class PipelineState {
     }
 }
 
+/// A fixing's key: grade and date.
+struct FixingKey: Hashable {
+    var grade: String
+    var date: CivilDate
+    init(_ grade: String, _ date: CivilDate) {
+        self.grade = grade
+        self.date = date
+    }
+}
+
 /// The compute step of each registered series.
 enum Stages {
     /// §5: every grade's fixing on each fixing date in [from, to], from the normalized quotes. A stale
@@ -103,12 +112,15 @@ enum Stages {
         let stored = PublishedValues(try st.publishedFixings())
         let series = PublishedSeriesRegistry.fixings
         try FixingJob.compute(st.s, defs: st.defs, from: st.from, to: st.to, published: { g, d in
-            st.newFixings[PublishedValues.key(g, d.description)] != nil ? nil : stored.value(g, d)
+            st.newFixings[FixingKey(g, d)] != nil ? nil : stored.value(g, d)
         }) { f, names in
             let r = FixingJob.record(f, defs: st.defs, names: names)
             st.stats.computed += 1
             st.stats.byStatus[r.status, default: 0] += 1
-            if try st.emit(series, r) { st.newFixings[PublishedValues.key(r.grade, r.date)] = FixingValue(r) }
+            if try st.emit(series, r) {
+                st.newFixings[FixingKey(f.grade, f.date)] = FixingValue(grade: f.grade, date: f.date, status: f.status, value: r.value,
+                                                                        capacityGPUs: r.capacityGPUs)
+            }
         }
     }
 
@@ -177,6 +189,13 @@ enum StageJob {
             state.stats = stats
             try state.run([series])
             stats = state.stats
+            if stats.computed == 0, defs.calendar.businessDays(from: from, to: to).isEmpty {
+                stats.notes = ["nothing to compute: no business day from \(from) to \(to) (§1.6)"]
+            } else if stats.computed == 0 {
+                let valued = Set(try state.fixings().filter { $0.value != nil && $0.date == to }.map(\.grade))
+                stats.notes = series.emptyNotes(defs, on: to, valued: valued)
+                if stats.notes.isEmpty { stats.notes = ["\(series.table): nothing to compute from \(from) to \(to) (no fixing or business day with inputs)"] }
+            }
             stats.runID = run
             stats.newVersions = pub.written
             stats.unchanged = pub.unchanged

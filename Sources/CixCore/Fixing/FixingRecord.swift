@@ -69,3 +69,27 @@ public struct FixingRecord: SeriesRecord {
         SeriesField("inputs_hash", \.inputsHash), SeriesField("definition_hash", \.definitionHash),
     ], mainValue: "value")
 }
+
+/// What the later stages read of a fixing (§5.5, §6, §7.4): its key, status, value and capacity, typed
+/// (the record's texts are parsed once, at the store's edge).
+public struct FixingValue: Sendable, Hashable {
+    public var grade: String
+    public var date: CivilDate
+    public var status: FixingStatus
+    public var value: Double?
+    public var capacityGPUs: Double
+
+    public init(grade: String, date: CivilDate, status: FixingStatus, value: Double?, capacityGPUs: Double) {
+        self.grade = grade
+        self.date = date
+        self.status = status
+        self.value = value
+        self.capacityGPUs = capacityGPUs
+    }
+
+    /// A published record's values (nil when its date or status does not read back).
+    public init?(_ r: FixingRecord) {
+        guard let d = CivilDate(iso: r.date), let s = FixingStatus(rawValue: r.status) else { return nil }
+        self.init(grade: r.grade, date: d, status: s, value: r.value, capacityGPUs: r.capacityGPUs)
+    }
+}

@@ -169,6 +169,10 @@ extension SeriesRecord {
     public var exportCells: [SeriesCell] { keyCells + [.int(version)] + valueCells }
     /// The main value, as shown (§9.3).
     public var mainText: String { Self.schema.values.first { $0.column == Self.schema.mainValue }!.get(self).description }
+    /// The export name of the main value.
+    public var mainExport: String { Self.schema.values.first { $0.column == Self.schema.mainValue }!.export }
+    /// A value column's cell as shown, by its export name.
+    public func text(ofExport name: String) -> String? { Self.schema.values.first { $0.export == name }?.get(self).description }
     /// The value columns (export names) whose cells differ between two records of a key.
     public func differingFields(_ other: Self) -> [String] {
         Self.schema.values.filter { $0.get(self) != $0.get(other) }.map(\.export)
