@@ -51,6 +51,8 @@ struct SeriesTable: Sendable {
     var mainValue: String
     /// Value columns stored with a version but never compared (provenance: which file delivered it).
     var informational: Set<String> = []
+    /// Value columns added after values were published: NULL in the latest vintage is not a change.
+    var introduced: Set<String> = []
 
     /// `SELECT columns FROM table` restricted to each key's vintage (§9.5: latest by default), with an
     /// optional extra condition on the table alias `t`, ordered by the keys.
@@ -154,10 +156,15 @@ final class SeriesPublisher {
         let keyArgs = StatementArguments(key.map { $0?.databaseValue ?? .null })
         guard let prev = try Row.fetchOne(latest, arguments: keyArgs) else { return Outcome(decision: .new) }
         let newValues = values.map { $0?.databaseValue ?? .null }
-        // An inputs hash a series gained later (NULL in what was published before it) is not a change.
-        let changed = (0..<table.values.count).filter { (prev[$0 + 1] as DatabaseValue) != newValues[$0] }
-            .filter { !(table.values[$0] == "inputs_hash" && (prev[$0 + 1] as DatabaseValue).isNull) }.map { table.values[$0] }
-            .filter { !table.informational.contains($0) }
+        // A column the series gained later (NULL in what was published before it) is not a change.
+        var changed: [String] = []
+        for i in 0..<table.values.count {
+            let old: DatabaseValue = prev[i + 1]
+            guard old != newValues[i] else { continue }
+            let name = table.values[i]
+            if table.informational.contains(name) || (table.introduced.contains(name) && old.isNull) { continue }
+            changed.append(name)
+        }
         if changed.isEmpty { return Outcome(decision: .unchanged, previous: prev) }
         guard let c = context, !c.restate else { return Outcome(decision: .restate, previous: prev, changed: changed) }
         let firstText = try String.fetchOne(first, arguments: keyArgs) ?? ""

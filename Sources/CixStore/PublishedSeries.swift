@@ -9,14 +9,15 @@ extension StoreSession {
     public func latestFixingValues(to: CivilDate) throws -> [FixingValue] {
         var out: [FixingValue] = []
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT grade_id, date, status, value, capacity_gpus FROM fixings WHERE date <= ? ORDER BY grade_id, date, version
+            SELECT grade_id, date, status, value, capacity_gpus, COALESCE(imputed_sources, '') != '' FROM fixings WHERE date <= ?
+            ORDER BY grade_id, date, version
             """, arguments: [to.description])
         while let r = try rows.next() {
             let dateText: String = r[1], statusText: String = r[2]
             guard let date = CivilDate(iso: dateText), let status = FixingStatus(rawValue: statusText) else {
                 throw DatabaseError(message: "fixings: \(r[0] as String) has an unreadable date or status (\(r[1] as String), \(r[2] as String))")
             }
-            let f = FixingValue(grade: r[0], date: date, status: status, value: r[3], capacityGPUs: r[4])
+            let f = FixingValue(grade: r[0], date: date, status: status, value: r[3], capacityGPUs: r[4], imputed: r[5])
             if let last = out.last, last.grade == f.grade, last.date == f.date { out[out.count - 1] = f } else { out.append(f) }
         }
         return out

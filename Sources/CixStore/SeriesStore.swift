@@ -9,7 +9,7 @@ import GRDB
 extension SeriesTable {
     init<R>(_ schema: SeriesSchema<R>, informational: Set<String> = []) {
         self.init(name: schema.table, keys: schema.keys.map(\.column), values: schema.values.map(\.column), mainValue: schema.mainValue,
-                  informational: informational)
+                  informational: informational, introduced: Set(schema.values.filter(\.introduced).map(\.column)))
     }
 }
 

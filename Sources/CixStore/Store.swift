@@ -567,6 +567,41 @@ public final class Store: @unchecked Sendable {
         m.registerMigration("v16-fund-nav-inputs-hash") { db in
             try db.execute(sql: "ALTER TABLE fund_nav ADD COLUMN inputs_hash TEXT")
         }
+        // Issue 23: curve points beyond the reserved strip are marked (§7.4).
+        m.registerMigration("v17-curve-beyond-strip") { db in
+            try db.execute(sql: "ALTER TABLE curves ADD COLUMN beyond_strip INTEGER")
+        }
+        // Issue 23: final settlements and coverage (§7.8), a published series.
+        m.registerMigration("v18-final-settlements") { db in
+            try db.execute(sql: """
+                CREATE TABLE final_settlements (
+                    root TEXT NOT NULL,
+                    date TEXT NOT NULL,
+                    contract TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    price REAL,
+                    published TEXT,
+                    days INTEGER NOT NULL,
+                    ok_days INTEGER NOT NULL,
+                    imputed_days INTEGER NOT NULL,
+                    stale_days INTEGER NOT NULL,
+                    missing_days INTEGER NOT NULL,
+                    coverage REAL NOT NULL,
+                    longest_gap INTEGER NOT NULL,
+                    fallback TEXT NOT NULL,
+                    inputs_hash TEXT NOT NULL,
+                    definition_hash TEXT NOT NULL,
+                    run_id INTEGER NOT NULL REFERENCES publication_runs(id),
+                    computed_at TEXT NOT NULL,
+                    PRIMARY KEY (root, date, contract, version)
+                );
+                CREATE TRIGGER final_settlements_immutable BEFORE UPDATE ON final_settlements
+                    BEGIN SELECT RAISE(ABORT, 'published final settlements are immutable'); END;
+                CREATE TRIGGER final_settlements_no_delete BEFORE DELETE ON final_settlements
+                    BEGIN SELECT RAISE(ABORT, 'published final settlements are immutable'); END;
+                """)
+        }
         return m
     }
 }

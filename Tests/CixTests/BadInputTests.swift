@@ -171,6 +171,13 @@ import Testing
         ("futures.yaml", "base_date: 2025-01-02", "base_date: 9999-12-31", "base_date"),
         ("futures.yaml", "base_date: 2025-01-02", "base_date: 0001-01-01", "base_date"),
         ("futures.yaml", "3: H100-SXM.NA.3M", "3: H100-SXM.NA.1M", "term_grades"),
+        // Issue 23: the replica root's curve extension and settlement coverage.
+        ("futures.yaml", "half_life_months: 6", "half_life_months: 0", "half_life_months"),
+        ("futures.yaml", "curve_extension: {damped_slope: {half_life_months: 6}}", "curve_extension: linear", "curve_extension"),
+        ("futures.yaml", "curve_extension: {damped_slope: {half_life_months: 6}}", "curve_extension: {damped: 6}", "damped"),
+        ("futures.yaml", "settlement_min_coverage: 0.9", "settlement_min_coverage: 0.3", "settlement_min_coverage"),
+        ("futures.yaml", "settlement: monthly_average_business_days", "settlement: monthly_average_workdays", "settlement"),
+        ("futures.yaml", "listed_months: 36", "listed_months: 61", "listed_months"),
     ])
     func outOfRangeFundAndFuturesDefinitionsAreNamed(file: String, old: String, new: String, field: String) throws {
         let dir = try editedIndices("fd\(new.hashValue)") { files in

@@ -7,7 +7,7 @@ import Foundation
 struct FuturesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "futures", abstract: "Compute futures: settlements, the model curve, rolling indices (METHODOLOGY.md §7).",
-        subcommands: [FuturesIngest.self, FuturesCurve.self, FuturesIndexCommand.self])
+        subcommands: [FuturesIngest.self, FuturesCurve.self, FuturesIndexCommand.self, FuturesSettle.self])
 }
 
 func printInputResults(_ results: [InputFileResult]) {
@@ -148,5 +148,39 @@ struct FundCompare: ParsableCommand {
             for row in FundJob.compareRows(rows) { w.row(row) }
             try sink.close()
         }
+    }
+}
+
+/// `YYYY-MM`, a contract month.
+func parseMonthOption(_ s: String) throws -> ContractMonth {
+    let parts = s.split(separator: "-")
+    guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let y = Int(parts[0]), let m = Int(parts[1]), (2000...2100).contains(y),
+          (1...12).contains(m) else {
+        throw ValidationError("\(s) is not a month: give YYYY-MM, e.g. 2026-03")
+    }
+    return ContractMonth(year: y, month: m)
+}
+
+struct FuturesSettle: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "settle",
+        abstract: "A contract month's final settlement from the stored fixings (§7.8): each averaged day, its kind and value, coverage, longest gap, fallback.",
+        discussion: "Exit 0 when the stored settlement (published by cix run) equals the recomputation, 4 when it differs, 2 when nothing can be settled. cix export final-settlements lists every published one.")
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var indices: IndicesOptions
+    @Option(help: "Futures root (futures.yaml), e.g. GPUX.") var root: String
+    @Option(help: "Contract month (YYYY-MM).", transform: parseMonthOption) var month: ContractMonth
+    @Option(help: "text or json.") var format: ExplainFormat = .text
+
+    func run() throws {
+        let e = try ExplainJob.finalSettlement(store: try store.openReadOnly(), defs: try indices.methodology(), root: root, month: month)
+        switch format {
+        case .json: print(try ExplainRender.json(e.trace), terminator: "")
+        case .text:
+            print(e.trace.text, terminator: "")
+            print(e.stored == nil ? "not published yet (cix run publishes a month once its last averaged day is published)"
+                  : (e.reproduces ? "recomputed settlement equals the published one" : "DIFFERS from the published settlement"))
+        }
+        if e.stored != nil, !e.reproduces { throw ExitCode(ExitStatus.checkFailed.rawValue) }
     }
 }

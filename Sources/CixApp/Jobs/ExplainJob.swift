@@ -199,4 +199,36 @@ extension ExplainJob {
                                stored: stored.map { "version \($0.version), NAV/share \($0.navPublished ?? "-")" }, reproduces: a != nil && a == rec)
         }
     }
+
+    /// §7.8: a contract month's final settlement, day by day, from the stored fixings of its underlying.
+    public static func finalSettlement(store: Store, defs: MethodologyDefinitions, root: String, month: ContractMonth) throws
+        -> Explanation<RecordTrace> {
+        guard let f = FuturesJob.gradeRoots(defs).first(where: { $0.root == root }) else {
+            throw NotFound(description: "no futures \(root) on a grade in futures.yaml (known: \(FuturesJob.gradeRoots(defs).map(\.root).joined(separator: ", ")))")
+        }
+        return try store.read { s in
+            let days = FinalSettlement.averagedDays(f.settlement, month: month, calendar: defs.calendar)
+            guard let first = days.first, let last = days.last else { throw NotFound(description: "\(root) \(month) averages no day") }
+            var byDay: [Int64: FixingValue] = [:]
+            for x in try s.latestFixings(from: first, to: last, grades: [f.underlying]).compactMap(FixingValue.init) { byDay[x.date.dayNumber] = x }
+            guard let r = FinalSettlement.settle(f, month: month, calendar: defs.calendar, fixing: { byDay[$0.dayNumber] }), r.price != nil else {
+                throw NotFound(description: "\(root) \(month): no fixing of \(f.underlying) with a value on the days it averages")
+            }
+            let rec = FuturesJob.settlementRecord(r, f, defs: defs)
+            let stored = try s.latest(FinalSettlementRecord.self, key: [root, r.date.description, r.contract.ticker])
+            var inputs = [RecordTrace.Line(name: "rule", value: "\(f.settlement.rawValue): \(days.count) days averaged, final at coverage ≥ \(f.minCoverage)")]
+            for d in r.days {
+                let used = d.used.map { "\($0)" } ?? "-"
+                inputs.append(.init(name: "\(d.date) \(d.kind.rawValue)", value: d.kind == .missing ? "no fixing; counts at \(used)" : used))
+            }
+            if last > (try s.publishedFixingSpan()?.upperBound ?? last) {
+                inputs.append(.init(name: "note", value: "the month's last averaged day \(last) is not published yet: the result is not final"))
+            }
+            var a = stored
+            a?.version = 0
+            return Explanation(trace: RecordTrace(series: "final settlement", key: r.contract.ticker, date: r.date.description, section: "§7.8",
+                                                  inputs: inputs, fields: RecordTrace.fields(stored: stored, recomputed: rec)),
+                               stored: stored.map { "version \($0.version), \($0.status) \($0.published ?? "-")" }, reproduces: a != nil && a == rec)
+        }
+    }
 }

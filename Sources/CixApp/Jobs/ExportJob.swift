@@ -22,6 +22,7 @@ public struct ExportKind: RawRepresentable, Hashable, Sendable, CaseIterable, Cu
     public static let curves = ExportKind(rawValue: "curves")
     public static let futuresIndices = ExportKind(rawValue: "futures-indices")
     public static let funds = ExportKind(rawValue: "funds")
+    public static let finalSettlements = ExportKind(rawValue: "final-settlements")
 
     /// Kinds that are not a published series (one version of each row).
     static let records: [ExportKind] = [.quotes, .runs, .restatements, .rejects]

@@ -133,6 +133,23 @@ public enum FuturesJob {
         CanonicalDefinitions.curve(f, methodologyVersion: defs.methodologyVersion, gradeHash: defs.fixingHash(grade:), calendar: defs.calendar)
     }
 
+    /// §7.8's definition of a root's final settlements.
+    static func settlementDefinition(_ f: FuturesDefinition, _ defs: MethodologyDefinitions) -> StoredDefinition {
+        CanonicalDefinitions.finalSettlement(f, methodologyVersion: defs.methodologyVersion, gradeHash: defs.fixingHash(grade:), calendar: defs.calendar)
+    }
+
+    /// The roots whose underlying is a grade: the ones with a curve model and final settlements (§7.8).
+    static func gradeRoots(_ defs: MethodologyDefinitions) -> [FuturesDefinition] {
+        defs.futures.filter { defs.reference.grades.grade(id: $0.underlying) != nil }
+    }
+
+    /// §7.8: the published form of a month's final settlement.
+    static func settlementRecord(_ r: SettlementResult, _ f: FuturesDefinition, defs: MethodologyDefinitions) -> FinalSettlementRecord {
+        FinalSettlementRecord(r, published: r.price.flatMap { Rounding(decimals: tickDecimals(f.tick)).format($0) },
+                              inputsHash: FuturesAudit.hash(FinalSettlement.inputsText(r, rule: f.settlement)),
+                              definitionHash: settlementDefinition(f, defs).hash)
+    }
+
     /// The published decimals of a tick (0.0001 → 4).
     static func tickDecimals(_ tick: Double) -> Int {
         var d = 0
@@ -149,7 +166,7 @@ public enum FuturesJob {
             guard let v = fixings[g]?[d.dayNumber] else { return nil }
             strip.append(TermPoint(months: m, price: v))
         }
-        return ForwardCurve(strip: strip, spot: spot)
+        return ForwardCurve(strip: strip, spot: spot, extension: f.curveExtension)
     }
 
     /// §7.4: computes and publishes the model curve of every futures definition on a grade with a term
@@ -179,10 +196,10 @@ public enum FuturesJob {
                 for ahead in 0..<f.listedMonths {
                     let k = Contract(root: f.root, month: ContractMonth(d).adding(months: ahead))
                     guard k.isListed(on: d, listedMonths: f.listedMonths, calendar: defs.calendar) else { continue }
-                    let v = c.value(of: k, on: d, settlement: f.settlement) { fx[f.underlying]?[$0.dayNumber] }
+                    let v = c.value(of: k, on: d, settlement: f.settlement, calendar: defs.calendar) { fx[f.underlying]?[$0.dayNumber] }
                     out.append(CurveRecord(root: f.root, date: d.description, contract: k.ticker, monthsAhead: ahead, price: v,
                                            published: v.flatMap { rounding.format($0) }, warnings: c.warnings.joined(separator: "; "),
-                                           inputsHash: inputs, definitionHash: cdef.hash))
+                                           beyondStrip: c.isBeyondStrip(monthsAhead: ahead), inputsHash: inputs, definitionHash: cdef.hash))
                 }
             }
         }

@@ -119,7 +119,7 @@ enum Stages {
             st.stats.byStatus[r.status, default: 0] += 1
             if try st.emit(series, r) {
                 st.newFixings[FixingKey(f.grade, f.date)] = FixingValue(grade: f.grade, date: f.date, status: f.status, value: r.value,
-                                                                        capacityGPUs: r.capacityGPUs)
+                                                                        capacityGPUs: r.capacityGPUs, imputed: !(r.imputedSources ?? "").isEmpty)
             }
         }
     }
@@ -156,6 +156,27 @@ enum Stages {
         let computed = try FundJob.compute(m, defs: st.defs, funds: st.funds, through: st.to)
         for r in try FundJob.navRecords(defs: st.defs, computed: computed, market: m, from: st.from, stats: &st.stats) {
             try st.emit(PublishedSeriesRegistry.funds, r)
+        }
+    }
+
+    /// §7.8: every root's contract months whose last averaged day falls in [from, to], from the
+    /// underlying's fixings as they will stand; a month with no fixing value at all is not settled.
+    @Sendable static func finalSettlements(_ st: PipelineState) throws {
+        let roots = FuturesJob.gradeRoots(st.defs)
+        guard !roots.isEmpty else { return }
+        let underlying = Set(roots.map(\.underlying))
+        var byGrade: [String: [Int64: FixingValue]] = [:]
+        for f in try st.fixings() where underlying.contains(f.grade) { byGrade[f.grade, default: [:]][f.date.dayNumber] = f }
+        for def in roots {
+            var m = ContractMonth(st.from)
+            while m <= ContractMonth(st.to) {
+                defer { m = m.adding(months: 1) }
+                guard let r = FinalSettlement.settle(def, month: m, calendar: st.defs.calendar, fixing: { byGrade[def.underlying]?[$0.dayNumber] }),
+                      r.date >= st.from, r.date <= st.to, r.price != nil else { continue }
+                st.stats.computed += 1
+                st.stats.byStatus[r.status, default: 0] += 1
+                try st.emit(PublishedSeriesRegistry.finalSettlements, FuturesJob.settlementRecord(r, def, defs: st.defs))
+            }
         }
     }
 

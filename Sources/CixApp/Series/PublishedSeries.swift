@@ -154,7 +154,16 @@ enum PublishedSeriesRegistry {
         keys: { $0.funds.map(\.id) },
         explainName: "fund", explainer: { try ExplainJob.fund(store: $0, defs: $1, fund: $2, date: $3).explained { t, _ in t.text } })
 
-    static let all: [any AnyPublishedSeries] = [fixings, indexLevels, curves, futuresIndices, funds]
+    static let finalSettlements = PublishedSeries<FinalSettlementRecord>(
+        export: .finalSettlements,
+        summary: "Final settlements per contract month: price, days averaged (ok, imputed, stale, missing), coverage, longest gap, fallback (§7.8)",
+        idName: "root", chainLinked: false, inputs: .priced, job: "futures settle", page: nil, hash: { $0.futuresHash },
+        resolved: { defs in FuturesJob.gradeRoots(defs).map { FuturesJob.settlementDefinition($0, defs) } }, step: Stages.finalSettlements,
+        notes: { _, _, _ in [] }, keys: { FuturesJob.gradeRoots($0).map(\.root) },
+        explainName: "final-settlement",
+        explainer: { try ExplainJob.finalSettlement(store: $0, defs: $1, root: $2, month: ContractMonth($3)).explained { t, _ in t.text } })
+
+    static let all: [any AnyPublishedSeries] = [fixings, indexLevels, curves, futuresIndices, funds, finalSettlements]
 
     static func named(_ table: String) -> (any AnyPublishedSeries)? { all.first { $0.table == table } }
     static func exported(as kind: ExportKind) -> (any AnyPublishedSeries)? { all.first { $0.export == kind } }

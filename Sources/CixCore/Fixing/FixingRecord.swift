@@ -78,8 +78,11 @@ public struct FixingValue: Sendable, Hashable {
     public var status: FixingStatus
     public var value: Double?
     public var capacityGPUs: Double
+    /// At least one of its sources was imputed (§5.8).
+    public var imputed: Bool
 
-    public init(grade: String, date: CivilDate, status: FixingStatus, value: Double?, capacityGPUs: Double) {
+    public init(grade: String, date: CivilDate, status: FixingStatus, value: Double?, capacityGPUs: Double, imputed: Bool = false) {
+        self.imputed = imputed
         self.grade = grade
         self.date = date
         self.status = status
@@ -90,6 +93,6 @@ public struct FixingValue: Sendable, Hashable {
     /// A published record's values (nil when its date or status does not read back).
     public init?(_ r: FixingRecord) {
         guard let d = CivilDate(iso: r.date), let s = FixingStatus(rawValue: r.status) else { return nil }
-        self.init(grade: r.grade, date: d, status: s, value: r.value, capacityGPUs: r.capacityGPUs)
+        self.init(grade: r.grade, date: d, status: s, value: r.value, capacityGPUs: r.capacityGPUs, imputed: !(r.imputedSources ?? "").isEmpty)
     }
 }

@@ -59,7 +59,7 @@ public struct FundNAVRecord: SeriesRecord {
         SeriesField("futures_gain", \.futuresGain), SeriesField("interest", \.interest), SeriesField("fee_accrued", \.feeAccrued),
         SeriesField("fee_paid", \.feePaid), SeriesField("transaction_costs", \.transactionCosts),
         SeriesField("contracts_traded", \.contractsTraded), SeriesField("positions", \.positions),
-        SeriesField("tracking_difference", \.trackingDifference), SeriesField("inputs_hash", \.inputsHash),
+        SeriesField("tracking_difference", \.trackingDifference), SeriesField("inputs_hash", \.inputsHash, introduced: true),
         SeriesField("definition_hash", \.definitionHash),
     ], mainValue: "nav_per_share")
 }

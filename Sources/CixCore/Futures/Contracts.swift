@@ -8,6 +8,24 @@ public struct FuturesDefinition: Sendable, Hashable {
         case monthlyAverage = "monthly_average"
         /// The underlying's fixing on the last calendar day of the contract month.
         case finalFixing = "final_fixing"
+        /// The average of the underlying's daily fixings over the business days (§1.6) of the contract
+        /// month: the listed H100 contract's rule (§7.2).
+        case monthlyAverageBusinessDays = "monthly_average_business_days"
+    }
+
+    /// §7.4: the curve beyond the reserved strip's last term.
+    public enum CurveExtension: Sendable, Hashable {
+        /// The last strip segment's forward, held (the shipped 14-month roots).
+        case lastSegment
+        /// The strip's last monthly log slope, continued and halved every `halfLifeMonths` months.
+        case dampedSlope(halfLifeMonths: Double)
+
+        public var text: String {
+            switch self {
+            case .lastSegment: "last_segment"
+            case .dampedSlope(let h): "damped_slope half_life_months=\(h)"
+            }
+        }
     }
 
     public var root: String
@@ -21,6 +39,11 @@ public struct FuturesDefinition: Sendable, Hashable {
     public var listedMonths: Int
     /// The reserved-term strip of the curve model (§7.4): months → grade.
     public var termGrades: [Int: String] = [:]
+    /// §7.4: how the curve goes on beyond the strip's last term.
+    public var curveExtension: CurveExtension = .lastSegment
+    /// §7.8: the share of a month's averaged days with a live or imputed fixing at which its final
+    /// settlement is `final` (below it, `provisional`).
+    public var minCoverage: Double = 0.9
 
     public init(root: String, name: String, underlying: String, settlement: Settlement = .monthlyAverage,
                 contractGPUHours: Double = 1000, tick: Double = 0.0001, listedMonths: Int = 12) {
@@ -113,19 +136,27 @@ public struct Contract: Sendable, Hashable, Comparable, CustomStringConvertible 
 }
 
 /// §7.2: the final settlement price of a contract from the underlying's daily fixings of its month
-/// (nil while any day of the month has no fixing).
+/// (nil while any averaged day has no fixing; §7.8 settles with coverage and a fallback).
 public enum FinalSettlement {
-    public static func price(_ def: FuturesDefinition, month: ContractMonth, fixing: (CivilDate) -> Double?) -> Double? {
-        switch def.settlement {
-        case .finalFixing:
-            return fixing(month.lastDay)
-        case .monthlyAverage:
-            var sum = 0.0
-            for i in 0..<month.days {
-                guard let v = fixing(month.firstDay.adding(days: i)) else { return nil }
-                sum += v
-            }
-            return sum / Double(month.days)
+    /// The days a contract month's final settlement averages (§7.2): every calendar day
+    /// (`monthly_average`), every business day (`monthly_average_business_days`), or the last day
+    /// (`final_fixing`).
+    public static func averagedDays(_ rule: FuturesDefinition.Settlement, month: ContractMonth, calendar: BusinessCalendar) -> [CivilDate] {
+        switch rule {
+        case .finalFixing: return [month.lastDay]
+        case .monthlyAverage: return (0..<month.days).map { month.firstDay.adding(days: $0) }
+        case .monthlyAverageBusinessDays: return calendar.businessDays(from: month.firstDay, to: month.lastDay)
         }
+    }
+
+    public static func price(_ def: FuturesDefinition, month: ContractMonth, calendar: BusinessCalendar = .weekdays,
+                             fixing: (CivilDate) -> Double?) -> Double? {
+        let days = averagedDays(def.settlement, month: month, calendar: calendar)
+        var sum = 0.0
+        for d in days {
+            guard let v = fixing(d) else { return nil }
+            sum += v
+        }
+        return days.isEmpty ? nil : sum / Double(days.count)
     }
 }

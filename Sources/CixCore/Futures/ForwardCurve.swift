@@ -25,6 +25,8 @@ public struct ForwardCurve: Sendable, Hashable {
     public var spot: Double
     /// Arbitrage warnings (§7.4): negative or non-monotone implied forwards. Published with the curve.
     public var warnings: [String]
+    /// How the curve goes on beyond the strip's last term.
+    public var curveExtension: FuturesDefinition.CurveExtension = .lastSegment
 
     /// §7.4: F(T_{k−1}, T_k) = (A_k T_k − A_{k−1} T_{k−1}) ÷ (T_k − T_{k−1}), T₀ = 0, from term averages
     /// A_k sorted by term.
@@ -41,9 +43,10 @@ public struct ForwardCurve: Sendable, Hashable {
         return out
     }
 
-    public init(strip: [TermPoint], spot: Double) {
+    public init(strip: [TermPoint], spot: Double, extension ext: FuturesDefinition.CurveExtension = .lastSegment) {
         segments = ForwardCurve.bootstrap(strip)
         self.spot = spot
+        curveExtension = ext
         var w: [String] = []
         for s in segments where !(s.forward > 0) {
             w.append("negative or zero implied forward \(s.forward) for months \(s.fromMonths)–\(s.toMonths)")
@@ -60,12 +63,29 @@ public struct ForwardCurve: Sendable, Hashable {
         warnings = w
     }
 
+    /// True when the delivery month `ahead` months out lies beyond the strip (its middle after the last term).
+    public func isBeyondStrip(monthsAhead ahead: Int) -> Bool {
+        guard let last = segments.last else { return false }
+        return Double(ahead) + 0.5 > Double(last.toMonths)
+    }
+
     /// The strip forward for the delivery month that starts `ahead` months after the current month:
-    /// the segment holding its middle (ahead + ½ months); beyond the strip, the last segment.
+    /// the segment holding its middle (ahead + ½ months). Beyond the strip (§7.4): the last segment
+    /// held, or with a damped slope, F_K × exp(g × h ÷ ln 2 × (1 − 2^(−n ÷ h))), g the log slope per month
+    /// between the last two segments' middles, n the months from the last term to the delivery month's
+    /// middle, h the half-life (the slope halves every h months, so the curve levels off at
+    /// F_K × exp(g h ÷ ln 2) instead of running away).
     public func stripForward(monthsAhead ahead: Int) -> Double? {
         guard let last = segments.last else { return nil }
         let mid = Double(ahead) + 0.5
-        return segments.first { Double($0.fromMonths) < mid && mid <= Double($0.toMonths) }?.forward ?? last.forward
+        if let s = segments.first(where: { Double($0.fromMonths) < mid && mid <= Double($0.toMonths) }) { return s.forward }
+        guard case .dampedSlope(let h) = curveExtension, segments.count >= 2 else { return last.forward }
+        let prev = segments[segments.count - 2]
+        guard last.forward > 0, prev.forward > 0 else { return last.forward }
+        let muK = Double(last.fromMonths + last.toMonths) / 2, muPrev = Double(prev.fromMonths + prev.toMonths) / 2
+        let g = log(last.forward / prev.forward) / (muK - muPrev)
+        let n = mid - Double(last.toMonths)
+        return last.forward * exp(g * h / log(2.0) * (1 - pow(2, -n / h)))
     }
 
     /// §7.4 anchoring: the forward of a delivery month `ahead` months out is spot × F(ahead) ÷ F(0): the
@@ -76,18 +96,26 @@ public struct ForwardCurve: Sendable, Hashable {
         return spot * f / f0
     }
 
-    /// §7.4: the model value of a contract on `date`. For a month that has begun (monthly average): the
-    /// fixings so far (days 1…d) and the current forward for the days left, averaged over the month.
+    /// §7.4: the model value of a contract on `date`. For a month that has begun (an averaged month): the
+    /// fixings of its averaged days so far (up to `date`) and the current forward for the days left,
+    /// averaged over the days the settlement averages (§7.2).
     public func value(of c: Contract, on date: CivilDate, settlement: FuturesDefinition.Settlement,
-                      fixing: (CivilDate) -> Double?) -> Double? {
+                      calendar: BusinessCalendar = .weekdays, fixing: (CivilDate) -> Double?) -> Double? {
         let ahead = c.month.months(since: ContractMonth(date))
         guard ahead >= 0, let fwd = forward(monthsAhead: ahead) else { return nil }
-        guard ahead == 0, settlement == .monthlyAverage else { return fwd }
+        guard ahead == 0, settlement != .finalFixing else { return fwd }
+        let days = FinalSettlement.averagedDays(settlement, month: c.month, calendar: calendar)
+        guard !days.isEmpty else { return fwd }
         var sum = 0.0
-        let today = date.components.day
-        for i in 0..<c.month.days {
-            if i < today, let v = fixing(c.month.firstDay.adding(days: i)) { sum += v } else { sum += fwd }
+        for d in days {
+            if d <= date, let v = fixing(d) { sum += v } else { sum += fwd }
         }
-        return sum / Double(c.month.days)
+        return sum / Double(days.count)
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

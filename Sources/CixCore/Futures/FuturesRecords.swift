@@ -8,11 +8,15 @@ public struct CurveRecord: SeriesRecord {
     public var price: Double?
     public var published: String?
     public var warnings: String
+    /// §7.4: the delivery month lies beyond the reserved strip (its price is the curve's extension);
+    /// nil for points published before 0.6.
+    public var beyondStrip: Bool?
     public var inputsHash: String
     public var definitionHash: String
 
     public init(root: String, date: String, contract: String, monthsAhead: Int, price: Double?, published: String?, warnings: String,
-                inputsHash: String, definitionHash: String) {
+                beyondStrip: Bool? = nil, inputsHash: String, definitionHash: String) {
+        self.beyondStrip = beyondStrip
         self.root = root
         self.date = date
         self.contract = contract
@@ -32,7 +36,8 @@ public struct CurveRecord: SeriesRecord {
         SeriesField("root", \.root), SeriesField("date", \.date), SeriesField("contract", \.contract),
     ], values: [
         SeriesField("months_ahead", \.monthsAhead), SeriesField("price", \.price), SeriesField("published", \.published, number: true),
-        SeriesField("warnings", \.warnings), SeriesField("inputs_hash", \.inputsHash), SeriesField("definition_hash", \.definitionHash),
+        SeriesField("warnings", \.warnings), SeriesField("beyond_strip", \.beyondStrip, introduced: true),
+        SeriesField("inputs_hash", \.inputsHash), SeriesField("definition_hash", \.definitionHash),
     ], mainValue: "price")
 }
 

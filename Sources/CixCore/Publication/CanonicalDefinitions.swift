@@ -99,8 +99,20 @@ public enum CanonicalDefinitions {
         var text = "methodology_version=\(methodologyVersion)\nfutures=\(f.root)\nunderlying=\(f.underlying)\n"
         text += "settlement=\(f.settlement.rawValue)\ncontract_gpu_hours=\(f.contractGPUHours)\ntick=\(f.tick)\nlisted_months=\(f.listedMonths)\n"
         for (m, g) in f.termGrades.sorted(by: { $0.key < $1.key }) { text += "term \(m)=\(g) \(gradeHash(g))\n" }
+        // Written only when not the default, so the shipped roots' definitions (and hashes) are unchanged.
+        if f.curveExtension != .lastSegment { text += "curve_extension=\(f.curveExtension.text)\n" }
         text += "underlying_definition=\(gradeHash(f.underlying))\n" + Self.calendar(calendar)
         return StoredDefinition(kind: "futures", id: f.root, version: methodologyVersion, canonical: text)
+    }
+
+    /// §7.8: a root's final-settlement definition: its rule, the coverage it needs, the underlying's
+    /// fixing definition and the calendar.
+    public static func finalSettlement(_ f: FuturesDefinition, methodologyVersion: String, gradeHash: (String) -> String,
+                                       calendar: BusinessCalendar) -> StoredDefinition {
+        var text = "methodology_version=\(methodologyVersion)\nfinal_settlement=\(f.root)\nunderlying=\(f.underlying)\n"
+        text += "settlement=\(f.settlement.rawValue)\ntick=\(f.tick)\nmin_coverage=\(f.minCoverage)\n"
+        text += "underlying_definition=\(gradeHash(f.underlying))\n" + Self.calendar(calendar)
+        return StoredDefinition(kind: "final_settlement", id: f.root, version: methodologyVersion, canonical: text)
     }
 
     /// §7.5: a rolling index's definition, naming its curve definition by hash.

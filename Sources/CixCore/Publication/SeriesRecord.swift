@@ -42,6 +42,9 @@ public struct SeriesField<R>: Sendable {
     public let column: String
     public let export: String
     public let kind: SeriesCellKind
+    /// A column added to the series after values were published: empty in an earlier vintage is not a
+    /// difference from a value now (§9.2), so adding it restates nothing.
+    public var introduced = false
     public let get: @Sendable (R) -> SeriesCell
     public let set: @Sendable (inout R, SeriesCell) -> Void
 
@@ -53,7 +56,9 @@ public struct SeriesField<R>: Sendable {
         set = { r, c in if case .text(let v?) = c { r[keyPath: path] = v } }
     }
 
-    public init(_ column: String, export: String? = nil, _ path: WritableKeyPath<R, String?> & Sendable, number: Bool = false) {
+    public init(_ column: String, export: String? = nil, _ path: WritableKeyPath<R, String?> & Sendable, number: Bool = false,
+                introduced: Bool = false) {
+        self.introduced = introduced
         self.column = column
         self.export = export ?? column
         kind = number ? .number : .text
@@ -96,6 +101,15 @@ public struct SeriesField<R>: Sendable {
         kind = .double
         get = { .double($0[keyPath: path]) }
         set = { r, c in if case .double(let v) = c { r[keyPath: path] = v } else { r[keyPath: path] = nil } }
+    }
+
+    public init(_ column: String, export: String? = nil, _ path: WritableKeyPath<R, Bool?> & Sendable, introduced: Bool = false) {
+        self.introduced = introduced
+        self.column = column
+        self.export = export ?? column
+        kind = .bool
+        get = { .bool($0[keyPath: path]) }
+        set = { r, c in if case .bool(let v) = c { r[keyPath: path] = v } else { r[keyPath: path] = nil } }
     }
 
     public init(_ column: String, export: String? = nil, _ path: WritableKeyPath<R, Bool> & Sendable) {

@@ -455,7 +455,7 @@ funds:
 # GPU-hour for an H100) with marketplace ones (about 2), which would make every curve non-monotone.
 # 14 months are listed, so a 12-month ladder fund (funds.yaml) can hold the next 12 and roll into the 13th.
 methodology_version: "1.1"
-sections: ["7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "7.7"]
+sections: ["7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "7.7", "7.8"]
 futures:
   - root: CXH
     name: H100 SXM compute, North America
@@ -473,6 +473,20 @@ futures:
     tick: 0.0001
     listed_months: 14
     term_grades: {1: H100-SXM.GLOBAL.1M, 3: H100-SXM.GLOBAL.3M, 6: H100-SXM.GLOBAL.6M}
+  # The listed H100 contract's shape (as filed for CME's GPU1: 730 GPU-hours, a $0.01 tick, 36
+  # consecutive months, cash-settled on the average over the contract month's business days), on this
+  # project's North American H100 grade. Beyond the 6-month strip the curve continues the strip's last
+  # slope, halved every 6 months (METHODOLOGY.md §7.4), rather than holding the last segment flat.
+  - root: GPUX
+    name: H100 SXM compute, North America, listed-contract replica
+    underlying: H100-SXM.NA.OD
+    settlement: monthly_average_business_days
+    contract_gpu_hours: 730
+    tick: 0.01
+    listed_months: 36
+    term_grades: {1: H100-SXM.NA.1M, 3: H100-SXM.NA.3M, 6: H100-SXM.NA.6M}
+    curve_extension: {damped_slope: {half_life_months: 6}}
+    settlement_min_coverage: 0.9
 # schedule: front (in month M hold M+1 until the roll, M+2 after), {deferred: k} (k months further),
 # or {months: [12 offsets]} (the contract held after month M's roll is M + months[M-1]).
 rolling_indices:
@@ -497,6 +511,12 @@ rolling_indices:
     name: CXG rolling index, two months deferred
     futures: CXG
     schedule: {deferred: 2}
+    base_date: 2025-01-02
+  - id: GPUX-ROLL
+    name: GPUX (listed-contract replica) front-month rolling index
+    futures: GPUX
+    schedule: front
+    roll_days: [5, 9]
     base_date: 2025-01-02
 
 """#,

@@ -39,6 +39,23 @@ extension DefinitionLoader {
                 }
                 guard ref.grades.grade(id: u) != nil else { throw tv.fail("\(r): a term strip needs an underlying grade") }
             }
+            // §7.4: `last_segment` (the default) or `{damped_slope: {half_life_months: H}}`.
+            if let ev = x.optional("curve_extension") {
+                guard !d.termGrades.isEmpty else { throw ev.fail("\(r): curve_extension needs a term strip (term_grades)") }
+                if ev.scalarText == "last_segment" {
+                    d.curveExtension = .lastSegment
+                } else if ev.scalarText != nil {
+                    throw ev.fail("\(r): curve_extension is last_segment or {damped_slope: {half_life_months: H}}, not \(ev.scalarText!)")
+                } else {
+                    let em = try ev.map()
+                    let dv = try em.required("damped_slope")
+                    let dm = try dv.map()
+                    d.curveExtension = .dampedSlope(halfLifeMonths: try dm.required("half_life_months").double(1...120))
+                    try dm.finish()
+                    try em.finish()
+                }
+            }
+            if let v = x.optional("settlement_min_coverage") { d.minCoverage = try v.double(0.5...1) }
             try x.finish()
             return d
         }
