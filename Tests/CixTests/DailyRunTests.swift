@@ -309,6 +309,38 @@ import Testing
         #expect(vcode == 0, "\(vout)")
     }
 
+    /// Issue 23 (METHODOLOGY §7.8): a month's final settlement is published once its last averaged day is,
+    /// and a late quote for that day found within the restatement window restates it like any series.
+    @Test func aLateQuoteRestatesAFinalSettlement() throws {
+        let dir = try tempDir()
+        let box = dir + "/inbox"
+        try FileManager.default.createDirectory(atPath: box, withIntermediateDirectories: true)
+        // The last business week of February 2025 (Friday the 28th ends the month).
+        try write(quotesCSV(threeSourceRows(["2025-02-24", "2025-02-25", "2025-02-26", "2025-02-27", "2025-02-28"])), to: box + "/week.csv")
+        let db = dir + "/s.sqlite"
+        #expect([0, 6].contains(run(["run", "--from", "2025-02-24", "--to", "2025-02-28", "--inbox", box, "--db", db,
+                                     "--now", "2025-03-01T00:00:00Z"])))
+        let first = try export("final-settlements", db)
+        let gpux = { (csv: String) in csv.split(separator: "\n").first { $0.hasPrefix("GPUX,2025-02-28,GPUXG25,") }.map(String.init) ?? "" }
+        // 19 business days in February 2025 (the 17th is a holiday of the shipped calendar), 5 with a fixing:
+        // coverage 5 ÷ 19, provisional; the 14 before the first fixing count at the first one's value.
+        #expect(gpux(first).hasPrefix("GPUX,2025-02-28,GPUXG25,1,provisional,"), "\(first)")
+        #expect(gpux(first).contains(",19,5,0,0,14,0.2631578947368421,14,14 missing days at the next averaged day's value,"), "\(first)")
+        // A late, lower quote from two more sources for Friday the 28th, found as of Monday 3 March: restated.
+        try write(quotesCSV((1...2).map { "2025-02-28T11:00:00Z,late\($0),l\($0),H100 SXM,8,us-east-1,on_demand,1.50,USD,hour,gpu,8," }),
+                  to: box + "/late.csv")
+        #expect([0, 6].contains(run(["run", "--date", "2025-03-03", "--inbox", box, "--db", db, "--now", "2025-03-04T00:00:00Z"])))
+        let restatements = try export("restatements", db)
+        #expect(restatements.contains("final_settlements,GPUX GPUXG25,2025-02-28,1,2,"), "\(restatements)")
+        #expect(restatements.contains("fixings,H100-SXM.NA.OD,2025-02-28,1,2,"))
+        #expect(gpux(try export("final-settlements", db)).hasPrefix("GPUX,2025-02-28,GPUXG25,2,provisional,"))
+        let (vcode, vout, _) = try runProcess(builtCix, ["verify", "--db", db, "--indices", DailyRunTests.indices])
+        #expect(vcode == 0 && vout.contains("final_settlements"), "\(vout)")
+        let (scode, sout, _) = try runProcess(builtCix, ["futures", "settle", "--db", db, "--indices", DailyRunTests.indices, "--root", "GPUX",
+                                                         "--month", "2025-02"])
+        #expect(scode == 0 && sout.contains("recomputed settlement equals the published one"), "\(sout)")
+    }
+
     /// §9.2–§9.3: a corrected settlement restates the rolling index as "corrected settlement"; a
     /// chain-linked value whose earlier change is held is held too, even inside the window.
     @Test func correctedSettlementAndHeldChains() throws {

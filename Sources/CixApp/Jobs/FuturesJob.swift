@@ -133,23 +133,6 @@ public enum FuturesJob {
         CanonicalDefinitions.curve(f, methodologyVersion: defs.methodologyVersion, gradeHash: defs.fixingHash(grade:), calendar: defs.calendar)
     }
 
-    /// §7.8's definition of a root's final settlements.
-    static func settlementDefinition(_ f: FuturesDefinition, _ defs: MethodologyDefinitions) -> StoredDefinition {
-        CanonicalDefinitions.finalSettlement(f, methodologyVersion: defs.methodologyVersion, gradeHash: defs.fixingHash(grade:), calendar: defs.calendar)
-    }
-
-    /// The roots whose underlying is a grade: the ones with a curve model and final settlements (§7.8).
-    static func gradeRoots(_ defs: MethodologyDefinitions) -> [FuturesDefinition] {
-        defs.futures.filter { defs.reference.grades.grade(id: $0.underlying) != nil }
-    }
-
-    /// §7.8: the published form of a month's final settlement.
-    static func settlementRecord(_ r: SettlementResult, _ f: FuturesDefinition, defs: MethodologyDefinitions) -> FinalSettlementRecord {
-        FinalSettlementRecord(r, published: r.price.flatMap { Rounding(decimals: tickDecimals(f.tick)).format($0) },
-                              inputsHash: FuturesAudit.hash(FinalSettlement.inputsText(r, rule: f.settlement)),
-                              definitionHash: settlementDefinition(f, defs).hash)
-    }
-
     /// The published decimals of a tick (0.0001 → 4).
     static func tickDecimals(_ tick: Double) -> Int {
         var d = 0

@@ -169,6 +169,117 @@ enum PublishedSeriesRegistry {
     static func exported(as kind: ExportKind) -> (any AnyPublishedSeries)? { all.first { $0.export == kind } }
 }
 
+/// A fixing's key: grade and date.
+struct FixingKey: Hashable {
+    var grade: String
+    var date: CivilDate
+    init(_ grade: String, _ date: CivilDate) {
+        self.grade = grade
+        self.date = date
+    }
+}
+
+/// The compute step of each registered series.
+enum Stages {
+    /// §5: every grade's fixing on each fixing date in [from, to], from the normalized quotes. A stale
+    /// fixing carries the published value of its date: this pass's when it publishes that date, else the
+    /// stored one (§5.5; a held recomputation is never carried).
+    @Sendable static func fixings(_ st: PipelineState) throws {
+        let stored = PublishedValues(try st.publishedFixings())
+        let series = PublishedSeriesRegistry.fixings
+        try FixingJob.compute(st.s, defs: st.defs, from: st.from, to: st.to, published: { g, d in
+            st.newFixings[FixingKey(g, d)] != nil ? nil : stored.value(g, d)
+        }) { f, names in
+            let r = FixingJob.record(f, defs: st.defs, names: names)
+            st.stats.computed += 1
+            st.stats.byStatus[r.status, default: 0] += 1
+            if try st.emit(series, r) {
+                st.newFixings[FixingKey(f.grade, f.date)] = FixingValue(grade: f.grade, date: f.date, status: f.status, value: r.value,
+                                                                        capacityGPUs: r.capacityGPUs, imputed: !(r.imputedSources ?? "").isEmpty)
+            }
+        }
+    }
+
+    /// §6: every index from its base date; the levels dated [from, to].
+    @Sendable static func indices(_ st: PipelineState) throws {
+        for (def, values) in IndexJob.compute(defs: st.defs, prices: IndexJob.prices(try st.fixings()), through: st.to) {
+            for v in values where v.date >= st.from {
+                st.stats.computed += 1
+                st.stats.byStatus[v.status.rawValue, default: 0] += 1
+                try st.emit(PublishedSeriesRegistry.indexLevels, IndexJob.record(def, v, defs: st.defs))
+            }
+        }
+    }
+
+    /// §7.4: the model curve of every root with a term strip, on each business day in [from, to].
+    @Sendable static func curves(_ st: PipelineState) throws {
+        for c in FuturesJob.curveRecords(defs: st.defs, fixings: FuturesJob.values(try st.fixings()), from: st.from, to: st.to, stats: &st.stats) {
+            if try st.emit(PublishedSeriesRegistry.curves, c) { st.newCurves[c.root + "|" + c.date + "|" + c.contract] = c }
+        }
+    }
+
+    /// §7.5–§7.7: every rolling index from its start; the days dated [from, to].
+    @Sendable static func futuresIndices(_ st: PipelineState) throws {
+        let values = FuturesJob.computeIndices(try st.market(), defs: st.defs, through: st.to)
+        for r in try FuturesJob.indexRecords(defs: st.defs, values: values, from: st.from, stats: &st.stats) {
+            try st.emit(PublishedSeriesRegistry.futuresIndices, r)
+        }
+    }
+
+    /// §8: every fund (or the selected ones) from inception; the days dated [from, to].
+    @Sendable static func funds(_ st: PipelineState) throws {
+        let m = try st.market()
+        let computed = try FundJob.compute(m, defs: st.defs, funds: st.funds, through: st.to)
+        for r in try FundJob.navRecords(defs: st.defs, computed: computed, market: m, from: st.from, stats: &st.stats) {
+            try st.emit(PublishedSeriesRegistry.funds, r)
+        }
+    }
+
+    /// §7.8: every root's contract months whose last averaged day falls in [from, to], from the
+    /// underlying's fixings as they will stand; a month with no fixing value at all is not settled.
+    @Sendable static func finalSettlements(_ st: PipelineState) throws {
+        let roots = FuturesJob.gradeRoots(st.defs)
+        guard !roots.isEmpty else { return }
+        let underlying = Set(roots.map(\.underlying))
+        var byGrade: [String: [Int64: FixingValue]] = [:]
+        for f in try st.fixings() where underlying.contains(f.grade) { byGrade[f.grade, default: [:]][f.date.dayNumber] = f }
+        for def in roots {
+            var m = ContractMonth(st.from)
+            while m <= ContractMonth(st.to) {
+                defer { m = m.adding(months: 1) }
+                guard let r = FinalSettlement.settle(def, month: m, calendar: st.defs.calendar, fixing: { byGrade[def.underlying]?[$0.dayNumber] }),
+                      r.date >= st.from, r.date <= st.to, r.price != nil else { continue }
+                st.stats.computed += 1
+                st.stats.byStatus[r.status, default: 0] += 1
+                try st.emit(PublishedSeriesRegistry.finalSettlements, FuturesJob.settlementRecord(r, def, defs: st.defs))
+            }
+        }
+    }
+
+    static func noPrices(_ defs: MethodologyDefinitions, _ d: CivilDate) -> String {
+        "no settlement and no model-curve price of \(defs.futures.map(\.root).joined(separator: ", ")) contracts through \(d) (§7.3–§7.5)"
+    }
+}
+
+extension FuturesJob {
+    /// §7.8's definition of a root's final settlements.
+    static func settlementDefinition(_ f: FuturesDefinition, _ defs: MethodologyDefinitions) -> StoredDefinition {
+        CanonicalDefinitions.finalSettlement(f, methodologyVersion: defs.methodologyVersion, gradeHash: defs.fixingHash(grade:), calendar: defs.calendar)
+    }
+
+    /// The roots whose underlying is a grade: the ones with a curve model and final settlements (§7.8).
+    static func gradeRoots(_ defs: MethodologyDefinitions) -> [FuturesDefinition] {
+        defs.futures.filter { defs.reference.grades.grade(id: $0.underlying) != nil }
+    }
+
+    /// §7.8: the published form of a month's final settlement.
+    static func settlementRecord(_ r: SettlementResult, _ f: FuturesDefinition, defs: MethodologyDefinitions) -> FinalSettlementRecord {
+        FinalSettlementRecord(r, published: r.price.flatMap { Rounding(decimals: tickDecimals(f.tick)).format($0) },
+                              inputsHash: FuturesAudit.hash(FinalSettlement.inputsText(r, rule: f.settlement)),
+                              definitionHash: settlementDefinition(f, defs).hash)
+    }
+}
+
 /// A value explained (`cix explain`): its trace as JSON and as text, the stored version, and whether the
 /// recomputation reproduces it.
 struct ExplainedValue: Sendable {

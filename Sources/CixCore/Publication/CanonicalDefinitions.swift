@@ -105,16 +105,6 @@ public enum CanonicalDefinitions {
         return StoredDefinition(kind: "futures", id: f.root, version: methodologyVersion, canonical: text)
     }
 
-    /// §7.8: a root's final-settlement definition: its rule, the coverage it needs, the underlying's
-    /// fixing definition and the calendar.
-    public static func finalSettlement(_ f: FuturesDefinition, methodologyVersion: String, gradeHash: (String) -> String,
-                                       calendar: BusinessCalendar) -> StoredDefinition {
-        var text = "methodology_version=\(methodologyVersion)\nfinal_settlement=\(f.root)\nunderlying=\(f.underlying)\n"
-        text += "settlement=\(f.settlement.rawValue)\ntick=\(f.tick)\nmin_coverage=\(f.minCoverage)\n"
-        text += "underlying_definition=\(gradeHash(f.underlying))\n" + Self.calendar(calendar)
-        return StoredDefinition(kind: "final_settlement", id: f.root, version: methodologyVersion, canonical: text)
-    }
-
     /// §7.5: a rolling index's definition, naming its curve definition by hash.
     public static func rollingIndex(_ ri: RollingIndexDefinition, methodologyVersion: String, curve: StoredDefinition) -> StoredDefinition {
         var text = "methodology_version=\(methodologyVersion)\nrolling_index=\(ri.id)\nfutures=\(ri.futures)\n"
