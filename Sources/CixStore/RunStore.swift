@@ -27,10 +27,14 @@ public struct InputMark: Sendable, Hashable, CustomStringConvertible {
     public var settlementRunID: Int64 = 0
     public var rateID: Int64 = 0
     public var fxID: Int64 = 0
+    /// External benchmark prints (§10); absent from marks written before 0.6.
+    public var referenceID: Int64 = 0
 
     public init() {}
 
-    public var description: String { "quotes=\(quoteID) settlements=\(settlementRunID) rates=\(rateID) fx=\(fxID)" }
+    public var description: String {
+        "quotes=\(quoteID) settlements=\(settlementRunID) rates=\(rateID) fx=\(fxID)" + (referenceID > 0 ? " reference=\(referenceID)" : "")
+    }
 
     public init?(_ text: String) {
         var m = InputMark()
@@ -42,6 +46,7 @@ public struct InputMark: Sendable, Hashable, CustomStringConvertible {
             case "settlements": m.settlementRunID = v
             case "rates": m.rateID = v
             case "fx": m.fxID = v
+            case "reference": m.referenceID = v
             default: return nil
             }
         }
@@ -76,6 +81,7 @@ public struct NewInputs: Sendable {
     public var settlements: CivilDate?
     public var rates: CivilDate?
     public var fx: CivilDate?
+    public var reference: CivilDate?
 }
 
 extension StoreSession {
@@ -108,6 +114,7 @@ extension StoreSession {
         m.settlementRunID = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(run_id), 0) FROM settlements") ?? 0
         m.rateID = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM rates") ?? 0
         m.fxID = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(rowid), 0) FROM fx_rates") ?? 0
+        m.referenceID = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM reference_prints") ?? 0
         return m
     }
 
@@ -123,6 +130,8 @@ extension StoreSession {
             .flatMap(CivilDate.init(iso:))
         n.rates = try String.fetchOne(db, sql: "SELECT MIN(date) FROM rates WHERE id > ?", arguments: [mark.rateID]).flatMap(CivilDate.init(iso:))
         n.fx = try String.fetchOne(db, sql: "SELECT MIN(date) FROM fx_rates WHERE rowid > ?", arguments: [mark.fxID]).flatMap(CivilDate.init(iso:))
+        n.reference = try String.fetchOne(db, sql: "SELECT MIN(date) FROM reference_prints WHERE id > ?", arguments: [mark.referenceID])
+            .flatMap(CivilDate.init(iso:))
         return n
     }
 
@@ -145,6 +154,29 @@ extension StoreSession {
         guard let r = try Row.fetchOne(db, sql: sql),
               let a = (r[0] as String?).flatMap(CivilDate.init(iso:)), let b = (r[1] as String?).flatMap(CivilDate.init(iso:)) else { return nil }
         return a...b
+    }
+
+    /// Stores external benchmark prints (§10).
+    public func insertReferencePrints(_ prints: [ReferencePrint], sourcePath: String, at: String) throws {
+        let st = try db.makeStatement(sql: "INSERT INTO reference_prints (benchmark, date, value, source_path, ingested_at) VALUES (?,?,?,?,?)")
+        for p in prints { try st.execute(arguments: [p.benchmark, p.date.description, p.value, sourcePath, at]) }
+    }
+
+    /// The latest ingested print of every benchmark and date, by benchmark.
+    public func referencePrints() throws -> [String: [CivilDate: Double]] {
+        var out: [String: [CivilDate: Double]] = [:]
+        for r in try Row.fetchAll(db, sql: "SELECT benchmark, date, value FROM reference_prints ORDER BY id") {
+            let date: String = r[1]
+            if let d = CivilDate(iso: date) { out[r[0], default: [:]][d] = r[2] }
+        }
+        return out
+    }
+
+    /// How many values a published table holds dated `to` or earlier (each key once), and its last date.
+    public func publishedCount(table: String, to: CivilDate) throws -> (values: Int, last: String?) {
+        guard let r = try Row.fetchOne(db, sql: "SELECT COUNT(*), MAX(date) FROM \(table) WHERE version = 1 AND date <= ?",
+                                       arguments: [to.description]) else { return (0, nil) }
+        return (r[0], r[1])
     }
 
     /// Restatement records with a date in [from, to], oldest first.

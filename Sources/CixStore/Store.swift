@@ -602,6 +602,42 @@ public final class Store: @unchecked Sendable {
                     BEGIN SELECT RAISE(ABORT, 'published final settlements are immutable'); END;
                 """)
         }
+        // Issue 23: external benchmark prints (an input, §10) and the basis against them (a published series).
+        m.registerMigration("v19-reference-basis") { db in
+            try db.execute(sql: """
+                CREATE TABLE reference_prints (
+                    id INTEGER PRIMARY KEY,
+                    benchmark TEXT NOT NULL,
+                    date TEXT NOT NULL,
+                    value REAL NOT NULL,
+                    source_path TEXT NOT NULL,
+                    ingested_at TEXT NOT NULL
+                );
+                CREATE INDEX reference_prints_key ON reference_prints(benchmark, date);
+                CREATE TABLE basis (
+                    benchmark TEXT NOT NULL,
+                    date TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    grade TEXT NOT NULL,
+                    ours REAL NOT NULL,
+                    fixing_status TEXT NOT NULL,
+                    theirs REAL NOT NULL,
+                    basis REAL NOT NULL,
+                    basis_pct REAL NOT NULL,
+                    band_days INTEGER NOT NULL,
+                    band_low REAL NOT NULL,
+                    band_high REAL NOT NULL,
+                    mean_abs_basis REAL NOT NULL,
+                    inputs_hash TEXT NOT NULL,
+                    definition_hash TEXT NOT NULL,
+                    run_id INTEGER NOT NULL REFERENCES publication_runs(id),
+                    computed_at TEXT NOT NULL,
+                    PRIMARY KEY (benchmark, date, version)
+                );
+                CREATE TRIGGER basis_immutable BEFORE UPDATE ON basis BEGIN SELECT RAISE(ABORT, 'published basis values are immutable'); END;
+                CREATE TRIGGER basis_no_delete BEFORE DELETE ON basis BEGIN SELECT RAISE(ABORT, 'published basis values are immutable'); END;
+                """)
+        }
         return m
     }
 }

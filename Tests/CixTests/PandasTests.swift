@@ -29,14 +29,17 @@ import Testing
         # Every export the demo writes loads with no options, with its documented first column.
         first = {"fixings": "grade", "indices": "index", "weights": "index", "runs": "run_id", "settlements": "contract",
                  "curves": "root", "futures-indices": "index", "funds": "fund", "restatements": "restatement_id",
-                 "rejects": "batch_id", "fund-compare": "fund"}
+                 "rejects": "batch_id", "fund-compare": "fund", "final-settlements": "root", "basis": "benchmark"}
         for name, col in first.items():
             t = pd.read_csv(d + "/exports/" + name + ".csv")
             assert t.columns[0] == col, (name, list(t.columns))
-            assert name == "restatements" or len(t) > 0, name
+            assert name in ("restatements", "final-settlements") or len(t) > 0, name
         assert str(pd.read_csv(d + "/exports/futures-indices.csv")["er"].dtype) == "float64"
         assert str(pd.read_csv(d + "/exports/funds.csv")["nav_per_share"].dtype) == "float64"
         assert str(pd.read_csv(d + "/exports/rejects.csv")["line"].dtype) == "int64"
+        b = pd.read_csv(d + "/exports/basis.csv")
+        assert str(b["basis"].dtype) == "float64" and str(b["band_days"].dtype) == "int64", b.dtypes
+        assert list(pd.read_csv(d + "/exports/final-settlements.csv").columns)[4:8] == ["status", "price", "published", "days"]
         # Issue 22 #16: no non-empty cell of any export reads as missing with pandas' defaults (the
         # region code "NA" did: North America is NAM).
         def no_false_missing(path):

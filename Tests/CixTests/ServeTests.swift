@@ -445,7 +445,7 @@ extension ByteBuffer {
     /// schema's columns, served (rows, page, explain) and described in OpenAPI, from its one registration.
     @Test func everyRegisteredSeriesIsPublishedVerifiedExportedServedAndExplained() async throws {
         let all = PublishedSeriesRegistry.all
-        #expect(all.map(\.table) == ["fixings", "index_levels", "curves", "futures_index_levels", "fund_nav", "final_settlements"])
+        #expect(all.map(\.table) == ["fixings", "index_levels", "curves", "futures_index_levels", "fund_nav", "final_settlements", "basis"])
         let verify = try VerifyJob.run(store: f.store, defs: f.defs)
         #expect(verify.differences.isEmpty)
         let dir = try tempDir()

@@ -89,6 +89,32 @@ struct RatesIngest: ParsableCommand {
     }
 }
 
+struct ReferenceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reference", abstract: "External benchmark prints, for the basis against other benchmarks (METHODOLOGY.md §10).",
+        subcommands: [ReferenceIngest.self])
+}
+
+struct ReferenceIngest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest", abstract: "Store external benchmark prints: date,benchmark,value[,unit] (§10; benchmarks from benchmarks.yaml).",
+        discussion: "Exit 0: every row stored or already stored; 3: some rows rejected (line, field, reason in FILE.rejects.csv and cix export rejects); 2: an unreadable file or bad usage. cix run publishes the basis.")
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var indices: IndicesOptions
+    @Flag(help: "Do not write <file>.rejects.csv files.") var noRejectFiles = false
+    @Argument(help: "Reference files.") var files: [String]
+
+    func validate() throws { guard !files.isEmpty else { throw ValidationError("no files given") } }
+
+    func run() throws {
+        let defs = try indices.methodology()
+        guard !defs.benchmarks.isEmpty else { throw CixError("no benchmarks are defined: add them to benchmarks.yaml (\(defs.source))") }
+        let results = try ReferenceJob.ingest(store: try store.open(), defs: defs, paths: files, writeRejectFiles: !noRejectFiles)
+        printInputResults(results)
+        if results.contains(where: { $0.rejected > 0 }) { throw ExitCode(ExitStatus.rejects.rawValue) }
+    }
+}
+
 struct FundCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fund", abstract: "Rolling-futures funds: daily NAV and design comparison (METHODOLOGY.md §8).",

@@ -10,7 +10,7 @@ public struct Cix: ParsableCommand {
         abstract: "Compute-capacity benchmark index engine: GPU rental quotes in; normalized prices, grade fixings and benchmark indices out.",
         version: "cix \(CixVersion.current)",
         subcommands: [IngestCommand.self, FXCommand.self, NormalizeCommand.self, GradesCommand.self, FixCommand.self, IndexCommand.self,
-                      FuturesCommand.self, RatesCommand.self, FundCommand.self, ExplainCommand.self, RunsCommand.self, ExportCommand.self, DemoCommand.self,
+                      FuturesCommand.self, RatesCommand.self, ReferenceCommand.self, FundCommand.self, ExplainCommand.self, RunsCommand.self, ExportCommand.self, DemoCommand.self,
                       BenchCommand.self, RunCommand.self, VerifyCommand.self, ReportCommand.self, ServeCommand.self, UpgradeCommand.self])
     public init() {}
 }

@@ -63,6 +63,10 @@ public enum DemoJob {
         let rt = try AtomicTextFile(path: c.out + "/rates/dtb3.csv")
         rt.write(market.tbillCSV(from: first.adding(days: -10), to: c.end))
         try rt.commit()
+        try fm.createDirectory(atPath: c.out + "/reference", withIntermediateDirectories: true)
+        let rf = try AtomicTextFile(path: c.out + "/reference/benchmarks.csv")
+        rf.write(market.referenceCSV(from: first, to: c.end, calendar: calendar))
+        try rf.commit()
         var totals = DemoDayCounts(date: "total")
         for d in days {
             totals.rows += d.rows

@@ -231,4 +231,33 @@ extension ExplainJob {
                                stored: stored.map { "version \($0.version), \($0.status) \($0.published ?? "-")" }, reproduces: a != nil && a == rec)
         }
     }
+
+    /// §10: a benchmark's basis on a date, from the stored print and fixing, with its band's days.
+    public static func basis(store: Store, defs: MethodologyDefinitions, benchmark: String, date: CivilDate) throws -> Explanation<RecordTrace> {
+        guard let b = defs.benchmarks.first(where: { $0.id == benchmark }) else {
+            throw NotFound(description: "no benchmark \(benchmark) in benchmarks.yaml (known: \(defs.benchmarks.map(\.id).joined(separator: ", ")))")
+        }
+        return try store.read { s in
+            let prints = try s.referencePrints()[b.id] ?? [:]
+            let start = date.adding(days: -(defs.basisBandDays - 1))
+            var byDay: [Int64: FixingValue] = [:]
+            for x in try s.latestFixings(from: start, to: date, grades: [b.grade]).compactMap(FixingValue.init) { byDay[x.date.dayNumber] = x }
+            let def = ReferenceJob.definition(b, defs)
+            guard let rec = Basis.compute(b, prints: prints, from: date, to: date, bandDays: defs.basisBandDays, fixing: { byDay[$0.dayNumber] },
+                                          definitionHash: def.hash).first else {
+                throw NotFound(description: "\(benchmark) has no basis on \(date): no print of it that day, or no fixing value of \(b.grade)")
+            }
+            var inputs = [RecordTrace.Line(name: "benchmark", value: "\(b.name), compared with \(b.grade)")]
+            for (d, v) in prints.filter({ $0.key >= start && $0.key <= date }).sorted(by: { $0.key < $1.key }) {
+                let ours = byDay[d.dayNumber]
+                inputs.append(.init(name: "\(d)", value: "theirs \(v), ours \(ours?.value.map { "\($0)" } ?? "-") (\(ours?.status.rawValue ?? "no fixing"))"))
+            }
+            let stored = try s.latest(BasisRecord.self, key: [benchmark, date.description])
+            var a = stored
+            a?.version = 0
+            return Explanation(trace: RecordTrace(series: "basis", key: benchmark, date: date.description, section: "§10", inputs: inputs,
+                                                  fields: RecordTrace.fields(stored: stored, recomputed: rec)),
+                               stored: stored.map { "version \($0.version), basis \($0.basis)" }, reproduces: a != nil && a == rec)
+        }
+    }
 }

@@ -327,9 +327,49 @@ public enum ReportJob {
                 links.append((file(f.id), "\(f.id): \(f.name)", "NAV \(last.navPublished ?? "-") on \(last.date)"))
             }
             sections.append(("Funds", links))
+
+            // Basis against other benchmarks (§10): one page, every benchmark.
+            if !defs.benchmarks.isEmpty, only == nil || only == "basis" {
+                let rows = try s.latest(BasisRecord.self, to: date).filter { $0.date >= start }
+                if rows.isEmpty {
+                    missing.append(("", "Basis against other benchmarks", "no factsheet: no benchmark print on a date with a fixing of its grade by \(date) (cix reference ingest)"))
+                } else {
+                    var page = FactsheetPage(title: "Basis against other benchmarks",
+                                             subtitle: "Our fixing minus each benchmark's print, with its trailing \(defs.basisBandDays)-day band (METHODOLOGY.md §10)",
+                                             date: date.description)
+                    var series: [ChartSeries] = []
+                    var table: [[String]] = []
+                    for (i, b) in defs.benchmarks.enumerated() {
+                        let mine = rows.filter { $0.benchmark == b.id }
+                        guard let last = mine.last else { continue }
+                        series.append(ChartSeries(name: b.id, color: palette[i % palette.count], points: mine.compactMap { r in
+                            CivilDate(iso: r.date).map { ChartPoint(Double($0.dayNumber), r.basis) } }))
+                        table.append([b.id, b.grade, last.date, num(last.ours), num(last.theirs), num(last.basis), pct(last.basisPct),
+                                      num(last.bandLow), num(last.bandHigh), num(last.meanAbsBasis), "\(last.bandDays)"])
+                    }
+                    page.headline = table.map { ($0[0] + " on " + $0[2], $0[5] + " (" + $0[6] + ")") }
+                    page.charts.append(.line(title: "Basis: our fixing minus the benchmark, USD per GPU-hour", yLabel: "USD per GPU-hour", x: .dates,
+                                             series: series, band: nil))
+                    page.tables.append(.init(title: "Latest basis and its \(defs.basisBandDays)-day band",
+                                             columns: ["Benchmark", "Grade", "Date", "Ours", "Theirs", "Basis", "Basis %", "Band low", "Band high",
+                                                       "Mean |basis|", "Days in band"], rows: table))
+                    page.tables.append(.init(title: "Benchmarks (benchmarks.yaml)", columns: ["Benchmark", "Name", "Unit", "Compared with"],
+                                             rows: defs.benchmarks.map { [$0.id, $0.name, $0.unit, $0.grade] }))
+                    write("basis", page)
+                    sections.append(("Basis against other benchmarks", [(file("basis"), "Basis against \(series.count) benchmarks",
+                                                                         table.map { "\($0[0]) \($0[5])" }.joined(separator: ", "))]))
+                }
+            }
             if !missing.isEmpty { sections.append(("Series without a factsheet", missing)) }
             book.missing = missing.map { ($0.name, $0.detail) }
         }
+        // Every registered series, with what is published of it and how to get it (issue 20 #1).
+        var data: [(href: String, name: String, detail: String)] = []
+        for x in PublishedSeriesRegistry.all {
+            let (n, last) = try s.publishedCount(table: x.table, to: date)
+            data.append(("", x.export.rawValue, "\(n) values" + (last.map { " through \($0)" } ?? "") + ": \(x.summary); cix export \(x.export.rawValue)"))
+        }
+        sections.append(("Published series", data))
         book.sections = sections
         return book
     }

@@ -96,7 +96,8 @@ public protocol RunProgress: AnyObject {
 public enum RunJob {
     /// The definitions hash a daily run records: a change restates from the first published date.
     static func definitionsHash(_ defs: MethodologyDefinitions) -> String {
-        CanonicalDefinitions.dailyRunHash(indexHash: defs.indexHash, futuresHash: defs.futuresHash, fundsHash: defs.fundsHash)
+        CanonicalDefinitions.dailyRunHash(indexHash: defs.indexHash, futuresHash: defs.futuresHash, fundsHash: defs.fundsHash,
+                                          benchmarksHash: defs.benchmarksHash)
     }
 
     public static func run(store: Store, defs: MethodologyDefinitions, request r: RunRequest, logger: Logger = Logger(label: "cix"),
@@ -161,7 +162,14 @@ public enum RunJob {
             // settlements or T-bill rates.
             let priced: RestatementReason = fresh.fx == nil ? .lateQuote : fresh.quotesEpoch == nil ? .lateFX : .lateQuoteOrFX
             let futures: RestatementReason = fresh.settlements != nil ? .correctedSettlement : fresh.rates != nil ? .lateRate : priced
-            for x in PublishedSeriesRegistry.all { ctx.inputReasons[x.table] = x.inputs == .priced ? priced : futures }
+            let reference: RestatementReason = fresh.reference != nil && fresh.quotesEpoch == nil && fresh.fx == nil ? .lateReference : priced
+            for x in PublishedSeriesRegistry.all {
+                switch x.inputs {
+                case .priced: ctx.inputReasons[x.table] = priced
+                case .futures: ctx.inputReasons[x.table] = futures
+                case .reference: ctx.inputReasons[x.table] = reference
+                }
+            }
             // Publishing dates before the first published one gives chain-linked series an earlier start.
             if let first = span?.lowerBound, r.from < first {
                 for x in PublishedSeriesRegistry.all where x.table != PublishedSeriesRegistry.fixings.table { ctx.inputReasons[x.table] = .backfill }
@@ -174,6 +182,7 @@ public enum RunJob {
             touch(fresh.settlements)
             touch(fresh.rates)
             touch(fresh.fx)
+            touch(fresh.reference)
             if let last, last.definitionsHash != defsHash { touch(span?.lowerBound) }
             if r.restate { touch(try s.earliestHeldChange()) }
             var start = r.from
@@ -403,6 +412,13 @@ public enum RunJob {
             for x in try FuturesJob.ingestRates(store: store, paths: [f.path], writeRejectFiles: rejectsDir != nil, rejectsDir: try rejectsFolder(f),
                                                 now: now, inTransaction: { s, r in try recordIn(s, f, inputResult(f, "rates", r), sha256: r.sha256) }) {
                 note(f, inputResult(f, "rates", x))
+            }
+        }
+        try each(.reference) { f in
+            for x in try ReferenceJob.ingest(store: store, defs: defs, paths: [f.path], writeRejectFiles: rejectsDir != nil,
+                                             rejectsDir: try rejectsFolder(f), now: now,
+                                             inTransaction: { s, r in try recordIn(s, f, inputResult(f, "reference", r), sha256: r.sha256) }) {
+                note(f, inputResult(f, "reference", x))
             }
         }
         let rejected = report.files.filter { $0.rejected > 0 }

@@ -9,6 +9,8 @@ enum SeriesInputs: Sendable {
     case priced
     /// Settlements and T-bill rates too (rolling indices, funds).
     case futures
+    /// External benchmark prints too (the basis, §10).
+    case reference
 }
 
 /// A published series, registered once (issue 20). The daily job, the single-stage commands, `cix verify`,
@@ -163,7 +165,14 @@ enum PublishedSeriesRegistry {
         explainName: "final-settlement",
         explainer: { try ExplainJob.finalSettlement(store: $0, defs: $1, root: $2, month: ContractMonth($3)).explained { t, _ in t.text } })
 
-    static let all: [any AnyPublishedSeries] = [fixings, indexLevels, curves, futuresIndices, funds, finalSettlements]
+    static let basis = PublishedSeries<BasisRecord>(
+        export: .basis, summary: "Basis against other benchmarks: our fixing minus their print, and its trailing band, per benchmark and date (§10)",
+        idName: "benchmark", chainLinked: false, inputs: .reference, job: "basis", page: nil, hash: { $0.benchmarksHash },
+        resolved: { defs in defs.benchmarks.map { ReferenceJob.definition($0, defs) } }, step: Stages.basis,
+        notes: { _, _, _ in [] }, keys: { $0.benchmarks.map(\.id) }, explainName: "basis",
+        explainer: { try ExplainJob.basis(store: $0, defs: $1, benchmark: $2, date: $3).explained { t, _ in t.text } })
+
+    static let all: [any AnyPublishedSeries] = [fixings, indexLevels, curves, futuresIndices, funds, finalSettlements, basis]
 
     static func named(_ table: String) -> (any AnyPublishedSeries)? { all.first { $0.table == table } }
     static func exported(as kind: ExportKind) -> (any AnyPublishedSeries)? { all.first { $0.export == kind } }
@@ -252,6 +261,23 @@ enum Stages {
                 st.stats.computed += 1
                 st.stats.byStatus[r.status, default: 0] += 1
                 try st.emit(PublishedSeriesRegistry.finalSettlements, FuturesJob.settlementRecord(r, def, defs: st.defs))
+            }
+        }
+    }
+
+    /// §10: every benchmark's basis on the dates in [from, to] with a print and a fixing value of its grade.
+    @Sendable static func basis(_ st: PipelineState) throws {
+        guard !st.defs.benchmarks.isEmpty else { return }
+        let prints = try st.s.referencePrints()
+        let grades = Set(st.defs.benchmarks.map(\.grade))
+        var byGrade: [String: [Int64: FixingValue]] = [:]
+        for f in try st.fixings() where grades.contains(f.grade) { byGrade[f.grade, default: [:]][f.date.dayNumber] = f }
+        for b in st.defs.benchmarks {
+            let def = ReferenceJob.definition(b, st.defs)
+            for r in Basis.compute(b, prints: prints[b.id] ?? [:], from: st.from, to: st.to, bandDays: st.defs.basisBandDays,
+                                   fixing: { byGrade[b.grade]?[$0.dayNumber] }, definitionHash: def.hash) {
+                st.stats.computed += 1
+                try st.emit(PublishedSeriesRegistry.basis, r)
             }
         }
     }

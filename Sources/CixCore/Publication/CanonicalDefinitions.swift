@@ -6,8 +6,8 @@ public enum CanonicalDefinitions {
     /// §9.4: the definitions hash a daily run records, over everything it publishes under (the index
     /// hash covers the fixings', the funds hash the futures'): when it changes, the run recomputes
     /// from the first published date.
-    public static func dailyRunHash(indexHash: String, futuresHash: String, fundsHash: String) -> String {
-        FixingAudit.sha256(indexHash + "|" + fundsHash + "|" + futuresHash)
+    public static func dailyRunHash(indexHash: String, futuresHash: String, fundsHash: String, benchmarksHash: String = "") -> String {
+        FixingAudit.sha256(indexHash + "|" + fundsHash + "|" + futuresHash + (benchmarksHash.isEmpty ? "" : "|" + benchmarksHash))
     }
 
     static func num(_ v: Double) -> String { "\(v)" }

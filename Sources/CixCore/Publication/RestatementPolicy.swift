@@ -31,6 +31,8 @@ public enum RestatementReason: Sendable, Hashable, CustomStringConvertible {
     case lateFX
     /// New quotes and new FX rates in the same run.
     case lateQuoteOrFX
+    /// A late or corrected external benchmark print (§10).
+    case lateReference
     case definitionChange
     /// Dates before the first published one were published (a backfill), and chain-linked series now
     /// start earlier.
@@ -44,6 +46,7 @@ public enum RestatementReason: Sendable, Hashable, CustomStringConvertible {
         case .lateRate: "late rate"
         case .lateFX: "late FX rate"
         case .lateQuoteOrFX: "late quote or FX rate"
+        case .lateReference: "late reference print"
         case .definitionChange: "definition change"
         case .backfill: "backfill"
         case .manual(let why): why.isEmpty ? "manual" : "manual: \(why)"

@@ -4,7 +4,7 @@ import Foundation
 
 /// What a file in the daily job's inbox holds, told by its header (METHODOLOGY.md §9.4).
 public enum InboxKind: String, Sendable, CaseIterable {
-    case quotes, fx, settlements, rates
+    case quotes, fx, settlements, rates, reference
 }
 
 /// A file found in the inbox: its path, status and kind (nil: not recognised).
@@ -108,6 +108,7 @@ public enum Inbox {
         }
         if fields.contains("observed_at") && fields.contains("price") { return (.quotes, nil) }
         if fields.contains("contract") && fields.contains("settle") { return (.settlements, nil) }
+        if fields.contains("benchmark") && fields.contains("value") && fields.contains("date") { return (.reference, nil) }
         if RatesReader.layouts.contains(where: { fields.starts(with: $0.header) }) { return (.rates, nil) }
         if fields.starts(with: ["date", "currency", "usd_per_unit"]) || (fields.first == "date" && fields.contains("usd")) { return (.fx, nil) }
         // Control characters are shown escaped: a NUL or an escape sequence never reaches the terminal raw.
@@ -115,6 +116,6 @@ public enum Inbox {
             u.properties.generalCategory == .control || u.properties.generalCategory == .format
                 ? Array(String(format: "\\x%02X", u.value & 0xFFFF).unicodeScalars) : [u]
         }))
-        return (nil, "header \(shown) is not that of quotes, FX, settlements or rates")
+        return (nil, "header \(shown) is not that of quotes, FX, settlements, rates or reference prints")
     }
 }

@@ -5,6 +5,27 @@
 /// $CIX_INDICES names a folder).
 enum BuiltinDefinitions {
     static let files: [String: String] = [
+        "benchmarks.yaml": #"""
+# External benchmarks the basis is published against (METHODOLOGY.md §10). Their daily prints are
+# inputs (`cix reference ingest FILE`, or a `date,benchmark,value[,unit]` file in the daily job's inbox);
+# each benchmark is compared with one of our grades. The two below are the demo market's illustrative
+# feeds (an executed-trade index and a listings index); a publisher lists the benchmarks it compares
+# against instead, e.g. a public H100 rental index's daily values, mapped to the grade it tracks.
+methodology_version: "1.1"
+sections: ["10"]
+# The trailing band of disagreement: the date and the band_days − 1 calendar days before it.
+band_days: 30
+benchmarks:
+  - id: EXT-H100-TRADES
+    name: H100 executed-trade index (demo feed)
+    unit: usd_per_gpu_hour
+    grade: H100-SXM.NA.OD
+  - id: EXT-H100-LISTINGS
+    name: H100 listings index (demo feed)
+    unit: usd_per_gpu_hour
+    grade: H100-SXM.NA.OD
+
+"""#,
         "calendar.yaml": #"""
 # Business-day calendar (METHODOLOGY.md §1.6): Monday to Friday minus the holidays below.
 # Index rebalances and weight cut-offs (§6.4) follow it; so do the fixing dates when fixing.yaml says
@@ -1651,7 +1672,7 @@ methodology_version: "1.1"
 sections: ["9.1", "9.2", "9.3", "9.4", "9.5"]
 restatement_window_business_days: 1
 # The exports `cix run` writes for its day under published/DATE/ (cix export KIND --from DATE --to DATE).
-daily_files: [fixings, indices, weights, curves, futures-indices, funds, restatements]
+daily_files: [fixings, indices, weights, curves, futures-indices, funds, final-settlements, basis, restatements]
 
 """#,
         "sources.yaml": #"""

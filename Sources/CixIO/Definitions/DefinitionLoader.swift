@@ -40,6 +40,17 @@ public enum DefinitionSource: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// A file that may be absent (nil then): an older definitions folder without it still loads.
+    func readOptional(_ name: String) throws -> (path: String, data: Data)? {
+        switch self {
+        case .folder(let dir):
+            guard FileManager.default.fileExists(atPath: dir + "/" + name) else { return nil }
+            return try read(name)
+        case .builtIn:
+            return BuiltinDefinitions.files[name] == nil ? nil : try read(name)
+        }
+    }
+
     /// The names of the flows files (`flows/*.csv`), for the definitions cache key.
     func flowFiles() -> [String] {
         switch self {

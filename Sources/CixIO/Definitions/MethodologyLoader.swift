@@ -29,6 +29,11 @@ public struct MethodologyDefinitions: Sendable {
     /// Fund designs (funds.yaml, §8), flows loaded, and the hash of funds.yaml with the futures hash.
     public var funds: [FundDefinition] = []
     public var fundsHash: String = ""
+    /// External benchmarks a basis is published against (benchmarks.yaml, §10; optional), the band's
+    /// days, and the hash of that file (empty when absent).
+    public var benchmarks: [BenchmarkDefinition] = []
+    public var basisBandDays = 30
+    public var benchmarksHash: String = ""
     /// The publication policy (publication.yaml, §9) and the hash of that file.
     public var publication = PublicationPolicy()
     public var publicationHash: String = ""
@@ -64,6 +69,7 @@ extension DefinitionLoader {
     public static func methodology(_ source: DefinitionSource) throws -> MethodologyDefinitions {
         var key = source.description
         for name in fileNames + source.flowFiles() { key += sha256Hex(try source.read(name).data) }
+        key += try source.readOptional("benchmarks.yaml").map { "benchmarks" + sha256Hex($0.data) } ?? ""
         if let cached = DefinitionCache.shared.get(key) { return cached }
         let defs = try loadMethodology(source)
         DefinitionCache.shared.put(key, defs)
@@ -109,6 +115,10 @@ extension DefinitionLoader {
         var flowBytes = ""
         for f in defs.funds { if let n = f.flowsFile { flowBytes += sha256Hex(try source.read(n).data) } }
         defs.fundsHash = sha256Hex(Data((defs.futuresHash + sha256Hex(nd) + flowBytes).utf8))
+        if let (bp, bd) = try source.readOptional("benchmarks.yaml") {
+            (defs.benchmarks, defs.basisBandDays) = try benchmarkDefinitions(try YAMLValue.parse(bd, path: bp), reference: ref)
+            defs.benchmarksHash = sha256Hex(Data((fh + sha256Hex(bd)).utf8))
+        }
         let (pp, pd) = try source.read("publication.yaml")
         defs.publication = try publicationPolicy(try YAMLValue.parse(pd, path: pp))
         defs.publicationHash = sha256Hex(pd)
@@ -237,10 +247,43 @@ extension DefinitionLoader {
         return list
     }
 
+    // MARK: benchmarks.yaml (§10)
+
+    static func benchmarkDefinitions(_ root: YAMLValue, reference ref: ReferenceData) throws -> ([BenchmarkDefinition], Int) {
+        let m = try root.map()
+        let band = try m.optional("band_days")?.int(5...365) ?? 30
+        var ids = Set<String>()
+        let list = try (m.optional("benchmarks")?.list() ?? []).map { v -> BenchmarkDefinition in
+            let x = try v.map()
+            let iv = try x.required("id")
+            let id = try iv.string()
+            guard (2...40).contains(id.count), id.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) else {
+                throw iv.fail("a benchmark id is 2 to 40 characters A–Z, 0–9 and -, not \(id.prefix(40))")
+            }
+            guard ids.insert(id).inserted else { throw iv.fail("benchmark \(id) appears twice") }
+            let gv = try x.required("grade")
+            let g = try gv.string()
+            guard ref.grades.grade(id: g) != nil else { throw gv.fail("\(id): unknown grade \(g.prefix(60))") }
+            var b = BenchmarkDefinition(id: id, name: try x.optional("name")?.string() ?? id, grade: g)
+            if let uv = x.optional("unit") {
+                let u = try uv.string()
+                guard BenchmarkDefinition.units.contains(u) else {
+                    throw uv.fail("\(id): unit must be \(BenchmarkDefinition.units.joined(separator: " or ")), not \(u.prefix(40))")
+                }
+                b.unit = u
+            }
+            try x.finish()
+            return b
+        }
+        try m.finish(allowed: headerKeys)
+        return (list, band)
+    }
+
     // MARK: publication.yaml (§9)
 
     /// The exports a day's publication may list.
-    public static let dailyFileKinds = ["fixings", "indices", "weights", "settlements", "curves", "futures-indices", "funds", "restatements",
+    public static let dailyFileKinds = ["fixings", "indices", "weights", "settlements", "curves", "futures-indices", "funds", "final-settlements",
+                                        "basis", "restatements",
                                         "rejects", "runs"]
 
     static func publicationPolicy(_ root: YAMLValue) throws -> PublicationPolicy {

@@ -66,4 +66,24 @@ extension DemoMarket {
         }
         return out
     }
+
+    /// External benchmark prints for the demo (§10), `date,benchmark,value,unit`: `EXT-H100-TRADES`, an
+    /// executed-trade index on business days, a little under the demo's North American H100 fixing; and
+    /// `EXT-H100-LISTINGS`, a listings index every day, a little above it and noisier. Each misses a day now
+    /// and then, as external feeds do.
+    public func referenceCSV(from: CivilDate, to: CivilDate, calendar: BusinessCalendar = .weekdays) -> String {
+        var out = "date,benchmark,value,unit\n"
+        let h100 = DemoMarket.chip("H100-SXM")
+        var d = from
+        while d <= to {
+            defer { d = d.adding(days: 1) }
+            let level = DemoMarket.level(chip: h100, on: d) * 1.2
+            var r = SplitMix64.keyed(seed, 47, UInt64(d.dayNumber))
+            let trades = level * 1.2 * (1 + 0.01 * r.normal()), listings = level * 1.3 * (1 + 0.02 * r.normal())
+            let skipTrades = r.next() % 25 == 0, skipListings = r.next() % 30 == 0
+            if calendar.isBusinessDay(d), !skipTrades { out += "\(d),EXT-H100-TRADES,\(Decimals.format(trades, places: 4)),usd_per_gpu_hour\n" }
+            if !skipListings { out += "\(d),EXT-H100-LISTINGS,\(Decimals.format(listings, places: 4)),usd_per_gpu_hour\n" }
+        }
+        return out
+    }
 }
