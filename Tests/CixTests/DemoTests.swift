@@ -17,7 +17,7 @@ import Testing
             _ = try DemoJob.generate(c)
         }
         let files = try FileManager.default.subpathsOfDirectory(atPath: dirs[0]).filter { $0.hasSuffix(".csv") || $0.hasSuffix(".json") }.sorted()
-        #expect(files.count == 8, "quote days, FX, settlements, T-bill rates, manifest")
+        #expect(files.count == 9, "quote days, FX, settlements, T-bill rates, reference prints, manifest")
         for f in files {
             #expect(FileManager.default.contents(atPath: dirs[0] + "/" + f) == FileManager.default.contents(atPath: dirs[1] + "/" + f), "\(f)")
         }

@@ -22,8 +22,6 @@ public struct ExportKind: RawRepresentable, Hashable, Sendable, CaseIterable, Cu
     public static let curves = ExportKind(rawValue: "curves")
     public static let futuresIndices = ExportKind(rawValue: "futures-indices")
     public static let funds = ExportKind(rawValue: "funds")
-    public static let finalSettlements = ExportKind(rawValue: "final-settlements")
-    public static let basis = ExportKind(rawValue: "basis")
 
     /// Kinds that are not a published series (one version of each row).
     static let records: [ExportKind] = [.quotes, .runs, .restatements, .rejects]

@@ -38,6 +38,8 @@ protocol AnyPublishedSeries: Sendable {
     /// `cix explain NAME` and `/api/v1/explain/NAME`: the value of one key on a date, recomputed with its trace.
     var explainName: String { get }
     func explain(_ store: Store, _ defs: MethodologyDefinitions, key: String, date: CivilDate) throws -> ExplainedValue
+    /// The generic explanation every series has (stored and recomputed fields), whatever its own trace.
+    func explainGenerically(_ store: Store, _ defs: MethodologyDefinitions, key: String, date: CivilDate) throws -> ExplainedValue
     /// The series keys the definitions name (grades, indices, roots, funds): what an API query may ask for.
     func ids(_ defs: MethodologyDefinitions) -> [String]
     /// The definitions hash a single-stage run records, and the resolved definitions it publishes under.
@@ -83,14 +85,45 @@ struct PublishedSeries<R: SeriesRecord>: AnyPublishedSeries {
     let notes: @Sendable (MethodologyDefinitions, CivilDate, Set<String>) -> [String]
     let keys: @Sendable (MethodologyDefinitions) -> [String]
     let explainName: String
-    let explainer: @Sendable (Store, MethodologyDefinitions, String, CivilDate) throws -> ExplainedValue
+    /// A richer trace than the generic one (its inputs, day by day), if the series has one.
+    var explainer: (@Sendable (Store, MethodologyDefinitions, String, CivilDate) throws -> ExplainedValue)? = nil
 
     var table: String { R.schema.table }
     var exportColumns: [String] { R.schema.exportColumns }
     var keyColumn: String { R.schema.keys[0].column }
     func ids(_ defs: MethodologyDefinitions) -> [String] { keys(defs) }
     func explain(_ store: Store, _ defs: MethodologyDefinitions, key: String, date: CivilDate) throws -> ExplainedValue {
-        try explainer(store, defs, key, date)
+        if let explainer { return try explainer(store, defs, key, date) }
+        return try genericExplanation(store, defs, key: key, date: date).explained { t, _ in t.text }
+    }
+
+    func explainGenerically(_ store: Store, _ defs: MethodologyDefinitions, key: String, date: CivilDate) throws -> ExplainedValue {
+        try genericExplanation(store, defs, key: key, date: date).explained { t, _ in t.text }
+    }
+
+    /// Any registered series explained without code of its own: its compute step run through the pipeline
+    /// for the one date (reading the stored values of the stages before it, as `cix verify` does), each
+    /// value field stored beside recomputed.
+    func genericExplanation(_ store: Store, _ defs: MethodologyDefinitions, key: String, date: CivilDate) throws -> Explanation<RecordTrace> {
+        try store.read { s in
+            var recomputed: [R] = []
+            let state = PipelineState(s, defs: defs, from: date, to: date) { _, r in
+                if let x = r as? R, x.keyCells.first?.description == key, x.date == date.description { recomputed.append(x) }
+                return nil
+            }
+            try state.run([self])
+            let stored = try s.latest(R.self, from: date, to: date, series: [key])
+            guard !recomputed.isEmpty || !stored.isEmpty else {
+                throw ExplainJob.NotFound(description: "no \(table) value of \(key) on \(date) is published or computable")
+            }
+            // One row per full key (a curve has one per contract): the first of each, stored or recomputed.
+            let a = stored.first, b = recomputed.first { x in a.map { $0.keyCells == x.keyCells } ?? true }
+            let lines = recomputed.count > 1 ? [RecordTrace.Line(name: "values on the date", value: "\(recomputed.count) (the first shown)")] : []
+            return Explanation(trace: RecordTrace(series: table, key: key, date: date.description, section: summary, inputs: lines,
+                                                  fields: RecordTrace.fields(stored: a, recomputed: b)),
+                               stored: a.map { "version \($0.version), \($0.mainText)" },
+                               reproduces: a.flatMap { x in b.map { x.differingFields($0).isEmpty } } ?? false)
+        }
     }
     func definitionsHash(_ defs: MethodologyDefinitions) -> String { hash(defs) }
     func definitions(_ defs: MethodologyDefinitions) -> [StoredDefinition] { resolved(defs) }
@@ -157,7 +190,7 @@ enum PublishedSeriesRegistry {
         explainName: "fund", explainer: { try ExplainJob.fund(store: $0, defs: $1, fund: $2, date: $3).explained { t, _ in t.text } })
 
     static let finalSettlements = PublishedSeries<FinalSettlementRecord>(
-        export: .finalSettlements,
+        export: ExportKind(rawValue: "final-settlements"),
         summary: "Final settlements per contract month: price, days averaged (ok, imputed, stale, missing), coverage, longest gap, fallback (§7.8)",
         idName: "root", chainLinked: false, inputs: .priced, job: "futures settle", page: nil, hash: { $0.futuresHash },
         resolved: { defs in FuturesJob.gradeRoots(defs).map { FuturesJob.settlementDefinition($0, defs) } }, step: Stages.finalSettlements,
@@ -166,7 +199,7 @@ enum PublishedSeriesRegistry {
         explainer: { try ExplainJob.finalSettlement(store: $0, defs: $1, root: $2, month: ContractMonth($3)).explained { t, _ in t.text } })
 
     static let basis = PublishedSeries<BasisRecord>(
-        export: .basis, summary: "Basis against other benchmarks: our fixing minus their print, and its trailing band, per benchmark and date (§10)",
+        export: ExportKind(rawValue: "basis"), summary: "Basis against other benchmarks: our fixing minus their print, and its trailing band, per benchmark and date (§10)",
         idName: "benchmark", chainLinked: false, inputs: .reference, job: "basis", page: nil, hash: { $0.benchmarksHash },
         resolved: { defs in defs.benchmarks.map { ReferenceJob.definition($0, defs) } }, step: Stages.basis,
         notes: { _, _, _ in [] }, keys: { $0.benchmarks.map(\.id) }, explainName: "basis",
