@@ -339,6 +339,10 @@ import Testing
         let (scode, sout, _) = try runProcess(builtCix, ["futures", "settle", "--db", db, "--indices", DailyRunTests.indices, "--root", "GPUX",
                                                          "--month", "2025-02"])
         #expect(scode == 0 && sout.contains("recomputed settlement equals the published one"), "\(sout)")
+        // March has begun, not ended: nothing to settle yet, and the command says how far it is.
+        let (mcode, _, merr) = try runProcess(builtCix, ["futures", "settle", "--db", db, "--indices", DailyRunTests.indices, "--root", "GPUX",
+                                                         "--month", "2025-03"])
+        #expect(mcode == 2 && merr.contains("GPUXH25 has not settled: 1 of its 21 averaged days are published (through 2025-03-03)"), "\(merr)")
     }
 
     /// §9.2–§9.3: a corrected settlement restates the rolling index as "corrected settlement"; a

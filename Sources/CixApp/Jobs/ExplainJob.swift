@@ -221,8 +221,10 @@ extension ExplainJob {
                 let used = d.used.map { "\($0)" } ?? "-"
                 inputs.append(.init(name: "\(d.date) \(d.kind.rawValue)", value: d.kind == .missing ? "no fixing; counts at \(used)" : used))
             }
-            if last > (try s.publishedFixingSpan()?.upperBound ?? last) {
-                inputs.append(.init(name: "note", value: "the month's last averaged day \(last) is not published yet: the result is not final"))
+            // A month settles once its last averaged day is published (§7.8): before, there is nothing to settle.
+            if let published = try s.publishedFixingSpan()?.upperBound, last > published {
+                let done = days.filter { $0 <= published }.count
+                throw NotFound(description: "\(r.contract.ticker) has not settled: \(done) of its \(days.count) averaged days are published (through \(published)); it settles once \(last) is")
             }
             var a = stored
             a?.version = 0

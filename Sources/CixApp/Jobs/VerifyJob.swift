@@ -74,12 +74,12 @@ public enum VerifyJob {
                 if let b, let s = span[b.seriesKey], b.date > s.0, b.date < s.1 {
                     n += 1
                     report.differences.append(VerifyDifference(series: series, key: b.seriesKey, date: b.date, stored: "-", recomputed: b.mainText,
-                                                               fields: ["(published, now missing)"]))
+                                                               fields: ["published, now missing"]))
                 }
                 continue
             }
             n += 1
-            let fields = b.map { differing(a, $0) } ?? ["(not recomputed)"]
+            let fields = b.map { differing(a, $0) } ?? ["not recomputed"]
             guard !fields.isEmpty else { continue }
             // The main value when it differs, else the first field that does (a hash, a status, …).
             var shown = (a.mainText, b?.mainText ?? "-")

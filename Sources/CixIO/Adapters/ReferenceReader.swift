@@ -31,6 +31,9 @@ public enum ReferenceReader {
         if let unknown = header.first(where: { !(required + ["unit"]).contains($0) }) {
             throw QuoteFileError(path: path, line: 1, message: "unknown column \(unknown.prefix(40)) (a reference file has date,benchmark,value[,unit])")
         }
+        if let twice = header.first(where: { h in header.filter { $0 == h }.count > 1 }) {
+            throw QuoteFileError(path: path, line: 1, message: "column \(twice.prefix(40)) appears twice in the header")
+        }
         let ix = Dictionary(header.enumerated().map { ($0.element, $0.offset) }) { a, _ in a }
         let known = Dictionary(benchmarks.map { ($0.id, $0) }) { a, _ in a }
         var out = Result()
@@ -40,6 +43,11 @@ public enum ReferenceReader {
             let f = rec.fields.map { $0.trimmingCharacters(in: .whitespaces) }
             func reject(_ field: String, _ reason: String) {
                 out.rejects.append(InputReject(line: rec.line, field: field, reason: reason, original: rec.rawText))
+            }
+            guard !rec.rawText.contains("\0") else {
+                out.rejects.append(InputReject(line: rec.line, field: "(record)", reason: "contains a NUL byte",
+                                               original: rec.rawText.replacingOccurrences(of: "\0", with: "\\0")))
+                continue
             }
             guard f.count == header.count else { reject("(record)", "expected \(header.count) fields, found \(f.count)"); continue }
             let dateText = f[ix["date"]!], name = f[ix["benchmark"]!], valueText = f[ix["value"]!]
