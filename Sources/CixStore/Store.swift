@@ -87,9 +87,12 @@ public final class Store: @unchecked Sendable {
 
     /// The migrations applied to the store at `path`, without changing it; nil when the file is not a
     /// cix store (no migration table: an empty file, another program's database).
-    public static func appliedMigrations(path: String) throws -> [String]? {
+    public static func appliedMigrations(path: String, busyTimeoutSeconds: Double = 10) throws -> [String]? {
         var config = Configuration()
         config.readonly = true
+        // Another cix may be upgrading or writing the store this moment: wait for it as every open does
+        // (without a wait, a lock held while it switches the journal mode read as "not a database").
+        config.busyMode = .timeout(busyTimeoutSeconds)
         let q = try DatabaseQueue(path: path, configuration: config)
         return try q.read { db in
             guard try db.tableExists("grdb_migrations") else { return nil }

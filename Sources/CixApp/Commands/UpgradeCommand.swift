@@ -21,8 +21,8 @@ struct UpgradeCommand: ParsableCommand {
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: store.path, isDirectory: &isDir), !isDir.boolValue {
             let applied: [String]?
-            do { applied = try Store.appliedMigrations(path: store.path) } catch {
-                throw CixError("cannot open store \(store.path): it is not a SQLite database, or cannot be read")
+            do { applied = try Store.appliedMigrations(path: store.path, busyTimeoutSeconds: store.wait) } catch {
+                throw CixError("cannot open store \(store.path): it is not a SQLite database, or cannot be read (\(StoreErrors.describe(error)))")
             }
             guard let applied, applied.first == Store.migrator.migrations.first else {
                 throw CixError("\(store.path) is not a cix store (no cix schema in it): nothing upgraded")
