@@ -158,17 +158,11 @@ public enum RunJob {
             var ctx = PublishContext(asOf: r.to, policy: defs.publication, calendar: defs.calendar)
             ctx.restate = r.restate
             ctx.manualReason = r.restate ? (r.reason ?? "") : nil
-            // §9.3: the reason names the input that arrived late: quotes, FX rates (which reprice quotes),
-            // settlements or T-bill rates.
-            let priced: RestatementReason = fresh.fx == nil ? .lateQuote : fresh.quotesEpoch == nil ? .lateFX : .lateQuoteOrFX
-            let futures: RestatementReason = fresh.settlements != nil ? .correctedSettlement : fresh.rates != nil ? .lateRate : priced
-            let reference: RestatementReason = fresh.reference != nil && fresh.quotesEpoch == nil && fresh.fx == nil ? .lateReference : priced
+            // §9.3: the reason names the input that arrived late (CixCore's rule).
             for x in PublishedSeriesRegistry.all {
-                switch x.inputs {
-                case .priced: ctx.inputReasons[x.table] = priced
-                case .futures: ctx.inputReasons[x.table] = futures
-                case .reference: ctx.inputReasons[x.table] = reference
-                }
+                ctx.inputReasons[x.table] = .forInputs(x.inputs, quotes: fresh.quotesEpoch != nil, fx: fresh.fx != nil,
+                                                       settlements: fresh.settlements != nil, rates: fresh.rates != nil,
+                                                       reference: fresh.reference != nil)
             }
             // Publishing dates before the first published one gives chain-linked series an earlier start.
             if let first = span?.lowerBound, r.from < first {

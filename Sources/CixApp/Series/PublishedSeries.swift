@@ -3,16 +3,6 @@ import CixIO
 import CixStore
 import Foundation
 
-/// What a series is computed from: the restatement reason its changes record names it (§9.3).
-enum SeriesInputs: Sendable {
-    /// Quotes and FX rates (fixings and what is built from them without futures data).
-    case priced
-    /// Settlements and T-bill rates too (rolling indices, funds).
-    case futures
-    /// External benchmark prints too (the basis, §10).
-    case reference
-}
-
 /// A published series, registered once (issue 20). The daily job, the single-stage commands, `cix verify`,
 /// `cix export`, the API routes and their OpenAPI description, and the web pages all iterate
 /// `PublishedSeries.all`; adding a series is a record type with its schema and compute step in CixCore,

@@ -53,3 +53,29 @@ public enum RestatementReason: Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+/// What feeds a published series, for the reason its changes record (§9.3).
+public enum SeriesInputs: Sendable, Hashable {
+    /// Quotes and FX rates (fixings and what is built from them without futures data).
+    case priced
+    /// Settlements and T-bill rates too (rolling indices, funds).
+    case futures
+    /// External benchmark prints too (the basis, §10).
+    case reference
+}
+
+extension RestatementReason {
+    /// §9.3: the reason a series' changes record, from the kinds of input that arrived since the last daily
+    /// run: for priced series `late quote`, `late FX rate` (FX alone: it reprices quotes) or `late quote or
+    /// FX rate`; for futures series `corrected settlement`, else `late rate`, else the priced reason; for
+    /// the basis `late reference print` when only prints arrived, else the priced reason.
+    public static func forInputs(_ series: SeriesInputs, quotes: Bool, fx: Bool, settlements: Bool, rates: Bool, reference: Bool)
+        -> RestatementReason {
+        let priced: RestatementReason = !fx ? .lateQuote : !quotes ? .lateFX : .lateQuoteOrFX
+        switch series {
+        case .priced: return priced
+        case .futures: return settlements ? .correctedSettlement : rates ? .lateRate : priced
+        case .reference: return reference && !quotes && !fx ? .lateReference : priced
+        }
+    }
+}
