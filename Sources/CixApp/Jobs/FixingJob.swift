@@ -26,6 +26,8 @@ public struct JobClock: Sendable {
     let fixed: String?
     public init(_ fixed: String? = nil) { self.fixed = fixed }
     public func now() -> String { fixed ?? Timestamp.format(Int64(Date().timeIntervalSince1970)) }
+    /// The UTC date of `now()` (nil for a fixed clock that is not a timestamp).
+    public func today() -> CivilDate? { CivilDate(iso: String(now().prefix(10))) }
 }
 
 public enum FixingJob {

@@ -43,7 +43,7 @@ public enum FuturesJob {
                                          inTransaction: ((StoreSession, InputFileResult) throws -> Void)? = nil) throws -> [InputFileResult] {
         let clock = JobClock(now)
         // Settlements more than a day ahead of the clock are refused, like quotes (§3.7).
-        let through = CivilDate(iso: String(clock.now().prefix(10)))?.adding(days: 1)
+        let through = clock.today()?.adding(days: 1)
         let parsed = try paths.map { p in
             let source = try FileByteSource(path: p)
             return (p, try SettlementsReader.read(source, path: p, futures: defs.futures, calendar: defs.calendar,

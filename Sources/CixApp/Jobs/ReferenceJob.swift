@@ -11,9 +11,8 @@ public enum ReferenceJob {
                               rejectsDir: String? = nil, now: String? = nil,
                               inTransaction: ((StoreSession, InputFileResult) throws -> Void)? = nil) throws -> [InputFileResult] {
         let clock = JobClock(now)
-        let today = Timestamp.utcDate(Int64(Date().timeIntervalSince1970))
-        let latest = (now.flatMap { t -> CivilDate? in if case .success(let e) = Timestamp.parse(t) { return Timestamp.utcDate(e) } else { return nil } }
-            ?? today).adding(days: 1)
+        // Prints dated after tomorrow are refused, like settlements (§10.1).
+        let latest = (clock.today() ?? Timestamp.utcDate(Int64(Date().timeIntervalSince1970))).adding(days: 1)
         let parsed = try paths.map { p in
             let source = try FileByteSource(path: p)
             return (p, try ReferenceReader.read(source, path: p, benchmarks: defs.benchmarks, latest: latest), source.digest.hex)

@@ -63,6 +63,13 @@ final class PipelineState {
         return merged + fresh.values.sorted { ($0.grade, $0.date) < ($1.grade, $1.date) }
     }
 
+    /// The fixings of these grades as they will stand, by grade and day number.
+    func fixingsByGrade(_ grades: Set<String>) throws -> [String: [Int64: FixingValue]] {
+        var out: [String: [Int64: FixingValue]] = [:]
+        for f in try fixings() where grades.contains(f.grade) { out[f.grade, default: [:]][f.date.dayNumber] = f }
+        return out
+    }
+
     /// The curves through `to` as they will stand.
     func curves() throws -> [CurveRecord] {
         if storedCurves == nil { storedCurves = try s.latestCurves(to: to) }

@@ -272,9 +272,7 @@ enum Stages {
     @Sendable static func finalSettlements(_ st: PipelineState) throws {
         let roots = FuturesJob.gradeRoots(st.defs)
         guard !roots.isEmpty else { return }
-        let underlying = Set(roots.map(\.underlying))
-        var byGrade: [String: [Int64: FixingValue]] = [:]
-        for f in try st.fixings() where underlying.contains(f.grade) { byGrade[f.grade, default: [:]][f.date.dayNumber] = f }
+        let byGrade = try st.fixingsByGrade(Set(roots.map(\.underlying)))
         for def in roots {
             var m = ContractMonth(st.from)
             while m <= ContractMonth(st.to) {
@@ -292,9 +290,7 @@ enum Stages {
     @Sendable static func basis(_ st: PipelineState) throws {
         guard !st.defs.benchmarks.isEmpty else { return }
         let prints = try st.s.referencePrints()
-        let grades = Set(st.defs.benchmarks.map(\.grade))
-        var byGrade: [String: [Int64: FixingValue]] = [:]
-        for f in try st.fixings() where grades.contains(f.grade) { byGrade[f.grade, default: [:]][f.date.dayNumber] = f }
+        let byGrade = try st.fixingsByGrade(Set(st.defs.benchmarks.map(\.grade)))
         for b in st.defs.benchmarks {
             let def = ReferenceJob.definition(b, st.defs)
             for r in Basis.compute(b, prints: prints[b.id] ?? [:], from: st.from, to: st.to, bandDays: st.defs.basisBandDays,
