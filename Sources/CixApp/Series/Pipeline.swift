@@ -116,10 +116,10 @@ enum StageJob {
                                      definitionsHash: series.definitionsHash(defs))
             try s.recordDefinitions(series.definitions(defs), runID: run)
             let pub = try series.publisher(s, runID: run, computedAt: at, context: nil)
+            // Without a publication context every change is published: a value written is what later
+            // stages read (publish decides once; deciding first as well read each key's latest version twice).
             let state = PipelineState(s, defs: defs, from: from, to: to) { _, r in
-                let d = try pub.decide(any: r)
-                try pub.publish(any: r, hold: false)
-                return d
+                try pub.publish(any: r, hold: false) ? .new : .unchanged
             }
             state.funds = funds
             state.stats = stats

@@ -47,7 +47,8 @@ protocol AnyPublishedSeries: Sendable {
 
 /// A publisher of any registered series' records.
 protocol AnySeriesPublisher {
-    func publish(any r: any SeriesRecord, hold: Bool) throws
+    /// True when a new version was written.
+    @discardableResult func publish(any r: any SeriesRecord, hold: Bool) throws -> Bool
     func decide(any r: any SeriesRecord) throws -> PublishDecision
     var written: Int { get }
     var restated: Int { get }
@@ -56,7 +57,7 @@ protocol AnySeriesPublisher {
 }
 
 extension RecordPublisher: AnySeriesPublisher where R: SeriesRecord {
-    func publish(any r: any SeriesRecord, hold: Bool) throws { try publish(r as! R, hold: hold) }
+    @discardableResult func publish(any r: any SeriesRecord, hold: Bool) throws -> Bool { try publish(r as! R, hold: hold) }
     func decide(any r: any SeriesRecord) throws -> PublishDecision { try decide(r as! R) }
 }
 
