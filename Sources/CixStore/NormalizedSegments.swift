@@ -106,6 +106,9 @@ public struct NormalizedBlockBuilder: Sendable {
     private(set) var unpriced: [Int32] = []
     private(set) var reference: [Int32] = []
     private(set) var fx: [Int32] = []
+    /// §5.9: input type codes (`InputType.code`) and volumes (NaN: none).
+    private(set) var input: [UInt8] = []
+    private(set) var volume: [Double] = []
 
     struct FXKey: Hashable {
         var rate: UInt64
@@ -169,7 +172,10 @@ public struct NormalizedBlockBuilder: Sendable {
     /// Adds a quote. `offer`, `unpriced`, `reference` are text numbers and `fx` an FX number, -1 for none
     /// (`reference` is never none); `usdPerGPUHour` nil means unpriced.
     public mutating func add(quoteID: Int64, epoch: Int64, nanos n: Int32, profile p: Int32, offer o: Int32, availableGPUs: Int?,
-                             usdPerGPUHour: Double?, usdPerH100Hour: Double?, unpriced u: Int32, reference r: Int32, fx f: Int32) {
+                             usdPerGPUHour: Double?, usdPerH100Hour: Double?, unpriced u: Int32, reference r: Int32, fx f: Int32,
+                             inputType: InputType = .firm, volume v: Double = .nan) {
+        input.append(inputType.code)
+        volume.append(v)
         quoteIDs.append(quoteID)
         epochs.append(epoch)
         nanos.append(n)
@@ -233,6 +239,9 @@ public struct NormalizedBlockBuilder: Sendable {
 ///               hash; fx+1; then the USD per GPU-hour of the priced rows
 ///     exceptions: count, then (row, flag, [value]): rows whose USD per H100-hour is not
 ///               USD per GPU-hour ÷ the profile's factor (flag 0: none, 1: the value follows)
+///     inputs (1.3, only when a row is not firm): count, then (row, input type code, volume or NaN)
+///               for each row that is not firm (§5.9); a segment without it holds firm quotes only,
+///               so the segments of firm quotes are the bytes they always were
 enum SegmentEncoding {
     static let magic: [UInt8] = Array("CXN1".utf8)
 
@@ -360,6 +369,15 @@ enum SegmentEncoding {
         out += prices
         Varint.put(UInt64(exceptionCount), &out)
         out += exceptions
+        let typed = rows.enumerated().filter { b.input[$0.element] != 0 }
+        if !typed.isEmpty {
+            Varint.put(UInt64(typed.count), &out)
+            for (r, i) in typed {
+                Varint.put(UInt64(r), &out)
+                out.append(b.input[i])
+                putDouble(b.volume[i], &out)
+            }
+        }
         return NormalizedSegment(day: day, firstQuoteID: b.firstQuoteID, count: n, minEpoch: b.epochs[rows.first!],
                                  maxEpoch: b.epochs[rows.last!], data: BlockCodec.compress(out))
     }
@@ -416,6 +434,11 @@ public struct DecodedSegment: Sendable {
     /// NaN when unpriced.
     public var usd: [Double] = []
     public var h100: [Double?] = []
+    /// §5.9: row → (input type, volume) of the rows that are not firm.
+    public var inputs: [Int: (type: InputType, volume: Double?)] = [:]
+
+    /// A row's input type and volume (firm, none, unless the segment says otherwise).
+    public func input(_ r: Int) -> (type: InputType, volume: Double?) { inputs[r] ?? (.firm, nil) }
 
     public func string(_ i: Int32) -> String? {
         i < 0 ? nil : String(decoding: bytes[ranges[Int(i)]], as: UTF8.self)
@@ -574,6 +597,17 @@ public struct DecodedSegment: Sendable {
             let flag = b[p]
             p += 1
             h100[r] = flag == 1 ? try double() : nil
+        }
+        if p < b.count {
+            let ni = try int()
+            guard ni <= n else { throw Malformed() }
+            for _ in 0..<ni {
+                let r = try int()
+                guard r < n, p < b.count, let t = InputType(code: b[p]), t != .firm else { throw Malformed() }
+                p += 1
+                let v = try double()
+                inputs[r] = (t, v.isNaN ? nil : v)
+            }
         }
         guard p == b.count else { throw Malformed() }
     }

@@ -208,10 +208,12 @@ extension StoreSession {
                 func text(_ i: Int32) -> UnsafeRawBufferPointer {
                     i < 0 ? UnsafeRawBufferPointer(start: nil, count: 0) : UnsafeRawBufferPointer(rebasing: buf[g.ranges[Int(i)]])
                 }
-                body(NormalizedQuoteView(quoteID: g.quoteIDs[r], epoch: g.epochs[r], nanos: g.nanos[r], usdPerGPUHour: g.usd[r],
-                                         availableGPUs: g.available[r] < 0 ? nil : g.available[r], gpuCount: p.gpuCount,
-                                         source: text(p.source), offerID: g.offer[r] < 0 ? nil : text(g.offer[r]),
-                                         location: text(p.location), grades: text(p.grades), chip: text(p.chip)))
+                var view = NormalizedQuoteView(quoteID: g.quoteIDs[r], epoch: g.epochs[r], nanos: g.nanos[r], usdPerGPUHour: g.usd[r],
+                                               availableGPUs: g.available[r] < 0 ? nil : g.available[r], gpuCount: p.gpuCount,
+                                               source: text(p.source), offerID: g.offer[r] < 0 ? nil : text(g.offer[r]),
+                                               location: text(p.location), grades: text(p.grades), chip: text(p.chip))
+                if !g.inputs.isEmpty { (view.inputType, view.volume) = g.input(r) }
+                body(view)
             }
         }
     }

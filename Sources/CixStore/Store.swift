@@ -641,6 +641,15 @@ public final class Store: @unchecked Sendable {
                 CREATE TRIGGER basis_no_delete BEFORE DELETE ON basis BEGIN SELECT RAISE(ABORT, 'published basis values are immutable'); END;
                 """)
         }
+        // Issue 23, methodology 1.3: the input level that decided a fixing and each level's share (§5.9).
+        m.registerMigration("v20-fixing-input-level") { db in
+            try db.execute(sql: """
+                ALTER TABLE fixings ADD COLUMN input_level TEXT;
+                ALTER TABLE fixings ADD COLUMN transaction_share REAL;
+                ALTER TABLE fixings ADD COLUMN firm_share REAL;
+                ALTER TABLE fixings ADD COLUMN indicative_share REAL;
+                """)
+        }
         return m
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "Validate and store quote files (canonical CSV, JSON Lines, or a SkyPilot catalog).",
+        abstract: "Validate and store quote files (canonical CSV, JSON Lines, a SkyPilot catalog, or auction results).",
         discussion: """
         Each file is one transaction. Bad rows go to the rejects table and to <file>.rejects.csv.
         Exit 0: every row accepted (or already stored); 3: some rows rejected; 2: unreadable file or bad usage.
@@ -18,10 +18,10 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "Do not normalize the new quotes afterwards (cix normalize does it later).")
     var noNormalize = false
 
-    @Option(help: "Input format: auto (by extension: .jsonl/.ndjson, else csv), csv, jsonl, skypilot.")
+    @Option(help: "Input format: auto (by extension: .jsonl/.ndjson, else csv), csv, jsonl, skypilot, auction (clearings become transactions, METHODOLOGY.md §5.9).")
     var format: QuoteFormat = .auto
 
-    @Option(help: "Provider id for formats that carry none (skypilot).")
+    @Option(help: "Provider id for formats that carry none (skypilot; auction results without a venue column).")
     var source: String?
 
     @Option(name: .customLong("observed-at"), help: "Observation time for formats that carry none (skypilot), ISO-8601 with zone.")

@@ -54,9 +54,12 @@ public enum ExportJob {
     public static let restatementColumns = ["restatement_id", "series", "key", "date", "old_version", "new_version", "old_value", "new_value",
                                             "changed", "reason", "published", "run_id", "recorded_at"]
     public static let rejectColumns = ["batch_id", "source_path", "format", "line", "field", "reason", "original"]
-    public static let quoteColumns = ["quote_id", "batch_id", "line"] + QuoteColumn.allCases.map(\.name) + [
+    /// The raw quote's 13 base fields as received, the normalized fields, then (1.3, §5.9) the input type
+    /// (`firm` when the row declared none) and a transaction's volume: added last, so a reader of the
+    /// earlier columns by position reads what it always read.
+    public static let quoteColumns = ["quote_id", "batch_id", "line"] + QuoteColumn.allCases.prefix(QuoteColumn.baseCount).map(\.name) + [
         "observed_utc", "canonical_chip", "country", "market_region", "canonical_term", "usd_per_gpu_hour", "usd_per_h100_hour",
-        "fx_usd_per_unit", "fx_date", "grades", "unpriced_reason", "unmatched_reason", "reference_hash",
+        "fx_usd_per_unit", "fx_date", "grades", "unpriced_reason", "unmatched_reason", "reference_hash", "input_type", "volume_gpu_hours",
     ]
     public static let settlementColumns = ["contract", "date", "version", "settle", "volume", "open_interest", "source_path"]
 
@@ -236,7 +239,7 @@ public enum ExportJob {
                 var values: [TableValue] = [.int64(sq.id), .int64(sq.batchID), .int(sq.line)]
                 let rawTexts = sq.quote.fieldTexts
                 // Raw fields as received (text, also in JSON: a provider's "2.990" stays "2.990").
-                for c in QuoteColumn.allCases {
+                for c in QuoteColumn.allCases.prefix(QuoteColumn.baseCount) {
                     values.append(.text(rawTexts[c.rawValue].isEmpty && !c.isRequired ? nil : rawTexts[c.rawValue]))
                 }
                 values.append(.text(Timestamp.format(sq.quote.observedInstant)))
@@ -248,6 +251,7 @@ public enum ExportJob {
                     values += [.text(nil), .text(nil), .text(nil), .text(nil), .double(nil), .double(nil), .double(nil), .text(nil),
                                .text(nil), .text("not normalized yet (run cix normalize)"), .text(nil), .text(nil)]
                 }
+                values += [.text(sq.quote.inputType.rawValue), .double(sq.quote.volumeValue)]
                 w.row(values)
             }
         }

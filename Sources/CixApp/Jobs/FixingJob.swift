@@ -70,12 +70,19 @@ public enum FixingJob {
         func name(_ k: UInt64) -> String { names[k] ?? String(k, radix: 16) }
         let imputed = w.map { $0.imputed.map { "\(name($0.source)):\($0.age)" }.sorted().joined(separator: ";") }
         let changes = f.events.map { $0.text(name) }.joined(separator: "; ")
-        return FixingRecord(grade: f.grade, date: f.date.description, status: f.status.rawValue, value: f.value, published: f.published(defs.fixing),
-                            offers: f.windowOffers, sources: f.windowSources, outliers: w?.outliers, p25: w?.p25, p75: w?.p75,
-                            min: w?.min, max: w?.max, ciLow: w?.ciLow, ciHigh: w?.ciHigh, capacityGPUs: w?.capacityGPUs ?? 0,
-                            carriedFrom: f.carriedFrom?.description, liveSources: w?.liveSources,
-                            imputedSources: imputed?.isEmpty == false ? imputed : nil, panelChanges: changes.isEmpty ? nil : changes,
-                            inputsHash: w?.inputsHash, definitionHash: defs.fixingHash(grade: f.grade))
+        var r = FixingRecord(grade: f.grade, date: f.date.description, status: f.status.rawValue, value: f.value, published: f.published(defs.fixing),
+                             offers: f.windowOffers, sources: f.windowSources, outliers: w?.outliers, p25: w?.p25, p75: w?.p75,
+                             min: w?.min, max: w?.max, ciLow: w?.ciLow, ciHigh: w?.ciHigh, capacityGPUs: w?.capacityGPUs ?? 0,
+                             carriedFrom: f.carriedFrom?.description, liveSources: w?.liveSources,
+                             imputedSources: imputed?.isEmpty == false ? imputed : nil, panelChanges: changes.isEmpty ? nil : changes,
+                             inputsHash: w?.inputsHash, definitionHash: defs.fixingHash(grade: f.grade))
+        if let w {
+            r.inputLevel = w.inputLevel.rawValue
+            r.transactionShare = w.shares.transaction
+            r.firmShare = w.shares.firm
+            r.indicativeShare = w.shares.indicative
+        }
+        return r
     }
 
     /// The earliest date whose window a fixing of `from` can read: its review period (§5.8), its
@@ -216,7 +223,7 @@ final class FixingComputer {
         let grades = self.grades
         let results = Collector<Panel.Evaluation>()
         DispatchQueue.concurrentPerform(iterations: grades.count) { gi in
-            results.put(gi, Panel.evaluate(date: d, today: today[gi], history: inputs.history.map { ($0.date, $0.windows[gi]) },
+            results.put(gi, InputHierarchy.evaluate(date: d, today: today[gi], history: inputs.history.map { ($0.date, $0.windows[gi]) },
                                            review: inputs.review[gi], previousReview: inputs.previous?[gi], params: params,
                                            seedKey: Bootstrap.seedKey(grade: grades[gi].id, date: d)))
         }

@@ -5,7 +5,7 @@ import Foundation
 
 /// Input formats `cix ingest` reads.
 public enum QuoteFormat: String, Sendable, CaseIterable {
-    case auto, csv, jsonl, skypilot
+    case auto, csv, jsonl, skypilot, auction
 }
 
 public struct IngestOptions: Sendable {
@@ -154,6 +154,10 @@ public enum IngestJob {
                 let r = try SkyPilotCatalogReader(source: source, path: path, sourceName: name, observedAt: at)
                 r.limits = limits
                 return (r, "skypilot", source.digest)
+            case .auction:
+                let r = try AuctionReader(source: source, path: path, sourceName: options.sourceName)
+                r.limits = limits
+                return (r, "auction", source.digest)
             }
         } catch let e as QuoteFileError {
             throw IngestFailure(description: "\(e)")

@@ -266,7 +266,8 @@ final class BlockWork: @unchecked Sendable {
             if price.usdPerGPUHour != nil { out.priced += 1 } else { out.unpriced += 1 }
             builder.add(quoteID: q.id, epoch: q.epoch, nanos: q.nanos, profile: builderProfile[slot], offer: q.offer < 0 ? -1 : offerBase + q.offer,
                         availableGPUs: q.availableGPUs, usdPerGPUHour: price.usdPerGPUHour, usdPerH100Hour: price.usdPerH100Hour,
-                        unpriced: price.unpricedReason.map { builder.text($0) } ?? -1, reference: reference, fx: last.number)
+                        unpriced: price.unpricedReason.map { builder.text($0) } ?? -1, reference: reference, fx: last.number,
+                        inputType: q.inputType, volume: q.volume)
         }
         out.examined = block.quotes.count
         for (slot, k) in perSlot.enumerated() where k > 0 {

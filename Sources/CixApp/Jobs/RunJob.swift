@@ -379,8 +379,10 @@ public enum RunJob {
                 note(f, fxResult(f, x))
             }
         }
-        try each(.quotes) { f in
+        for kind in [InboxKind.quotes, .auctions] {
+        try each(kind) { f in
             var options = IngestOptions()
+            if kind == .auctions { options.format = .auction }
             options.rejectsDir = try rejectsFolder(f)
             options.writeRejectFiles = options.rejectsDir != nil
             options.inTransaction = { s, c, sha in
@@ -391,6 +393,7 @@ public enum RunJob {
                 note(f, InboxFileResult(path: f.path, kind: "quotes", rowsRead: x.counts.rowsRead, accepted: x.counts.accepted,
                                         rejected: x.counts.rejected, duplicates: x.counts.duplicates))
             }
+        }
         }
         func inputResult(_ f: InboxFile, _ kind: String, _ x: InputFileResult) -> InboxFileResult {
             InboxFileResult(path: f.path, kind: kind, rowsRead: x.rowsRead, accepted: x.stored, rejected: x.rejected, duplicates: x.unchanged)

@@ -6,11 +6,13 @@ public enum FixingAudit {
     ///
     ///     observed_utc|source|offer_id|location|canonical_chip|usd_per_gpu_hour|available_gpus\n
     ///
+    /// and, for a quote that is not firm (1.3, §5.9), `…|available_gpus|input_type|volume_gpu_hours\n`.
+    ///
     /// observed_utc as `YYYY-MM-DDTHH:MM:SS[.fffffffff]Z`; offer_id and available_gpus empty when
     /// absent; usd_per_gpu_hour in its shortest round-trip decimal form (as exported, Python's repr).
     public static func line(instant: Instant, source: UnsafeRawBufferPointer, offerID: UnsafeRawBufferPointer?,
                             location: UnsafeRawBufferPointer, chip: UnsafeRawBufferPointer, usdPerGPUHour: Double,
-                            availableGPUs: Int?) -> [UInt8] {
+                            availableGPUs: Int?, inputType: InputType = .firm, volume: Double? = nil) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(128)
         Timestamp.append(instant, to: &out)
@@ -26,6 +28,13 @@ public enum FixingAudit {
         out.append(contentsOf: "\(usdPerGPUHour)".utf8)
         out.append(124)
         if let a = availableGPUs { out.append(contentsOf: String(a).utf8) }
+        // 1.3 (§5.9): a transaction or indicative quote adds its type and volume; a firm one's line is as before.
+        if inputType != .firm {
+            out.append(124)
+            out.append(contentsOf: inputType.rawValue.utf8)
+            out.append(124)
+            if let volume { out.append(contentsOf: "\(volume)".utf8) }
+        }
         out.append(10)
         return out
     }

@@ -23,6 +23,9 @@ public struct WindowResult: Sendable, Hashable {
     public var liveSources: Int = 0
     /// Sources in the fixing carried from an earlier window (§5.8).
     public var imputed: [ImputedSource] = []
+    /// §5.9: the level that decided, and each level's share of the cross-source weight.
+    public var inputLevel: InputLevel = .firm
+    public var shares: LevelShares = .firmOnly
 
     public init(value: Double, offers: Int, sources: Int, outliers: Int, p25: Double, p75: Double, min: Double, max: Double,
                 ciLow: Double, ciHigh: Double, capacityGPUs: Double, inputsHash: String) {
@@ -81,6 +84,13 @@ public struct WindowSources: Sendable, Hashable {
     public var inputsHash: String?
     /// §5.2: the median of the sources' values, with at least 3 sources.
     public var median: Double?
+    /// §5.9: the window's transaction sources (volume-weighted, `InputHierarchy.transactionSamples`) and
+    /// the transactions dropped within their source; the sources of its indicative quotes (formed as
+    /// firm offers are) and the indicative offers dropped.
+    public var transactions: [SourceSample] = []
+    public var transactionOutliers = 0
+    public var indicative: [SourceSample] = []
+    public var indicativeOutliers = 0
 
     public init(samples: [SourceSample], outliers: Int, inputsHash: String?) {
         self.samples = samples
@@ -132,8 +142,27 @@ public enum FixingEngine {
     /// The window's stages in order: resold offers set aside and offers formed (§5.1), sold-out offers
     /// dropped (§5.1), outliers within each source (§5.2), per-source medians (§5.3); the inputs hash
     /// (§5.7) when asked. Outlying sources are judged by the panel (§5.2, §5.8).
-    public static func window(_ observations: [GradeObservation], windowEnd: Int64, params p: FixingParameters,
+    public static func window(_ all: [GradeObservation], windowEnd: Int64, params p: FixingParameters,
                               hash: Bool) -> WindowEvaluation {
+        // §5.9: the firm offers go through §5.1–§5.3; transactions and indicative quotes are kept aside.
+        let typed = all.contains { $0.inputType != .firm }
+        let observations = typed ? all.filter { $0.inputType == .firm } : all
+        var w = listings(observations, windowEnd: windowEnd, params: p)
+        w.sources.inputsHash = hash && !all.isEmpty ? FixingAudit.inputsHash(all) : nil
+        if typed {
+            let tx = InputHierarchy.transactionSamples(all.filter { $0.inputType == .transaction }, params: p)
+            w.sources.transactions = tx.samples
+            w.sources.transactionOutliers = tx.outliers
+            let ind = listings(all.filter { $0.inputType == .indicative }, windowEnd: windowEnd, params: p)
+            w.sources.indicative = ind.sources.samples
+            w.sources.indicativeOutliers = ind.sources.outliers
+        }
+        return w
+    }
+
+    /// §5.1–§5.3 for listed prices (firm offers, or indicative quotes): offers formed, sold-out and
+    /// resold ones set aside, outliers within each source dropped, each source's weighted median.
+    static func listings(_ observations: [GradeObservation], windowEnd: Int64, params p: FixingParameters) -> WindowEvaluation {
         let resold = observations.contains { $0.resoldFrom != nil }
         let direct = resold ? observations.filter { $0.resoldFrom == nil } : observations
         var allOffers = OfferPricing.offers(direct, windowEnd: windowEnd)
@@ -160,8 +189,7 @@ public enum FixingEngine {
             allOffers += set
             status += set.map { _ in .resold }
         }
-        let sources = WindowSources(samples: samples, outliers: outliers,
-                                    inputsHash: hash && !observations.isEmpty ? FixingAudit.inputsHash(observations) : nil)
+        let sources = WindowSources(samples: samples, outliers: outliers, inputsHash: nil)
         return WindowEvaluation(offers: allOffers, status: status, sources: sources)
     }
 
@@ -178,8 +206,8 @@ public enum FixingEngine {
                                 seedKey: UInt64) -> Evaluation {
         let w = window(observations, windowEnd: windowEnd, params: p, hash: true)
         let date = CivilDate(dayNumber: (windowEnd - Int64(p.fixingTimeSeconds)) / 86_400)
-        let e = Panel.evaluate(date: date, today: w.sources, history: [], review: PanelReview(date: date, members: [], capacity: [:]),
-                               previousReview: nil, params: p, seedKey: seedKey)
+        let e = InputHierarchy.evaluate(date: date, today: w.sources, history: [], review: PanelReview(date: date, members: [], capacity: [:]),
+                                        previousReview: nil, params: p, seedKey: seedKey)
         return Evaluation(result: e.result, window: w, panel: e)
     }
 

@@ -40,6 +40,13 @@ public struct FixingParameters: Sendable, Hashable {
     public var reviewDays: Int = 28
     /// §5.5 (1.2): a window suffices only with at least this many live (not imputed) panel sources.
     public var minLiveSources: Int = 1
+    /// §5.9 (1.3): transactions govern a window when their kept volume reaches this many GPU-hours …
+    public var transactionMinVolumeGPUHours: Double = 10_000
+    /// … and they come from at least this many distinct sources.
+    public var transactionMinSources: Int = 3
+    /// §5.9 (1.3): whether indicative quotes may make up a window whose firm offers do not suffice (the
+    /// last resort; false: such a window is stale or suspended as in §5.5).
+    public var indicativeFallback: Bool = true
     /// §5.1 (1.2, `sources.yaml`): offers that a reseller lists on behalf of another source.
     public var resales: [Resale] = []
 

@@ -24,6 +24,12 @@ public struct FixingRecord: SeriesRecord {
     public var panelChanges: String?
     public var inputsHash: String?
     public var definitionHash: String
+    /// §5.9 (1.3): the input level that decided an ok fixing, and the share of its cross-source weight
+    /// held by transaction, firm and indicative sources (empty when not ok, and in vintages before 1.3).
+    public var inputLevel: String?
+    public var transactionShare: Double?
+    public var firmShare: Double?
+    public var indicativeShare: Double?
 
     public init(grade: String, date: String, status: String, value: Double?, published: String?, offers: Int, sources: Int,
                 outliers: Int?, p25: Double?, p75: Double?, min: Double?, max: Double?, ciLow: Double?, ciHigh: Double?,
@@ -67,6 +73,8 @@ public struct FixingRecord: SeriesRecord {
         SeriesField("capacity_gpus", \.capacityGPUs), SeriesField("carried_from", \.carriedFrom), SeriesField("live_sources", \.liveSources),
         SeriesField("imputed_sources", \.imputedSources), SeriesField("panel_changes", \.panelChanges),
         SeriesField("inputs_hash", \.inputsHash), SeriesField("definition_hash", \.definitionHash),
+        SeriesField("input_level", \.inputLevel, introduced: true), SeriesField("transaction_share", \.transactionShare, introduced: true),
+        SeriesField("firm_share", \.firmShare, introduced: true), SeriesField("indicative_share", \.indicativeShare, introduced: true),
     ], mainValue: "value")
 }
 

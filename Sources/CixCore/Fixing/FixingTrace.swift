@@ -75,6 +75,14 @@ public struct FixingTrace: Sendable, Codable, Hashable {
     public var ciLow: Double?
     public var ciHigh: Double?
     public var inputsHash: String?
+    /// §5.9 (1.3): the level that decided (nil when nothing did), why, each level's share of the weight,
+    /// and the sources of a transaction or indicative fixing (empty for a firm one: `sources` above).
+    public var inputLevel: String?
+    public var levelReason: String?
+    public var transactionShare: Double?
+    public var firmShare: Double?
+    public var indicativeShare: Double?
+    public var levelSources: [Source] = []
 
     /// Builds the trace of a fixing from its window's evaluation and its panel's. `names` maps source
     /// and offer keys to their texts.
@@ -103,8 +111,9 @@ public struct FixingTrace: Sendable, Codable, Hashable {
         outlierScale = nil
         outlierBand = e.sources.median.map { _ in p.sourceOutlierFactor }
         outliersDropped = e.sources.outliers
-        let rawTotal = panel.sources.reduce(0) { $0 + $1.rawCapacity }
-        sources = panel.sources.map { s in
+        func describe(_ list: [PanelSource]) -> [Source] {
+        let rawTotal = list.reduce(0) { $0 + $1.rawCapacity }
+        return list.map { s in
             var state = "live"
             var age: Int?, from: String?, factor: Double?
             switch s.state {
@@ -120,6 +129,18 @@ public struct FixingTrace: Sendable, Codable, Hashable {
                           capacityShare: rawTotal > 0 ? s.rawCapacity / rawTotal : 0, weight: s.weight,
                           capped: rawTotal > 0 && s.weight < s.rawCapacity / rawTotal - 1e-15,
                           imputedAge: age, imputedFrom: from, imputationFactor: factor)
+        }
+        }
+        sources = describe(panel.sources)
+        if let d = panel.decision {
+            levelReason = d.reason
+            levelSources = describe(d.sources)
+        }
+        if let w = f.window {
+            inputLevel = w.inputLevel.rawValue
+            transactionShare = w.shares.transaction
+            firmShare = w.shares.firm
+            indicativeShare = w.shares.indicative
         }
         reviewDate = review.description
         initialPanel = panel.initial

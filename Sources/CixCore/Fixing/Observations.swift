@@ -20,6 +20,9 @@ public struct GradeObservation: Sendable, Hashable {
     /// §5.1 (1.2): the upstream source key when a reseller lists this offer on its behalf (`sources.yaml`);
     /// such an observation enters the inputs hash but not the fixing.
     public var resoldFrom: UInt64? = nil
+    /// §5.9: the input type and a transaction's volume in GPU-hours.
+    public var inputType: InputType = .firm
+    public var volume: Double? = nil
 
     public init(quoteID: Int64, sourceKey: UInt64, offerKey: UInt64?, epoch: Int64, price: Double, availableGPUs: Int?) {
         self.quoteID = quoteID
@@ -92,6 +95,9 @@ public struct NormalizedQuoteView {
     public var grades: UnsafeRawBufferPointer
     /// Canonical chip id.
     public var chip: UnsafeRawBufferPointer
+    /// §5.9: the input type and a transaction's volume in GPU-hours.
+    public var inputType: InputType = .firm
+    public var volume: Double? = nil
 
     public init(quoteID: Int64, epoch: Int64, nanos: Int32, usdPerGPUHour: Double, availableGPUs: Int?, gpuCount: Int,
                 source: UnsafeRawBufferPointer, offerID: UnsafeRawBufferPointer?, location: UnsafeRawBufferPointer,
@@ -188,13 +194,16 @@ public struct GradeWindowBuilder {
             }
         }
         let line = FixingAudit.line(instant: Instant(seconds: q.epoch, nanos: q.nanos), source: q.source, offerID: q.offerID,
-                                    location: q.location, chip: q.chip, usdPerGPUHour: q.usdPerGPUHour, availableGPUs: q.availableGPUs)
+                                    location: q.location, chip: q.chip, usdPerGPUHour: q.usdPerGPUHour, availableGPUs: q.availableGPUs,
+                                    inputType: q.inputType, volume: q.volume)
         for (gi, qf) in members {
             var o = GradeObservation(quoteID: q.quoteID, sourceKey: source, offerKey: offer, epoch: q.epoch,
                                      price: QualityFactor.gradePrice(usdPerGPUHour: q.usdPerGPUHour, factor: qf), availableGPUs: q.availableGPUs)
             o.nanos = q.nanos
             o.auditLine = line
             o.resoldFrom = resold
+            o.inputType = q.inputType
+            o.volume = q.volume
             observations[gi].append(o)
         }
     }

@@ -124,6 +124,8 @@ public enum Panel {
         public var events: [PanelEvent]
         public var live: Int
         public var imputedCount: Int
+        /// §5.9: the level that decided and why (set by `InputHierarchy.apply`).
+        public var decision: LevelDecision? = nil
     }
 
     /// §5.2, §5.8: the source's sample in a window when it is live there: it kept an offer and its level

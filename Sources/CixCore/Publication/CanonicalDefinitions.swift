@@ -31,7 +31,7 @@ public enum CanonicalDefinitions {
         """ + panel(p)
     }
 
-    /// The 1.2 parameters (§5.4, §5.8) and the resales of `sources.yaml` (§5.1), sorted by reseller then
+    /// The 1.2 parameters (§5.4, §5.8), the 1.3 input hierarchy (§5.9) and the resales of `sources.yaml` (§5.1), sorted by reseller then
     /// prefix (new in methodology 1.2).
     static func panel(_ p: FixingParameters) -> String {
         var s = """
@@ -40,6 +40,9 @@ public enum CanonicalDefinitions {
         max_imputed_days=\(p.maxImputedDays)
         review_days=\(p.reviewDays)
         min_live_sources=\(p.minLiveSources)
+        transaction_min_volume_gpu_hours=\(num(p.transactionMinVolumeGPUHours))
+        transaction_min_sources=\(p.transactionMinSources)
+        indicative_fallback=\(p.indicativeFallback)
 
         """
         for r in p.resales.sorted(by: { ($0.reseller, $0.offerIDPrefix) < ($1.reseller, $1.offerIDPrefix) }) {

@@ -95,7 +95,8 @@ public struct SeriesField<R>: Sendable {
         set = { r, c in if case .double(let v?) = c { r[keyPath: path] = v } }
     }
 
-    public init(_ column: String, export: String? = nil, _ path: WritableKeyPath<R, Double?> & Sendable) {
+    public init(_ column: String, export: String? = nil, _ path: WritableKeyPath<R, Double?> & Sendable, introduced: Bool = false) {
+        self.introduced = introduced
         self.column = column
         self.export = export ?? column
         kind = .double

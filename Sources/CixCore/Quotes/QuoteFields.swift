@@ -90,9 +90,54 @@ public enum PriceBasis: String, Sendable, CaseIterable, Codable, Hashable {
     }
 }
 
-/// The canonical column names, in canonical order.
+/// What kind of price a quote is (METHODOLOGY.md §2.1, §5.9): the input hierarchy of IOSCO Principle 8.
+public enum InputType: String, Sendable, CaseIterable, Codable, Hashable {
+    /// An executed rental or an auction clearing, with its volume in GPU-hours.
+    case transaction
+    /// An offer one can take now: a marketplace listing, a public on-demand list price. A quote without
+    /// `input_type` is firm.
+    case firm
+    /// A quote on request or a broker's indication.
+    case indicative
+
+    /// The one-byte code a normalized segment stores (§3.8): firm 0, transaction 1, indicative 2.
+    public var code: UInt8 {
+        switch self {
+        case .firm: 0
+        case .transaction: 1
+        case .indicative: 2
+        }
+    }
+
+    public init?(code: UInt8) {
+        switch code {
+        case 0: self = .firm
+        case 1: self = .transaction
+        case 2: self = .indicative
+        default: return nil
+        }
+    }
+
+    /// Accepted spellings (case-insensitive; `-`, space and `.` read as `_`).
+    public init?(parsing text: some StringProtocol) {
+        switch foldKey(text) {
+        case "transaction", "trade", "executed", "execution", "clearing", "auction_clearing": self = .transaction
+        case "firm", "offer", "listing", "list_price": self = .firm
+        case "indicative", "indication", "quote_on_request", "rfq", "broker": self = .indicative
+        default: return nil
+        }
+    }
+}
+
+/// The canonical column names, in canonical order: the 13 base columns, then the two optional input
+/// hierarchy columns (§2.1, new in methodology 1.3).
 public enum QuoteColumn: Int, Sendable, CaseIterable {
     case observedAt, source, offerID, chip, gpuCount, location, term, price, currency, priceUnit, priceBasis, availableGPUs, interconnect
+    case inputType, volumeGPUHours
+
+    /// The 13 columns every quote file had before the input hierarchy; a stored record has these, or
+    /// all 15 when the quote declares an input type or a volume.
+    public static let baseCount = 13
 
     public var name: String {
         switch self {
@@ -109,17 +154,22 @@ public enum QuoteColumn: Int, Sendable, CaseIterable {
         case .priceBasis: "price_basis"
         case .availableGPUs: "available_gpus"
         case .interconnect: "interconnect"
+        case .inputType: "input_type"
+        case .volumeGPUHours: "volume_gpu_hours"
         }
     }
 
     public var isRequired: Bool {
         switch self {
-        case .offerID, .availableGPUs, .interconnect: false
+        case .offerID, .availableGPUs, .interconnect, .inputType, .volumeGPUHours: false
         default: true
         }
     }
 
-    public static let header: String = allCases.map(\.name).joined(separator: ",")
+    /// The canonical header of the 13 base columns (a file may add `input_type,volume_gpu_hours`).
+    public static let header: String = allCases.prefix(baseCount).map(\.name).joined(separator: ",")
+    /// The canonical header with the input hierarchy columns.
+    public static let fullHeader: String = allCases.map(\.name).joined(separator: ",")
 
     public init?(name: String) {
         guard let c = QuoteColumn.allCases.first(where: { $0.name == name }) else { return nil }

@@ -38,10 +38,15 @@ public enum QuoteValidation {
         return nil
     }
 
-    /// Validates one row's field values, given in `QuoteColumn` order (absent optional columns as "").
-    /// `limits` bounds the observation time (ingest only).
-    public static func validate(_ f: [String], limits: ObservationLimits? = nil) -> Result<RawQuote, QuoteReject> {
-        precondition(f.count == QuoteColumn.allCases.count)
+    /// Upper bound on one transaction's volume: a million GPUs for a year.
+    public static let maxVolumeGPUHours = 8.76e9
+
+    /// Validates one row's field values, given in `QuoteColumn` order (absent optional columns as "";
+    /// 13 values stand for a row without the input hierarchy columns). `limits` bounds the observation
+    /// time (ingest only).
+    public static func validate(_ g: [String], limits: ObservationLimits? = nil) -> Result<RawQuote, QuoteReject> {
+        precondition(g.count >= QuoteColumn.baseCount && g.count <= QuoteColumn.allCases.count)
+        let f = g.count == QuoteColumn.allCases.count ? g : g + Array(repeating: "", count: QuoteColumn.allCases.count - g.count)
         func reject(_ c: QuoteColumn, _ reason: String) -> Result<RawQuote, QuoteReject> {
             .failure(QuoteReject(field: c.name, reason: reason))
         }
@@ -123,6 +128,34 @@ public enum QuoteValidation {
             availableGPUs: available,
             interconnect: inter.isEmpty ? nil : inter)
         quote.observedNanos = nanos
+        // §2.2, §5.9 (1.3): the input type, and the volume a transaction must carry.
+        let typeText = trim(f[QuoteColumn.inputType.rawValue])
+        let volumeText = trim(f[QuoteColumn.volumeGPUHours.rawValue])
+        if !typeText.isEmpty || !volumeText.isEmpty {
+            var type: InputType? = nil
+            if !typeText.isEmpty {
+                guard let t = InputType(parsing: typeText) else {
+                    return reject(.inputType, "unknown input type (transaction, firm, indicative): \(typeText)")
+                }
+                type = t
+            }
+            var volume: Double? = nil
+            if !volumeText.isEmpty {
+                guard let v = Decimals.parse(volumeText), v.isFinite else {
+                    return reject(.volumeGPUHours, "not a decimal number: \(volumeText)")
+                }
+                guard v > 0, v <= maxVolumeGPUHours else {
+                    return reject(.volumeGPUHours, "volume must be above 0 and at most 8.76e9 GPU-hours: \(volumeText)")
+                }
+                volume = v
+            }
+            if (type ?? .firm) == .transaction {
+                if volume == nil { return reject(.volumeGPUHours, "a transaction needs its volume in GPU-hours") }
+            } else if volume != nil {
+                return reject(.volumeGPUHours, "only a transaction carries a volume (this quote is \((type ?? .firm).rawValue); an offer's size goes in available_gpus)")
+            }
+            quote.setInput(type: type, volume: volume == nil ? nil : volumeText, value: volume)
+        }
         return .success(quote)
     }
 

@@ -23,6 +23,11 @@ public struct RawQuote: Sendable, Hashable {
     public var priceBasis: PriceBasis
     public var availableGPUs: Int?
     public var interconnect: String?
+    /// The declared input type (§2.1, §5.9); nil when the row has none: the quote is then firm.
+    public private(set) var declaredInputType: InputType?
+    /// The traded volume in GPU-hours as written (transactions only), and its value.
+    public private(set) var volume: String?
+    public private(set) var volumeValue: Double?
     /// De-duplication identity, computed once when the quote is made (see `computeIdentity`).
     public private(set) var identity: Int64 = 0
 
@@ -48,6 +53,20 @@ public struct RawQuote: Sendable, Hashable {
         identity = computeIdentity()
     }
 
+    /// §5.9: the input type, firm when the row declares none.
+    public var inputType: InputType { declaredInputType ?? .firm }
+
+    /// Sets the input hierarchy fields (§2.1) and recomputes the identity.
+    public mutating func setInput(type: InputType?, volume text: String?, value: Double?) {
+        declaredInputType = type
+        volume = text
+        volumeValue = value
+        identity = computeIdentity()
+    }
+
+    /// Whether the quote has the two input hierarchy fields' values to store (else 13 fields suffice).
+    public var hasInputFields: Bool { declaredInputType != nil || volume != nil }
+
     /// The observation instant at full precision.
     public var observedInstant: Instant { Instant(seconds: observedEpoch, nanos: observedNanos) }
 
@@ -65,9 +84,15 @@ public struct RawQuote: Sendable, Hashable {
         return Int64(bitPattern: (UInt64(week) << 51) | (identityHash() >> 13))
     }
 
+    /// A quote that declares an input type or volume (§2.3, 1.3) adds them to its tuple; a quote without
+    /// keeps the identity it always had.
     func identityHash() -> UInt64 {
         var h = FNV1a64()
         h.add(source); h.separator()
+        if hasInputFields {
+            h.add("i"); h.add(declaredInputType?.rawValue ?? ""); h.separator()
+            h.add((volumeValue ?? -1).bitPattern); h.separator()
+        }
         if let offerID, !offerID.isEmpty {
             h.add("o"); h.add(offerID); h.separator()
             h.add(observedEpoch); h.add(term.rawValue); h.separator()
@@ -82,10 +107,19 @@ public struct RawQuote: Sendable, Hashable {
         return h.value
     }
 
-    /// The fields as canonical CSV/JSON text values, in `QuoteColumn` order.
+    /// The fields as canonical CSV/JSON text values, in `QuoteColumn` order: the 13 base fields, and the
+    /// input hierarchy's two when the quote has them (§2.5: a stored record keeps the form it needs).
     public var fieldTexts: [String] {
-        [observedAt, source, offerID ?? "", chip, String(gpuCount), location, termText, price, currency,
-         priceUnit.rawValue, priceBasis.rawValue, availableGPUs.map(String.init) ?? "", interconnect ?? ""]
+        var f = [observedAt, source, offerID ?? "", chip, String(gpuCount), location, termText, price, currency,
+                 priceUnit.rawValue, priceBasis.rawValue, availableGPUs.map(String.init) ?? "", interconnect ?? ""]
+        if hasInputFields { f += [declaredInputType?.rawValue ?? "", volume ?? ""] }
+        return f
+    }
+
+    /// One column's text (empty when absent).
+    public func text(_ c: QuoteColumn) -> String {
+        let f = fieldTexts
+        return c.rawValue < f.count ? f[c.rawValue] : ""
     }
 }
 

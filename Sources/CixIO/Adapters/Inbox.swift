@@ -5,6 +5,8 @@ import Foundation
 /// What a file in the daily job's inbox holds, told by its header (METHODOLOGY.md §9.4).
 public enum InboxKind: String, Sendable, CaseIterable {
     case quotes, fx, settlements, rates, reference
+    /// Auction results (§5.9): quotes read with the auction adapter.
+    case auctions
 }
 
 /// A file found in the inbox: its path, status and kind (nil: not recognised).
@@ -107,6 +109,7 @@ public enum Inbox {
             $0.trimmingCharacters(in: CharacterSet(charactersIn: " \t\"")).lowercased()
         }
         if fields.contains("observed_at") && fields.contains("price") { return (.quotes, nil) }
+        if fields.contains("auction_id") && fields.contains("clearing_price") { return (.auctions, nil) }
         if fields.contains("contract") && fields.contains("settle") { return (.settlements, nil) }
         if fields.contains("benchmark") && fields.contains("value") && fields.contains("date") { return (.reference, nil) }
         if RatesReader.layouts.contains(where: { fields.starts(with: $0.header) }) { return (.rates, nil) }
@@ -116,6 +119,6 @@ public enum Inbox {
             u.properties.generalCategory == .control || u.properties.generalCategory == .format
                 ? Array(String(format: "\\x%02X", u.value & 0xFFFF).unicodeScalars) : [u]
         }))
-        return (nil, "header \(shown) is not that of quotes, FX, settlements, rates or reference prints")
+        return (nil, "header \(shown) is not that of quotes, auction results, FX, settlements, rates or reference prints")
     }
 }

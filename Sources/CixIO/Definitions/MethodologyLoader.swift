@@ -150,6 +150,9 @@ extension DefinitionLoader {
         if p.minLiveSources > p.minSources, let v = m.optional("min_live_sources") {
             throw v.fail("min_live_sources (\(p.minLiveSources)) cannot exceed min_sources (\(p.minSources))")
         }
+        if let v = m.optional("transaction_min_volume_gpu_hours") { p.transactionMinVolumeGPUHours = try v.double(0...1e12, openLower: true) }
+        if let v = m.optional("transaction_min_sources") { p.transactionMinSources = try v.int(1...1000) }
+        if let v = m.optional("indicative_fallback") { p.indicativeFallback = try v.bool() }
         try m.finish(allowed: headerKeys)
         return p
     }

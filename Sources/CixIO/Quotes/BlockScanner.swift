@@ -13,6 +13,9 @@ public struct ScannedQuote: Sendable {
     public var offer: Int32
     public var availableGPUs: Int?
     public var price: Double
+    /// §5.9: the input type and a transaction's volume in GPU-hours (NaN: none).
+    public var inputType: InputType = .firm
+    public var volume: Double = .nan
 }
 
 /// A raw block read for normalization (METHODOLOGY.md §3.8): per quote its own values; the block's
@@ -22,7 +25,7 @@ public struct ScannedBlock: Sendable {
     public var offers: [String] = []
     /// The block took the general decoder (`RawBlock.decode`) because a record had a form the scanner
     /// leaves to it (a byte-order mark, a blank line, a CR, a quote inside a field, a record that is not
-    /// a line number and 13 fields).
+    /// a line number and 13 fields, or 15 with an input type or volume).
     public var generalDecoder = false
 }
 
@@ -174,7 +177,8 @@ extension RawBlock {
                 offer = n
             }
             out.quotes.append(ScannedQuote(id: sq.id, epoch: q.observedEpoch, nanos: q.observedNanos, slot: slot, offer: offer,
-                                           availableGPUs: q.availableGPUs, price: q.priceValue))
+                                           availableGPUs: q.availableGPUs, price: q.priceValue, inputType: q.inputType,
+                                           volume: q.volumeValue ?? .nan))
         }
         return out
     }
@@ -191,9 +195,10 @@ extension RawBlock {
     private func scanFast(_ u: UnsafeBufferPointer<UInt8>, cache: ScanCache) throws -> ScannedBlock? {
         var out = ScannedBlock()
         out.quotes.reserveCapacity(count)
-        var starts = [Int](repeating: 0, count: F.count)
-        var ends = [Int](repeating: 0, count: F.count)
-        var quoted = [Bool](repeating: false, count: F.count)
+        // Room for the two input hierarchy fields, taken here only when empty.
+        var starts = [Int](repeating: 0, count: F.count + 2)
+        var ends = [Int](repeating: 0, count: F.count + 2)
+        var quoted = [Bool](repeating: false, count: F.count + 2)
         var offers = ByteInterner()
         var ids = [Int32](repeating: -1, count: 9)
         var hashes = [UInt64](repeating: 0, count: 9)
@@ -204,7 +209,7 @@ extension RawBlock {
             // Cut one record.
             var f = 0
             while true {
-                guard f < F.count else { return nil }
+                guard f < F.count + 2 else { return nil }
                 starts[f] = p
                 if p < n, u[p] == 34 {
                     quoted[f] = true
@@ -236,8 +241,10 @@ extension RawBlock {
             if p < n { p += 1 }
             // Anything but line + 13 fields, or a line number that is not digits (a blank line, a short
             // record): the general decoder skips it or names the fault.
-            guard f == F.count, ends[F.line] > starts[F.line], !quoted[F.line],
+            // A record with an input type or volume (§5.9) takes the general decoder too.
+            guard f >= F.count, ends[F.line] > starts[F.line], !quoted[F.line],
                   (starts[F.line]..<ends[F.line]).allSatisfy({ u[$0] &- 48 < 10 }) else { return nil }
+            for k in F.count..<f where ends[k] > starts[k] { return nil }
             let id = firstQuoteID + i
             defer { i += 1 }
             func field(_ k: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: u[starts[k]..<ends[k]]) }
@@ -311,7 +318,7 @@ extension RawBlock {
                 }
             }
             // The general path for this record: its fields as text, validated whole.
-            let texts = (1..<F.count).map { text($0) }
+            let texts = (1..<f).map { text($0) }
             guard case .success(let q) = QuoteValidation.validate(texts) else {
                 throw StoreCorruption("raw block at quote \(firstQuoteID): record \(i) no longer validates")
             }

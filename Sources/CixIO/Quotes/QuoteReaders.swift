@@ -75,7 +75,9 @@ public final class CanonicalCSVReader<Source: ByteSource>: QuoteRowReader, RawRe
             throw QuoteFileError(path: path, line: record.line,
                                  message: "header: missing required column(s) \(missing.joined(separator: ", ")); expected \(QuoteColumn.header)")
         }
-        canonicalOrder = headerCount == QuoteColumn.allCases.count && columnIndex.enumerated().allSatisfy { $0.offset == $0.element }
+        // The 13 base columns in order, optionally followed by input_type and volume_gpu_hours in order.
+        canonicalOrder = headerCount >= QuoteColumn.baseCount && headerCount <= QuoteColumn.allCases.count
+            && columnIndex.enumerated().allSatisfy { $0.offset < headerCount ? $0.offset == $0.element : $0.element < 0 }
         if !unknown.isEmpty {
             warnings.append("\(path): ignoring unknown column(s) \(unknown.joined(separator: ", "))")
         }

@@ -13,10 +13,11 @@ extension RawBlock {
         let first = firstQuoteID
         while try reader.next(into: &rec) {
             defer { i += 1 }
-            guard rec.count == fields.count + 1, let line = Int(rec.field(0) ?? "") else {
-                throw StoreCorruption("raw block at quote \(first): record \(i) is not line + 13 fields")
+            // A line number, then the 13 base fields and, for a quote with an input type, the other two (§2.5).
+            guard rec.count > QuoteColumn.baseCount, rec.count <= fields.count + 1, let line = Int(rec.field(0) ?? "") else {
+                throw StoreCorruption("raw block at quote \(first): record \(i) is not line + 13 to 15 fields")
             }
-            for c in 0..<fields.count { fields[c] = rec.field(c + 1) ?? "" }
+            for c in 0..<fields.count { fields[c] = c + 1 < rec.count ? rec.field(c + 1) ?? "" : "" }
             guard case .success(let q) = QuoteValidation.validate(fields) else {
                 throw StoreCorruption("raw block at quote \(first): record \(i) no longer validates")
             }
@@ -37,12 +38,12 @@ extension RawBlock {
         var rec = CSVRecord()
         var i = 0
         while try reader.next(into: &rec) {
-            guard rec.malformed == nil, rec.count == QuoteColumn.allCases.count + 1, !rec.ends.isEmpty,
+            guard rec.malformed == nil, rec.count > QuoteColumn.baseCount, rec.count <= QuoteColumn.allCases.count + 1, !rec.ends.isEmpty,
                   rec.data[0..<rec.ends[0]].allSatisfy({ $0 >= 48 && $0 <= 57 }), rec.ends[0] > 0 else {
                 throw StoreCorruption("block at quote \(firstQuoteID): record \(i) would not read back")
             }
             if i == 0 {
-                let fields = (1...QuoteColumn.allCases.count).map { rec.field($0) ?? "" }
+                let fields = (1..<rec.count).map { rec.field($0) ?? "" }
                 guard case .success = QuoteValidation.validate(fields) else {
                     throw StoreCorruption("block at quote \(firstQuoteID): its first record would not validate")
                 }

@@ -51,7 +51,21 @@ public enum ExplainRender {
             }
             if t.sufficient { o += "    weights sum to \(t.sources.reduce(0) { $0 + $1.weight }); value = weighted mean of the source values over the middle \(Int(((1 - 2 * t.trim) * 100).rounded()))% of the weight (trim \(t.trim) each end)\n" }
         }
-        if let v = t.value, t.fallback == "none", let lo = t.offers.filter({ $0.status == "kept" }).map(\.price).min(),
+        if let reason = t.levelReason {
+            o += "§5.9 input level: \(t.inputLevel ?? "none"): \(reason)"
+            if let a = t.transactionShare, let b = t.firmShare, let c = t.indicativeShare {
+                o += "; shares transaction \(a), firm \(b), indicative \(c)"
+            }
+            o += "\n"
+            if !t.levelSources.isEmpty {
+                let unit = t.inputLevel == "transaction" ? "volume GPU-hours" : "window capacity GPUs"
+                o += "  \(t.inputLevel ?? "") level sources (source, state, prices, weighted median, \(unit), capped weight):\n"
+                for s in t.levelSources {
+                    o += "    \(pad(s.source, 12)) \(pad(s.state, 9)) \(pad(String(s.offers), 4)) \(pad(num(s.median), 20)) \(pad(num(s.capacityGPUs), 10)) \(String(format: "%.6f", s.weight))\(s.capped ? " (capped)" : "")\n"
+                }
+            }
+        }
+        if let v = t.value, t.fallback == "none", (t.inputLevel ?? "firm") == "firm", let lo = t.offers.filter({ $0.status == "kept" }).map(\.price).min(),
            let hi = t.offers.filter({ $0.status == "kept" }).map(\.price).max(), v < lo || v > hi {
             o += "    note: the value lies outside the window's kept offers because imputed sources count too\n"
         }
