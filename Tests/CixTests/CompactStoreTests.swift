@@ -38,7 +38,8 @@ import Testing
             let (rc, out, e) = try runProcess(builtCix, args + ["--db", db])
             #expect(rc == 0, "\(name): \(e)")
             // Methodology 1.2 added three fixing columns (§5.8), empty for values published before it.
-            let compared = name.hasPrefix("fixings") ? withoutPanelColumns(out) : out
+            // Methodology 1.3 added four (§5.9), and two quote columns at the end: firm, no volume, for these.
+            let compared = name.hasPrefix("fixings") ? withoutPanelColumns(out) : withoutInputColumns(out)
             #expect(FixingAudit.sha256(compared) == want[name], "\(name) differs from what cix 0.4.0 exported")
         }
         #expect(try String(contentsOfFile: fixture("store-v10/unmatched-2026-06-29.txt"), encoding: .utf8)
@@ -61,7 +62,7 @@ import Testing
         #expect(try runProcess(builtCix, ["normalize", "--db", db, "--indices", then]).0 == 0)
         #expect(try runProcess(builtCix, ["fx", "ingest", "--db", db, "--indices", then, fixture("store-v10/fx-chf.csv")]).0 == 0)
         let renormalized = try String(contentsOfFile: fixture("store-v10/renormalized.sha256"), encoding: .utf8).prefix(64)
-        #expect(FixingAudit.sha256(try runProcess(builtCix, ["export", "quotes", "--db", db]).1) == renormalized)
+        #expect(FixingAudit.sha256(withoutInputColumns(try runProcess(builtCix, ["export", "quotes", "--db", db]).1)) == renormalized)
     }
 
     /// §3.6: a normalization killed (SIGKILL, in a child process) after a commit and run again leaves the
@@ -365,10 +366,24 @@ import Testing
 func withoutPanelColumns(_ csv: String) -> String {
     let lines = csv.split(separator: "\n", omittingEmptySubsequences: false)
     guard let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false) else { return csv }
-    let drop = Set(header.indices.filter { ["live_sources", "imputed_sources", "panel_changes"].contains(String(header[$0])) })
+    let drop = Set(header.indices.filter {
+        ["live_sources", "imputed_sources", "panel_changes", "input_level", "transaction_share", "firm_share", "indicative_share"].contains(String(header[$0]))
+    })
     guard !drop.isEmpty else { return csv }
     return lines.map { line in
         line.isEmpty ? "" : line.split(separator: ",", omittingEmptySubsequences: false).enumerated()
             .filter { !drop.contains($0.offset) }.map(\.element).joined(separator: ",")
+    }.joined(separator: "\n")
+}
+
+/// A quote export without the two columns methodology 1.3 added at the end (§5.9), for quotes that are
+/// all firm without a volume: what cix 0.4 exported.
+func withoutInputColumns(_ text: String) -> String {
+    text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+        var l = String(line)
+        for suffix in [",input_type,volume_gpu_hours", ",firm,", ",\"input_type\":\"firm\",\"volume_gpu_hours\":null}"] where l.hasSuffix(suffix) {
+            l = String(l.dropLast(suffix.count)) + (suffix.hasSuffix("}") ? "}" : "")
+        }
+        return l
     }.joined(separator: "\n")
 }

@@ -230,7 +230,7 @@ import Testing
         #expect(f3.newVersions == 2, "H100-SXM.NA.OD's two days only")
         let h = try s.read { try $0.latestFixing(grade: "H100-SXM.NA.OD", date: c.end) }!.definitionHash
         let stored = try s.read { try $0.definition(hash: h) }
-        #expect(stored?.canonical.contains("chips=H100-NVL:1.1,H100-SXM:1.0") == true && stored?.version == "1.2")
+        #expect(stored?.canonical.contains("chips=H100-NVL:1.1,H100-SXM:1.0") == true && stored?.version == "1.3")
         // Editing a comment changes nothing.
         let comment = try editedIndices { $0["fixing.yaml"] = "# a new comment\n" + $0["fixing.yaml"]! }
         #expect(try DefinitionLoader.methodology(comment).fixingHash(grade: "H100-SXM.NA.OD") == defs.fixingHash(grade: "H100-SXM.NA.OD"))

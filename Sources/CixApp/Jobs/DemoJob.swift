@@ -67,6 +67,10 @@ public enum DemoJob {
         let rf = try AtomicTextFile(path: c.out + "/reference/benchmarks.csv")
         rf.write(market.referenceCSV(from: first, to: c.end, calendar: calendar))
         try rf.commit()
+        try fm.createDirectory(atPath: c.out + "/auctions", withIntermediateDirectories: true)
+        let af = try AtomicTextFile(path: c.out + "/auctions/computeexchange.csv")
+        af.write(market.auctionsCSV(from: first, to: c.end))
+        try af.commit()
         var totals = DemoDayCounts(date: "total")
         for d in days {
             totals.rows += d.rows

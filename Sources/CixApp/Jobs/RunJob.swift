@@ -386,11 +386,11 @@ public enum RunJob {
             options.rejectsDir = try rejectsFolder(f)
             options.writeRejectFiles = options.rejectsDir != nil
             options.inTransaction = { s, c, sha in
-                try recordIn(s, f, InboxFileResult(path: f.path, kind: "quotes", rowsRead: c.rowsRead, accepted: c.accepted, rejected: c.rejected),
+                try recordIn(s, f, InboxFileResult(path: f.path, kind: kind.rawValue, rowsRead: c.rowsRead, accepted: c.accepted, rejected: c.rejected),
                              sha256: sha)
             }
             for x in try IngestJob.run(store: store, paths: [f.path], options: options) {
-                note(f, InboxFileResult(path: f.path, kind: "quotes", rowsRead: x.counts.rowsRead, accepted: x.counts.accepted,
+                note(f, InboxFileResult(path: f.path, kind: kind.rawValue, rowsRead: x.counts.rowsRead, accepted: x.counts.accepted,
                                         rejected: x.counts.rejected, duplicates: x.counts.duplicates))
             }
         }

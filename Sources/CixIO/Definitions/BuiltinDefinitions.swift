@@ -396,8 +396,8 @@ chips:
         "fixing.yaml": #"""
 # Daily fixing parameters (METHODOLOGY.md §5). Every fixing records the hash of its grade's resolved
 # definition: the grade, these parameters and the methodology version (§1.1).
-methodology_version: "1.2"
-sections: ["5.1", "5.2", "5.3", "5.4", "5.5", "5.6", "5.7", "5.8"]
+methodology_version: "1.3"
+sections: ["5.1", "5.2", "5.3", "5.4", "5.5", "5.6", "5.7", "5.8", "5.9"]
 fixing_time_seconds: 57600    # 16:00 UTC
 window_hours: 24              # quotes observed in (fixing time − 24 h, fixing time]
 outlier_k: 3                  # drop offers outside median ± 3 × 1.4826 × max(MAD, 0.005 × median)
@@ -415,6 +415,9 @@ cross_source_trim: 0.25       # 1.2: the fixing is the weighted mean of the sour
 max_imputed_days: 10          # 1.2: a panel source missing from a window is imputed for up to 10 fixing dates, then dormant (§5.8)
 review_days: 28               # 1.2: the monthly panel review looks at the fixing dates of the 28 days before the month's first (§5.8)
 min_live_sources: 1           # 1.2: a fixing needs at least one live (not imputed) source (§5.5)
+transaction_min_volume_gpu_hours: 10000  # 1.3: transactions decide a window with at least 10,000 GPU-hours kept … (§5.9)
+transaction_min_sources: 3    # 1.3: … from at least 3 distinct sources; otherwise firm offers decide
+indicative_fallback: true     # 1.3: indicative quotes make up a window whose firm offers do not suffice (the last resort)
 
 """#,
         "funds.yaml": #"""

@@ -86,4 +86,37 @@ extension DemoMarket {
         }
         return out
     }
+
+    /// The demo's weekly auction (§5.9): every Tuesday at 15:00 UTC the venue `computeexchange` clears
+    /// three lots, in the auction results format (`cix ingest --format auction`): H100 SXM ×8 in
+    /// us-east-1 and H200 ×8 in us-east-1 for delivery the next Monday for a week (on-demand by the delivery
+    /// window), and H100 SXM ×8 in us-west-2 for a month from the next Monday (reserved_1m). Volumes are
+    /// instances × 8 GPUs × the window's hours. One venue is one source: below the three sources of
+    /// `transaction_min_sources`, so the clearings are reported (`cix explain fixing`) but firm offers
+    /// still decide.
+    public func auctionsCSV(from: CivilDate, to: CivilDate) -> String {
+        var out = "auction_id,cleared_at,chip,gpu_count,location,term,delivery_start,delivery_end,clearing_price,currency,price_unit,price_basis,volume_gpu_hours,venue\n"
+        var d = from
+        while d.isoWeekday != 2 { d = d.adding(days: 1) }
+        while d <= to {
+            defer { d = d.adding(days: 7) }
+            var r = SplitMix64.keyed(seed, 53, UInt64(d.dayNumber))
+            let id = "CE-\(d)"
+            let cleared = Timestamp.format(d.startEpoch + 15 * 3600)
+            let start = d.adding(days: 6)
+            let lots: [(chip: String, name: String, loc: String, days: Int, factor: Double)] = [
+                ("H100-SXM", "H100 SXM", "us-east-1", 7, 1.10), ("H200", "H200", "us-east-1", 7, 1.10), ("H100-SXM", "H100 SXM", "us-west-2", 0, 1.02),
+            ]
+            for lot in lots {
+                let chip = DemoMarket.chip(lot.chip)
+                guard chip.entry <= d else { continue }
+                let end = lot.days > 0 ? start.adding(days: lot.days) : start.adding(days: 30)
+                let hours = (end.dayNumber - start.dayNumber) * 24
+                let instances = 4 + r.int(9)
+                let price = DemoMarket.level(chip: chip, on: d) * 1.2 * lot.factor * (1 + 0.02 * r.normal())
+                out += "\(id),\(cleared),\(lot.name),8,\(lot.loc),,\(start),\(end),\(Decimals.format(price, places: 2)),USD,hour,gpu,\(Int64(instances) * 8 * hours),computeexchange\n"
+            }
+        }
+        return out
+    }
 }
