@@ -96,6 +96,20 @@ import Testing
         #expect(try Self.evaluate(Self.firmAt2 + trades).result.get().inputLevel == .firm)
     }
 
+    /// A source that traded less than `transaction_min_source_volume_gpu_hours` (730) is left out of the
+    /// transaction level: 10,000 GPU-hours at 3.00, 10,000 at 2.50 and 10⁻⁶ at 2.50 are two sources,
+    /// and the firm offers decide (without the rule the tiny trade would weigh a third: 2.5833).
+    @Test func aThinSourceIsLeftOut() throws {
+        let trades = [Self.trade(1, "vA", 3.00, volume: 10_000), Self.trade(2, "vB", 2.50, volume: 10_000), Self.trade(3, "vC", 2.50, volume: 1e-6)]
+        let e = Self.evaluate(Self.firmAt2 + trades)
+        #expect(try e.result.get().inputLevel == .firm && e.result.get().value == 2.0)
+        #expect(e.panel.decision?.reason.contains("1 source under 730 GPU-hours left out") == true, "\(e.panel.decision?.reason ?? "")")
+        var open = Self.p
+        open.transactionMinSourceVolumeGPUHours = 0
+        let all = try Self.evaluate(Self.firmAt2 + trades, params: open).result.get()
+        #expect(all.inputLevel == .transaction && abs(all.value - (0.25 / 3 * 2.5 + 1 / 3.0 * 2.5 + 0.25 / 3 * 3.0) * 2) < 1e-12, "\(all.value)")
+    }
+
     /// §5.9's last resort: firm offers a 2.00 and b 2.10 (two sources, two offers: short of 3 and 5);
     /// indicative c 2.30 (two offers) and d 2.40, and a's own indicative 2.90, which its firm offer
     /// outranks. Capacities 8, 8, 16, 8: c capped at 0.30, the others 0.7 ÷ 3; sorted a [0, 0.2333],

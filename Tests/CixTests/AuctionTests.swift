@@ -69,6 +69,14 @@ import Testing
         let explain = try runProcess(builtCix, ["explain", "fixing", "--db", db, "--indices", repoRoot + "/Indices", "--grade", "H100-SXM.NA.OD",
                                                 "--date", "2026-11-24"]).1
         #expect(explain.contains("§5.9 input level: transaction: transactions govern: 3 sources and 12000 GPU-hours"), "\(explain)")
+        // §5.7 (1.3): the inputs hash covers the transactions, and the reference script (written from the
+        // document) recomputes it from the quotes export.
+        try write(try runProcess(builtCix, ["export", "quotes", "--db", db]).1, to: dir + "/q.csv")
+        let input = try JSONSerialization.data(withJSONObject: ["export": dir + "/q.csv", "grade": "H100-SXM.NA.OD",
+                                                                "start": "2026-11-23T16:00:00Z", "end": "2026-11-24T16:00:00Z"])
+        try input.write(to: URL(fileURLWithPath: dir + "/in.json"))
+        let (rc, hashOut, hashErr) = try runProcess("/bin/sh", ["-c", "python3 \(repoRoot)/Tests/CixTests/Reference/methodology_reference.py inputs-hash < \(dir)/in.json"])
+        #expect(rc == 0 && hashOut.trimmingCharacters(in: .whitespacesAndNewlines) == "\"\(f["inputs_hash"] ?? "")\"", "\(hashOut)\(hashErr)")
         #expect(try runProcess(builtCix, ["normalize", "--db", db, "--indices", repoRoot + "/Indices", "--rebuild"]).0 == 0)
         let again = try runProcess(builtCix, ["fix", "--db", db, "--indices", repoRoot + "/Indices", "--date", "2026-11-24"]).1
         #expect(again.contains("0 new versions"), "\(again)")
@@ -114,7 +122,7 @@ import Testing
             (3, "volume_gpu_hours", "a transaction needs its volume in GPU-hours"),
             (4, "delivery_end", "delivery_end 2026-11-30 is before delivery_start 2026-12-07"),
             (5, "delivery_end", "delivery window is empty"),
-            (6, "delivery_start", "not a date (YYYY-MM-DD) or a timestamp with zone: 2026-11-31"),
+            (6, "delivery_start", "not a date that exists: 2026-11-31"),
             (7, "auction_id", "required field is empty"),
             (8, "cleared_at", "timestamp has no zone"),
             (9, "clearing_price", "price is negative"),
@@ -127,7 +135,7 @@ import Testing
         try write(Self.header.replacingOccurrences(of: ",venue", with: "") + "\nA1,2026-11-24T10:00:00Z,H100 SXM,8,us-east-1,,2026-11-30,2026-12-07,2.50,USD,hour,gpu,4000\n",
                   to: dir + "/novenue.csv")
         let (c2, _, e2) = try runProcess(builtCix, ["ingest", "--db", db, "--no-normalize", "--format", "auction", dir + "/novenue.csv"])
-        #expect(c2 == 2 && e2.contains("auction results name no venue: add a venue column or give --source NAME"), "\(e2)")
+        #expect(c2 == 2 && e2.contains("auction results name no venue: add a venue column (cix ingest --format auction also takes --source NAME)"), "\(e2)")
         let (c3, o3, _) = try runProcess(builtCix, ["ingest", "--db", db, "--no-normalize", "--format", "auction", "--source", "ce", dir + "/novenue.csv"])
         #expect(c3 == 0 && o3.contains("accepted 1"), "\(o3)")
         // A header without the auction columns names them.
@@ -143,6 +151,73 @@ import Testing
             """, to: dir + "/q.jsonl")
         let (c5, o5, _) = try runProcess(builtCix, ["ingest", "--db", db, "--no-normalize", dir + "/q.jsonl"])
         #expect(c5 == 3 && o5.contains("accepted 1, duplicates 0, rejected 1"), "\(o5)")
+    }
+
+    /// Found by the bad-input sweep: a short or long row is a `(record)` reject (a short one used to
+    /// crash, a long one to shift its fields); a control character names its own column; delivery
+    /// bounds compare at full precision and must be plausible; a given term must fit the window; the
+    /// offer id reads back one way; a re-reported lot with a corrected volume is a duplicate.
+    @Test func sweepFindings() throws {
+        let dir = try tempDir()
+        let db = dir + "/s.sqlite"
+        let file = dir + "/auction.csv"
+        let ok = "2026-11-24T10:00:00Z,H100 SXM,8,us-east-1,,2026-11-30,2026-12-07,2.50,USD,hour,gpu,4000,ve"
+        try write("""
+            \(Self.header)
+            A1,\(ok)
+            A2,2026-11-24T10:00:00Z,H100 SXM,8,us-east-1,,2026-11-30,2026-12-07,2.50,USD,hour,gpu,4000
+            A3,2026-11-24T10:00:00Z,H100 SXM,8,us-east-1,,2026-11-30,2026-12-07,2.50,USD,hour,gpu,4,000,ve
+            A4,2026-11-24T10:00:00Z,H100\u{01}SXM,8,us-east-1,,2026-11-30,2026-12-07,2.50,USD,hour,gpu,4000,ve
+            A5,2026-11-24T10:00:00Z,H100 SXM,8,us-east-1,,2026-11-30T12:00:00.5Z,2026-11-30T12:00:00.6Z,2.50,USD,hour,gpu,4000,ve
+            A6,2026-11-24T10:00:00Z,H100 SXM,8,us-east-1,,2026-11-30T12:00:00.9Z,2026-11-30T12:00:00.1Z,2.50,USD,hour,gpu,4000,ve
+            A7,2026-11-24T10:00:00Z,H100 SXM,8,us-east-1,,1970-01-01,2026-12-07,2.50,USD,hour,gpu,4000,ve
+            A8,2026-11-24T10:00:00Z,H100 SXM,8,us-east-1,reserved_1y,2026-11-30T00:00:00Z,2026-11-30T01:00:00Z,2.50,USD,hour,gpu,4000,ve
+            A9,2026-11-24T10:00:00Z,H100 SXM,8,us-east-1,,2026-02-30,2026-12-07,2.50,USD,hour,gpu,4000,ve
+            A10,2026-11-24T10:00:00Z,H100 SXM,8,us-east-1,,2026-11-30T00:00:00,2026-12-07,2.50,USD,hour,gpu,4000,ve
+            x/A,2026-11-24T10:00:00Z,B,8.0,us-east-1,,2026-11-30,2026-12-07,2.50,USD,hour,gpu,4000,ve
+            x,2026-11-24T10:00:00Z,A/B,8,us-east-1,,2026-11-30,2026-12-07,2.50,USD,hour,gpu,4000,ve
+            A1,\(ok.replacingOccurrences(of: ",4000,", with: ",3500,"))
+
+            """, to: file)
+        let (code, out, err) = try runProcess(builtCix, ["ingest", "--db", db, "--no-normalize", "--format", "auction", file])
+        #expect(code == 3, "\(out)\(err)")
+        #expect(out.contains("auction.csv: 13 records: accepted 4, duplicates 1, rejected 8"), "\(out)")
+        let rejects = try String(contentsOfFile: file + ".rejects.csv", encoding: .utf8)
+        for (line, field, reason) in [
+            (3, "(record)", "expected 14 fields, found 13"), (4, "(record)", "expected 14 fields, found 15"),
+            (5, "chip", "control character U+0001 in the field"),
+            (7, "delivery_end", "delivery_end 2026-11-30T12:00:00.1Z is before delivery_start 2026-11-30T12:00:00.9Z"),
+            (8, "delivery_start", "outside the plausible delivery dates 2000-01-01 to 2100-12-31"),
+            (9, "term", "reserved_1y does not fit the delivery window"), (10, "delivery_start", "not a date that exists: 2026-02-30"),
+            (11, "delivery_start", "timestamp has no zone"),
+        ] {
+            #expect(rejects.contains("\(line),\(field),") && rejects.contains(reason), "line \(line) \(field) \(reason): \(rejects)")
+        }
+        #expect(!rejects.contains("\n6,"), "0.1 s is a window: \(rejects)")
+        let quotes = try runProcess(builtCix, ["export", "quotes", "--db", db]).1
+        #expect(quotes.contains(",x%2FA/B/8,") && quotes.contains(",x/A%2FB/8,"), "\(quotes)")
+        // The same lot again with another volume: the first report stands (§2.3).
+        #expect(quotes.contains(",transaction,4000.0") && !quotes.contains(",3500.0"), "\(quotes)")
+        // A canonical file saying `firm` is the same quote as one saying nothing.
+        let row = "2026-11-24T10:00:00Z,a,o1,H100 SXM,8,us-east-1,on_demand,2.00,USD,hour,gpu,8,"
+        try write(quotesCSV([row]), to: dir + "/a.csv")
+        try write(QuoteColumn.fullHeader + "\n" + row + ",firm,\n", to: dir + "/b.csv")
+        #expect(try runProcess(builtCix, ["ingest", "--db", db, "--no-normalize", dir + "/a.csv"]).1.contains("accepted 1"))
+        let (_, again, _) = try runProcess(builtCix, ["ingest", "--db", db, "--no-normalize", dir + "/b.csv"])
+        #expect(again.contains("accepted 0, duplicates 1"), "\(again)")
+        // An auction file read as canonical quotes says which format it is.
+        let (c2, _, e2) = try runProcess(builtCix, ["ingest", "--db", db, "--no-normalize", file])
+        #expect(c2 == 2 && e2.contains("this is an auction results file: use --format auction"), "\(e2)")
+        // JSON Lines field names are case-insensitive, like a CSV header; a field given twice is rejected.
+        try write("""
+            {"Observed_At":"2026-11-24T11:00:00Z","source":"x","chip":"H100 SXM","gpu_count":8,"location":"us-east-1","term":"on_demand","price":2.5,"currency":"USD","price_unit":"hour","price_basis":"gpu","Input_Type":"transaction","volume_gpu_hours":730}
+            {"observed_at":"2026-11-24T11:00:00Z","source":"x","chip":"H100 SXM","gpu_count":8,"location":"us-east-1","term":"on_demand","price":2.5,"Price":2.6,"currency":"USD","price_unit":"hour","price_basis":"gpu"}
+
+            """, to: dir + "/q.jsonl")
+        let (c3, o3, _) = try runProcess(builtCix, ["ingest", "--db", db, "--no-normalize", dir + "/q.jsonl"])
+        #expect(c3 == 3 && o3.contains("accepted 1, duplicates 0, rejected 1"), "\(o3)")
+        #expect(try String(contentsOfFile: dir + "/q.jsonl.rejects.csv", encoding: .utf8).contains("2,price,given twice (Price and price)"))
+        #expect(try runProcess(builtCix, ["export", "quotes", "--db", db]).1.contains(",x,,H100 SXM,8,us-east-1,on_demand,2.5,"))
     }
 
     /// The demo's delivery windows map to terms (§2.4): under half a month on-demand, else the nearest

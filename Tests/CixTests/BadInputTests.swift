@@ -143,7 +143,10 @@ import Testing
 
     @Test(arguments: ["bootstrap_samples: 200" => "bootstrap_samples: -5", "max_stale_days: 5" => "max_stale_days: -3",
                       "published_decimals: 4" => "published_decimals: 30", "published_decimals: 4" => "published_decimals: -2",
-                      "window_hours: 24" => "window_hours: 0", "outlier_k: 3" => "outlier_k: 0", "source_cap: 0.30" => "source_cap: 1.5"])
+                      "window_hours: 24" => "window_hours: 0", "outlier_k: 3" => "outlier_k: 0", "source_cap: 0.30" => "source_cap: 1.5",
+                      "transaction_min_volume_gpu_hours: 10000" => "transaction_min_volume_gpu_hours: 0",
+                      "transaction_min_volume_gpu_hours: 10000" => "transaction_min_volume_gpu_hours: lots",
+                      "transaction_min_sources: 3" => "transaction_min_sources: 0", "indicative_fallback: true" => "indicative_fallback: maybe"])
     func outOfRangeFixingParametersAreNamed(edit: Edit) throws {
         let dir = try editedIndices("fx\(edit.new.hashValue)") { $0["fixing.yaml"] = $0["fixing.yaml"]!.replacingOccurrences(of: edit.old, with: edit.new) }
         let field = String(edit.new.split(separator: ":")[0])

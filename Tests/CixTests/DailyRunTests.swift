@@ -39,10 +39,10 @@ import Testing
         r.inbox = box
         r.now = "2025-03-22T00:00:00Z"
         let first = try RunJob.run(store: store, defs: defs, request: r)
-        #expect(first.files.count == 34 && first.days == 12 && !first.wroteNothing)
+        #expect(first.files.count == 35 && first.days == 12 && !first.wroteNothing, "12 quote days, FX, settlements, rates, reference prints, auctions")
         let runs = try store.read { try $0.publicationRuns().count }
         let second = try RunJob.run(store: store, defs: defs, request: r)
-        #expect(second.wroteNothing && second.days == 0 && second.skippedFiles == 34)
+        #expect(second.wroteNothing && second.days == 0 && second.skippedFiles == 35)
         #expect(second.series.allSatisfy { $0.counts.new == 0 && $0.counts.restated == 0 && $0.counts.held == 0 })
         #expect(try store.read { try $0.publicationRuns().count } == runs, "a re-run opens no publication run")
         #expect(FileManager.default.fileExists(atPath: dir + "/published/2025-03-21/fixings.csv"))

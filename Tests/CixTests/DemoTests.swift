@@ -17,7 +17,7 @@ import Testing
             _ = try DemoJob.generate(c)
         }
         let files = try FileManager.default.subpathsOfDirectory(atPath: dirs[0]).filter { $0.hasSuffix(".csv") || $0.hasSuffix(".json") }.sorted()
-        #expect(files.count == 9, "quote days, FX, settlements, T-bill rates, reference prints, manifest")
+        #expect(files.count == 10, "quote days, FX, settlements, T-bill rates, reference prints, auction results, manifest")
         for f in files {
             #expect(FileManager.default.contents(atPath: dirs[0] + "/" + f) == FileManager.default.contents(atPath: dirs[1] + "/" + f), "\(f)")
         }

@@ -141,7 +141,10 @@ public enum RunJob {
         // Issue 21 #4: nothing is published from no input: a range starting before the store's first
         // quote is refused (a run from year 0 would publish millions of suspended fixings).
         guard let firstEpoch = try store.read({ try $0.firstQuoteEpoch() }) else {
-            throw CixError("no quotes are stored: nothing to publish (give --inbox with quote files, or cix ingest them)")
+            // Name the inbox files refused as a whole: they are why nothing is stored.
+            let refused = report.warnings.filter { $0.contains(": refused, left in the inbox: ") }
+            throw CixError("no quotes are stored: nothing to publish (give --inbox with quote files, or cix ingest them)"
+                           + (refused.isEmpty ? "" : "; " + refused.joined(separator: "; ")))
         }
         let firstQuote = Timestamp.utcDate(firstEpoch)
         if r.from < firstQuote {

@@ -42,8 +42,11 @@ public struct FixingParameters: Sendable, Hashable {
     public var minLiveSources: Int = 1
     /// §5.9 (1.3): transactions govern a window when their kept volume reaches this many GPU-hours …
     public var transactionMinVolumeGPUHours: Double = 10_000
-    /// … and they come from at least this many distinct sources.
+    /// … and they come from at least this many distinct sources, …
     public var transactionMinSources: Int = 3
+    /// … each of which traded at least this many GPU-hours in the window (a thinner source is left out
+    /// of the transaction level: one tiny trade neither counts towards the sources nor takes a weight).
+    public var transactionMinSourceVolumeGPUHours: Double = 730
     /// §5.9 (1.3): whether indicative quotes may make up a window whose firm offers do not suffice (the
     /// last resort; false: such a window is stale or suspended as in §5.5).
     public var indicativeFallback: Bool = true

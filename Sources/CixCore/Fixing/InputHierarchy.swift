@@ -4,7 +4,8 @@
 /// other information; EU BMR Art. 11 asks for transaction data "if available and appropriate". A
 /// window's quotes are split by `input_type` (§2.1) and the levels are tried in order:
 ///
-/// 1. **transaction**: the window's transactions, fixed as an initial panel (§5.8) whose sources are
+/// 1. **transaction**: the window's transactions of the sources that traded at least
+///    `transaction_min_source_volume_gpu_hours`, fixed as an initial panel (§5.8) whose sources are
 ///    weighted by their traded volume, decide when at least `transaction_min_sources` sources and
 ///    `transaction_min_volume_gpu_hours` GPU-hours remain after §5.2;
 /// 2. **firm**: otherwise the firm offers' panel fixing (§5.1–§5.8) decides when it suffices (§5.5);
@@ -97,20 +98,27 @@ public enum InputHierarchy {
         var txSources = 0
         var txVolume = 0.0
         var txNote = "no transactions in the window"
-        if !today.transactions.isEmpty {
+        // Sources that traded less than the minimum are left out of the transaction level.
+        let eligible = today.transactions.filter { ($0.capacity ?? 0) >= p.transactionMinSourceVolumeGPUHours }
+        let thin = today.transactions.count - eligible.count
+        let thinNote = thin == 0 ? "" : "; \(thin) source\(thin == 1 ? "" : "s") under \(gpuHours(p.transactionMinSourceVolumeGPUHours)) GPU-hours left out"
+        if !today.transactions.isEmpty && eligible.isEmpty {
+            txNote = "transactions below the thresholds: no source traded \(gpuHours(p.transactionMinSourceVolumeGPUHours)) GPU-hours\(thinNote)"
+        }
+        if !eligible.isEmpty {
             // 1. Transactions: the initial panel over the transaction sources; sufficient with the
             // thresholds' sources (one transaction each at least) and volume.
             var q = p
             q.minSources = p.transactionMinSources
             q.minOffers = 1
             q.minLiveSources = 1
-            let e = initialPanel(today.transactions, outliers: today.transactionOutliers, inputsHash: today.inputsHash, date: date,
+            let e = initialPanel(eligible, outliers: today.transactionOutliers, inputsHash: today.inputsHash, date: date,
                                  params: q, seedKey: seedKey)
             let kept = e.sources.filter { $0.state == .live }
             txSources = kept.count
             txVolume = kept.reduce(0) { $0 + ($1.sample?.capacity ?? 0) }
             let need = "need \(p.transactionMinSources) sources and \(gpuHours(p.transactionMinVolumeGPUHours)) GPU-hours"
-            let found = "\(txSources) source\(txSources == 1 ? "" : "s") and \(gpuHours(txVolume)) GPU-hours of transactions kept"
+            let found = "\(txSources) source\(txSources == 1 ? "" : "s") and \(gpuHours(txVolume)) GPU-hours of transactions kept\(thinNote)"
             if case .success(var r) = e.result, txVolume >= p.transactionMinVolumeGPUHours {
                 r.inputLevel = .transaction
                 r.shares = LevelShares(transaction: 1, firm: 0, indicative: 0)

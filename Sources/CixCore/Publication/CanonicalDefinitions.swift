@@ -42,6 +42,7 @@ public enum CanonicalDefinitions {
         min_live_sources=\(p.minLiveSources)
         transaction_min_volume_gpu_hours=\(num(p.transactionMinVolumeGPUHours))
         transaction_min_sources=\(p.transactionMinSources)
+        transaction_min_source_volume_gpu_hours=\(num(p.transactionMinSourceVolumeGPUHours))
         indicative_fallback=\(p.indicativeFallback)
 
         """

@@ -33,7 +33,7 @@ public enum QuoteValidation {
 
     /// The first control character (U+0000–U+001F except tab, and U+007F) in a field, if any: such a
     /// byte is never part of a provider's text, and a NUL would truncate the stored record.
-    @inline(__always) static func controlCharacter(_ s: String) -> UInt8? {
+    @inline(__always) public static func controlCharacter(_ s: String) -> UInt8? {
         for b in s.utf8 where (b < 0x20 && b != 9) || b == 0x7F { return b }
         return nil
     }
@@ -51,10 +51,7 @@ public enum QuoteValidation {
             .failure(QuoteReject(field: c.name, reason: reason))
         }
         for c in QuoteColumn.allCases {
-            if let b = controlCharacter(f[c.rawValue]) {
-                let hex = Array("0123456789ABCDEF")
-                return reject(c, "control character U+00\(hex[Int(b >> 4)])\(hex[Int(b & 15)]) in the field")
-            }
+            if let b = controlCharacter(f[c.rawValue]) { return reject(c, controlCharacterReason(b)) }
         }
         for c in QuoteColumn.allCases where c.isRequired && isBlank(f[c.rawValue]) {
             return reject(c, "required field is empty")
@@ -157,6 +154,12 @@ public enum QuoteValidation {
             quote.setInput(type: type, volume: volume == nil ? nil : volumeText, value: volume)
         }
         return .success(quote)
+    }
+
+    /// The reject reason for a control character (§2.2).
+    public static func controlCharacterReason(_ b: UInt8) -> String {
+        let hex = Array("0123456789ABCDEF")
+        return "control character U+00\(hex[Int(b >> 4)])\(hex[Int(b & 15)]) in the field"
     }
 
     /// A whole number, also written with a zero fraction (`8.0`, as some catalogs do).

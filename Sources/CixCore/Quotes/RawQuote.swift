@@ -84,14 +84,15 @@ public struct RawQuote: Sendable, Hashable {
         return Int64(bitPattern: (UInt64(week) << 51) | (identityHash() >> 13))
     }
 
-    /// A quote that declares an input type or volume (§2.3, 1.3) adds them to its tuple; a quote without
-    /// keeps the identity it always had.
+    /// A transaction or indicative quote (§2.3, 1.3) adds its type to the tuple, and, without an offer id,
+    /// its volume (with one, the volume is like the price: a re-report of the same trade is a duplicate);
+    /// a firm quote, declared or not, keeps the identity it always had.
     func identityHash() -> UInt64 {
         var h = FNV1a64()
         h.add(source); h.separator()
-        if hasInputFields {
-            h.add("i"); h.add(declaredInputType?.rawValue ?? ""); h.separator()
-            h.add((volumeValue ?? -1).bitPattern); h.separator()
+        if inputType != .firm {
+            h.add("i"); h.add(inputType.rawValue); h.separator()
+            if offerID?.isEmpty ?? true, let v = volumeValue { h.add(v.bitPattern); h.separator() }
         }
         if let offerID, !offerID.isEmpty {
             h.add("o"); h.add(offerID); h.separator()

@@ -152,6 +152,7 @@ extension DefinitionLoader {
         }
         if let v = m.optional("transaction_min_volume_gpu_hours") { p.transactionMinVolumeGPUHours = try v.double(0...1e12, openLower: true) }
         if let v = m.optional("transaction_min_sources") { p.transactionMinSources = try v.int(1...1000) }
+        if let v = m.optional("transaction_min_source_volume_gpu_hours") { p.transactionMinSourceVolumeGPUHours = try v.double(0...1e12) }
         if let v = m.optional("indicative_fallback") { p.indicativeFallback = try v.bool() }
         try m.finish(allowed: headerKeys)
         return p

@@ -72,8 +72,10 @@ public final class CanonicalCSVReader<Source: ByteSource>: QuoteRowReader, RawRe
         }
         let missing = QuoteColumn.allCases.filter { $0.isRequired && columnIndex[$0.rawValue] < 0 }.map(\.name)
         if !missing.isEmpty {
+            let auction = unknown.contains("auction_id") && unknown.contains("clearing_price")
             throw QuoteFileError(path: path, line: record.line,
-                                 message: "header: missing required column(s) \(missing.joined(separator: ", ")); expected \(QuoteColumn.header)")
+                                 message: "header: missing required column(s) \(missing.joined(separator: ", ")); expected \(QuoteColumn.header)"
+                                    + (auction ? " (this is an auction results file: use --format auction)" : ""))
         }
         // The 13 base columns in order, optionally followed by input_type and volume_gpu_hours in order.
         canonicalOrder = headerCount >= QuoteColumn.baseCount && headerCount <= QuoteColumn.allCases.count
@@ -154,14 +156,20 @@ public final class CanonicalJSONLReader<Source: ByteSource>: QuoteRowReader {
                                line: line, original: original)
             }
             var values = [String](repeating: "", count: QuoteColumn.allCases.count)
-            for (k, v) in obj {
-                guard let c = QuoteColumn(name: k) else {
+            var given = [String?](repeating: nil, count: QuoteColumn.allCases.count)
+            // Field names as in a CSV header: case-insensitive, spaces at the ends ignored.
+            for (k, v) in obj.sorted(by: { $0.key < $1.key }) {
+                guard let c = QuoteColumn(name: QuoteValidation.trim(k).lowercased()) else {
                     if !warnedUnknown {
                         warnedUnknown = true
                         warnings.append("\(path): ignoring unknown field(s) such as \(k)")
                     }
                     continue
                 }
+                if let other = given[c.rawValue] {
+                    return .reject(QuoteReject(field: c.name, reason: "given twice (\(other) and \(k))"), line: line, original: original)
+                }
+                given[c.rawValue] = k
                 switch v {
                 case let s as String: values[c.rawValue] = s
                 case is NSNull: values[c.rawValue] = ""

@@ -125,7 +125,7 @@ def utc(text):
 
 
 def inputs_hash(export, grade, start, end):
-    """§5.7 from the quotes export: the grade's priced quotes with observed_utc in (start, end]."""
+    """§5.7 from the quotes export: the grade's priced quotes (every input type) with observed_utc in (start, end]."""
     lo, hi = utc(start), utc(end)
     lines = []
     with open(export, newline="", encoding="utf-8") as f:
@@ -136,8 +136,11 @@ def inputs_hash(export, grade, start, end):
             if not (lo < t <= hi):
                 continue
             avail = str(int(float(r["available_gpus"]))) if r["available_gpus"] else ""
-            lines.append("|".join([r["observed_utc"], r["source"], r["offer_id"], r["location"], r["canonical_chip"],
-                                   r["usd_per_gpu_hour"], avail]) + "\n")
+            fields = [r["observed_utc"], r["source"], r["offer_id"], r["location"], r["canonical_chip"], r["usd_per_gpu_hour"], avail]
+            # 1.3: a transaction or indicative quote's line goes on with its type and volume (as exported).
+            if r.get("input_type", "firm") not in ("", "firm"):
+                fields += [r["input_type"], r.get("volume_gpu_hours", "")]
+            lines.append("|".join(fields) + "\n")
     lines.sort(key=lambda s: s.encode("utf-8"))
     return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
 
