@@ -119,6 +119,12 @@ import Testing
         let o = [Self.firm(1, "a", 2.00), Self.firm(2, "b", 2.10), Self.indicative(3, "c", 2.30), Self.indicative(4, "c", 2.30),
                  Self.indicative(5, "d", 2.40), Self.indicative(6, "a", 2.90)]
         let r = try Self.evaluate(o).result.get()
+        // a's own indicative quotes are not used, so one dropped within them is not counted (found by the
+        // outside re-implementation); one dropped within c's is.
+        let aDrops = [Self.indicative(7, "a", 2.0), Self.indicative(8, "a", 2.01), Self.indicative(9, "a", 2.02), Self.indicative(10, "a", 9.0)]
+        #expect(try Self.evaluate(o + aDrops).result.get().outliers == 0)
+        let cDrops = [Self.indicative(11, "c", 2.30), Self.indicative(12, "c", 9.0)]
+        #expect(try Self.evaluate(o + cDrops).result.get().outliers == 1)
         #expect(abs(r.value - 2.2133333333333333) < 1e-12)
         #expect(r.inputLevel == .indicative)
         #expect(abs(r.shares.firm - 1.4 / 3) < 1e-12 && abs(r.shares.indicative - 0.3 - 0.7 / 3) < 1e-12 && r.shares.transaction == 0)

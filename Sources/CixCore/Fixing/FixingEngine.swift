@@ -91,6 +91,9 @@ public struct WindowSources: Sendable, Hashable {
     public var transactionOutliers = 0
     public var indicative: [SourceSample] = []
     public var indicativeOutliers = 0
+    /// Indicative offers dropped within each source (§5.9 counts only those of sources that contribute an
+    /// indicative value).
+    public var indicativeOutliersBySource: [UInt64: Int] = [:]
 
     public init(samples: [SourceSample], outliers: Int, inputsHash: String?) {
         self.samples = samples
@@ -156,6 +159,9 @@ public enum FixingEngine {
             let ind = listings(all.filter { $0.inputType == .indicative }, windowEnd: windowEnd, params: p)
             w.sources.indicative = ind.sources.samples
             w.sources.indicativeOutliers = ind.sources.outliers
+            for (o, st) in zip(ind.offers, ind.status) {
+                if case .outlier = st { w.sources.indicativeOutliersBySource[o.source, default: 0] += 1 }
+            }
         }
         return w
     }

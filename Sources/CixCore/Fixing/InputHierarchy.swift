@@ -157,7 +157,9 @@ public enum InputHierarchy {
                     merged.append(b[j]); j += 1
                 }
             }
-            let e = initialPanel(merged, outliers: today.outliers + today.indicativeOutliers, inputsHash: today.inputsHash,
+            // Dropped within their source: the firm offers, and the indicative ones of sources without a firm value.
+            let indicativeDropped = today.indicativeOutliersBySource.filter { !fromFirm.contains($0.key) }.values.reduce(0, +)
+            let e = initialPanel(merged, outliers: today.outliers + indicativeDropped, inputsHash: today.inputsHash,
                                  date: date, params: p, seedKey: seedKey)
             if case .success(var r) = e.result {
                 var firmShare = 0.0, indicativeShare = 0.0

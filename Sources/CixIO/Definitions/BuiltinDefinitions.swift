@@ -417,6 +417,7 @@ review_days: 28               # 1.2: the monthly panel review looks at the fixin
 min_live_sources: 1           # 1.2: a fixing needs at least one live (not imputed) source (§5.5)
 transaction_min_volume_gpu_hours: 10000  # 1.3: transactions decide a window with at least 10,000 GPU-hours kept … (§5.9)
 transaction_min_sources: 3    # 1.3: … from at least 3 distinct sources; otherwise firm offers decide
+transaction_min_source_volume_gpu_hours: 730  # 1.3: a source trading less (one GPU-month) is left out of the transaction level
 indicative_fallback: true     # 1.3: indicative quotes make up a window whose firm offers do not suffice (the last resort)
 
 """#,
