@@ -383,20 +383,20 @@ public enum RunJob {
             }
         }
         for kind in [InboxKind.quotes, .auctions] {
-        try each(kind) { f in
-            var options = IngestOptions()
-            if kind == .auctions { options.format = .auction }
-            options.rejectsDir = try rejectsFolder(f)
-            options.writeRejectFiles = options.rejectsDir != nil
-            options.inTransaction = { s, c, sha in
-                try recordIn(s, f, InboxFileResult(path: f.path, kind: kind.rawValue, rowsRead: c.rowsRead, accepted: c.accepted, rejected: c.rejected),
-                             sha256: sha)
+            try each(kind) { f in
+                var options = IngestOptions()
+                if kind == .auctions { options.format = .auction }
+                options.rejectsDir = try rejectsFolder(f)
+                options.writeRejectFiles = options.rejectsDir != nil
+                options.inTransaction = { s, c, sha in
+                    try recordIn(s, f, InboxFileResult(path: f.path, kind: kind.rawValue, rowsRead: c.rowsRead, accepted: c.accepted, rejected: c.rejected),
+                                 sha256: sha)
+                }
+                for x in try IngestJob.run(store: store, paths: [f.path], options: options) {
+                    note(f, InboxFileResult(path: f.path, kind: kind.rawValue, rowsRead: x.counts.rowsRead, accepted: x.counts.accepted,
+                                            rejected: x.counts.rejected, duplicates: x.counts.duplicates))
+                }
             }
-            for x in try IngestJob.run(store: store, paths: [f.path], options: options) {
-                note(f, InboxFileResult(path: f.path, kind: kind.rawValue, rowsRead: x.counts.rowsRead, accepted: x.counts.accepted,
-                                        rejected: x.counts.rejected, duplicates: x.counts.duplicates))
-            }
-        }
         }
         func inputResult(_ f: InboxFile, _ kind: String, _ x: InputFileResult) -> InboxFileResult {
             InboxFileResult(path: f.path, kind: kind, rowsRead: x.rowsRead, accepted: x.stored, rejected: x.rejected, duplicates: x.unchanged)

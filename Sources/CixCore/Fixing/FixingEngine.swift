@@ -86,13 +86,11 @@ public struct WindowSources: Sendable, Hashable {
     public var median: Double?
     /// §5.9: the window's transaction sources (volume-weighted, `InputHierarchy.transactionSamples`) and
     /// the transactions dropped within their source; the sources of its indicative quotes (formed as
-    /// firm offers are) and the indicative offers dropped.
+    /// firm offers are) and, per source, the indicative offers dropped (§5.9 counts only those of sources
+    /// that contribute an indicative value).
     public var transactions: [SourceSample] = []
     public var transactionOutliers = 0
     public var indicative: [SourceSample] = []
-    public var indicativeOutliers = 0
-    /// Indicative offers dropped within each source (§5.9 counts only those of sources that contribute an
-    /// indicative value).
     public var indicativeOutliersBySource: [UInt64: Int] = [:]
 
     public init(samples: [SourceSample], outliers: Int, inputsHash: String?) {
@@ -158,7 +156,6 @@ public enum FixingEngine {
             w.sources.transactionOutliers = tx.outliers
             let ind = listings(all.filter { $0.inputType == .indicative }, windowEnd: windowEnd, params: p)
             w.sources.indicative = ind.sources.samples
-            w.sources.indicativeOutliers = ind.sources.outliers
             for (o, st) in zip(ind.offers, ind.status) {
                 if case .outlier = st { w.sources.indicativeOutliersBySource[o.source, default: 0] += 1 }
             }

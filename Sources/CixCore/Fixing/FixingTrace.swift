@@ -112,24 +112,24 @@ public struct FixingTrace: Sendable, Codable, Hashable {
         outlierBand = e.sources.median.map { _ in p.sourceOutlierFactor }
         outliersDropped = e.sources.outliers
         func describe(_ list: [PanelSource]) -> [Source] {
-        let rawTotal = list.reduce(0) { $0 + $1.rawCapacity }
-        return list.map { s in
-            var state = "live"
-            var age: Int?, from: String?, factor: Double?
-            switch s.state {
-            case .live: break
-            case .imputed(let x): state = "imputed"; age = x.age; from = x.from.description; factor = x.factor
-            case .dormant: state = "dormant"
-            case .newcomer: state = "newcomer"
-            case .excluded: state = "excluded"
+            let rawTotal = list.reduce(0) { $0 + $1.rawCapacity }
+            return list.map { s in
+                var state = "live"
+                var age: Int?, from: String?, factor: Double?
+                switch s.state {
+                case .live: break
+                case .imputed(let x): state = "imputed"; age = x.age; from = x.from.description; factor = x.factor
+                case .dormant: state = "dormant"
+                case .newcomer: state = "newcomer"
+                case .excluded: state = "excluded"
+                }
+                if s.outlierToday { state += " (outlier today)" }
+                return Source(source: name(s.source), state: state, offers: s.sample?.prices.count ?? 0, median: s.sample?.value,
+                              capacityGPUs: s.sample?.capacity, baseCapacity: s.baseCapacity,
+                              capacityShare: rawTotal > 0 ? s.rawCapacity / rawTotal : 0, weight: s.weight,
+                              capped: rawTotal > 0 && s.weight < s.rawCapacity / rawTotal - 1e-15,
+                              imputedAge: age, imputedFrom: from, imputationFactor: factor)
             }
-            if s.outlierToday { state += " (outlier today)" }
-            return Source(source: name(s.source), state: state, offers: s.sample?.prices.count ?? 0, median: s.sample?.value,
-                          capacityGPUs: s.sample?.capacity, baseCapacity: s.baseCapacity,
-                          capacityShare: rawTotal > 0 ? s.rawCapacity / rawTotal : 0, weight: s.weight,
-                          capped: rawTotal > 0 && s.weight < s.rawCapacity / rawTotal - 1e-15,
-                          imputedAge: age, imputedFrom: from, imputationFactor: factor)
-        }
         }
         sources = describe(panel.sources)
         if let d = panel.decision {

@@ -39,8 +39,6 @@ public struct LevelDecision: Sendable, Hashable {
     /// their sources and volume in GPU-hours.
     public var transactionSources: Int
     public var transactionVolume: Double
-    /// Sources that kept an indicative quote in the window.
-    public var indicativeSources: Int
     /// Why this level decided, in words (`cix explain fixing`).
     public var reason: String
     /// The sources of a transaction or indicative fixing, with their weights (empty for a firm one: the
@@ -126,7 +124,6 @@ public enum InputHierarchy {
                 r.capacityGPUs = firmCapacity
                 out.result = .success(r)
                 out.decision = LevelDecision(level: .transaction, transactionSources: txSources, transactionVolume: txVolume,
-                                             indicativeSources: today.indicative.count,
                                              reason: "transactions govern: \(found) (thresholds \(p.transactionMinSources) and \(gpuHours(p.transactionMinVolumeGPUHours)))",
                                              sources: e.sources)
                 return out
@@ -139,7 +136,6 @@ public enum InputHierarchy {
             r.shares = .firmOnly
             out.result = .success(r)
             out.decision = LevelDecision(level: .firm, transactionSources: txSources, transactionVolume: txVolume,
-                                         indicativeSources: today.indicative.count,
                                          reason: "firm offers govern (\(txNote))", sources: [])
             return out
         }
@@ -163,16 +159,14 @@ public enum InputHierarchy {
                                  date: date, params: p, seedKey: seedKey)
             if case .success(var r) = e.result {
                 var firmShare = 0.0, indicativeShare = 0.0
+                var nFirm = 0, nInd = 0
                 for s in e.sources where s.weight > 0 {
-                    if fromFirm.contains(s.source) { firmShare += s.weight } else { indicativeShare += s.weight }
+                    if fromFirm.contains(s.source) { firmShare += s.weight; nFirm += 1 } else { indicativeShare += s.weight; nInd += 1 }
                 }
                 r.inputLevel = .indicative
                 r.shares = LevelShares(transaction: 0, firm: firmShare, indicative: indicativeShare)
                 out.result = .success(r)
-                let nInd = e.sources.filter { $0.weight > 0 && !fromFirm.contains($0.source) }.count
-                let nFirm = e.sources.filter { $0.weight > 0 && fromFirm.contains($0.source) }.count
                 out.decision = LevelDecision(level: .indicative, transactionSources: txSources, transactionVolume: txVolume,
-                                             indicativeSources: today.indicative.count,
                                              reason: "indicative quotes as the last resort: firm offers alone do not suffice (\(txNote)); \(nFirm) firm and \(nInd) indicative sources fix it",
                                              sources: e.sources)
                 return out
@@ -182,7 +176,6 @@ public enum InputHierarchy {
             ? (today.indicative.isEmpty ? "no indicative quotes to fall back on" : "firm and indicative quotes together do not suffice either")
             : "indicative quotes are switched off (indicative_fallback: false)"
         out.decision = LevelDecision(level: .firm, transactionSources: txSources, transactionVolume: txVolume,
-                                     indicativeSources: today.indicative.count,
                                      reason: "no level suffices: firm offers do not (\(txNote)); \(why)", sources: [])
         return out
     }

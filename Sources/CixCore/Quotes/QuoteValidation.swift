@@ -59,13 +59,11 @@ public enum QuoteValidation {
         let observedAt = trim(f[QuoteColumn.observedAt.rawValue])
         let epoch: Int64
         var nanos: Int32 = 0
-        switch Timestamp.parseInstant(observedAt) {
+        switch instant(observedAt, malformed: "not an ISO-8601 timestamp") {
         case .success(let t):
             epoch = t.seconds
             nanos = t.nanos
-        case .failure(.missingZone): return reject(.observedAt, "timestamp has no zone (use Z or ±HH:MM): \(observedAt)")
-        case .failure(.outOfRange): return reject(.observedAt, "timestamp out of range: \(observedAt)")
-        case .failure(.malformed): return reject(.observedAt, "not an ISO-8601 timestamp: \(observedAt)")
+        case .failure(let why): return reject(.observedAt, why.reason)
         }
         if let limits {
             if epoch < limits.earliest { return reject(.observedAt, "observation before 2000-01-01: \(observedAt)") }
@@ -154,6 +152,18 @@ public enum QuoteValidation {
             quote.setInput(type: type, volume: volume == nil ? nil : volumeText, value: volume)
         }
         return .success(quote)
+    }
+
+    /// A timestamp with a zone at full precision, or the reason it is not one (§2.2); `malformed` words
+    /// the case of text that is no timestamp at all.
+    public static func instant(_ text: String, malformed: String) -> Result<Instant, QuoteReject> {
+        func fail(_ why: String) -> Result<Instant, QuoteReject> { .failure(QuoteReject(field: "", reason: "\(why): \(text)")) }
+        switch Timestamp.parseInstant(text) {
+        case .success(let t): return .success(t)
+        case .failure(.missingZone): return fail("timestamp has no zone (use Z or ±HH:MM)")
+        case .failure(.outOfRange): return fail("timestamp out of range")
+        case .failure(.malformed): return fail(malformed)
+        }
     }
 
     /// The reject reason for a control character (§2.2).

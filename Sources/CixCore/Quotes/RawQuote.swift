@@ -117,11 +117,6 @@ public struct RawQuote: Sendable, Hashable {
         return f
     }
 
-    /// One column's text (empty when absent).
-    public func text(_ c: QuoteColumn) -> String {
-        let f = fieldTexts
-        return c.rawValue < f.count ? f[c.rawValue] : ""
-    }
 }
 
 /// 64-bit FNV-1a: a fast, stable, non-cryptographic hash (stable across runs and platforms, unlike `Hasher`).

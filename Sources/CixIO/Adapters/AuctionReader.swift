@@ -73,17 +73,11 @@ public final class AuctionReader<Source: ByteSource>: QuoteRowReader {
 
     /// A delivery bound: a date (00:00 UTC) or a timestamp with a zone, at full precision; else why not.
     static func bound(_ text: String) -> Result<Instant, QuoteReject> {
-        func fail(_ why: String) -> Result<Instant, QuoteReject> { .failure(QuoteReject(field: "", reason: why)) }
         if text.utf8.count == 10, text.utf8.allSatisfy({ $0 == 45 || ($0 >= 48 && $0 <= 57) }) {
-            guard let d = CivilDate(iso: text) else { return fail("not a date that exists: \(text)") }
+            guard let d = CivilDate(iso: text) else { return .failure(QuoteReject(field: "", reason: "not a date that exists: \(text)")) }
             return .success(Instant(seconds: d.startEpoch, nanos: 0))
         }
-        switch Timestamp.parseInstant(text) {
-        case .success(let t): return .success(t)
-        case .failure(.missingZone): return fail("timestamp has no zone (use Z or ±HH:MM): \(text)")
-        case .failure(.outOfRange): return fail("timestamp out of range: \(text)")
-        case .failure(.malformed): return fail("not a date (YYYY-MM-DD) or a timestamp with zone: \(text)")
-        }
+        return QuoteValidation.instant(text, malformed: "not a date (YYYY-MM-DD) or a timestamp with zone")
     }
 
     /// `%` and `/` written `%25` and `%2F`, so `auction_id/chip/gpu_count` reads back one way.
